@@ -1,0 +1,1 @@
+"""People, access roles, organisation structure, log-in."""

@@ -1,0 +1,83 @@
+"""`lms users ...`: import people from an HR export, bootstrap an admin, issue password links."""
+
+import csv
+import sys
+from datetime import date
+
+import click
+from flask import current_app, url_for
+
+from lms.auth import people_import, rules, services
+from lms.clock import utcnow
+from lms.database import db
+
+users_cli = click.Group("users", help="People: import, admin bootstrap, password links.")
+
+
+def password_link(person) -> str:
+    token = services.password_link_token(person, current_app.config["SECRET_KEY"])
+    with current_app.test_request_context():
+        path = url_for("auth.set_password", token=token)
+    return current_app.config["BASE_URL"] + path
+
+
+@users_cli.command("import")
+@click.argument("csv_file", type=click.File("rb"))
+@click.option("--links", "links_file", type=click.File("w"), help="Write new people's one-time password links to this CSV instead of printing them.")
+def import_command(csv_file, links_file):
+    """Import or update people from an HR export (columns: email, name, job_role, division,
+    manager_email, hire_date, roles). Nothing is written if any row is bad."""
+    data = csv_file.read()
+    try:
+        rows = people_import.validate_file(data)
+    except people_import.ImportRejected as exc:
+        for error in exc.errors:
+            click.echo(f"{csv_file.name}: {error}", err=True)
+        raise click.ClickException(f"{len(exc.errors)} problem(s); nothing was imported") from None
+    with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
+        result = people_import.import_people(rows, now=utcnow(), progress=bar.update)
+        db.session.commit()
+    click.echo(f"{len(result.created)} created, {len(result.updated)} updated, {result.unchanged} unchanged.")
+    _emit_links(result.created, links_file)
+
+
+def _emit_links(people, links_file) -> None:
+    if not people:
+        return
+    if links_file:
+        writer = csv.writer(links_file)
+        writer.writerow(["email", "password_link"])
+        writer.writerows((person.email, password_link(person)) for person in people)
+        click.echo(f"Password links for {len(people)} new people written to {links_file.name}.")
+        return
+    click.echo("One-time password links for the new people:")
+    for person in people:
+        click.echo(f"  {person.email}  {password_link(person)}")
+
+
+@users_cli.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--job-role", default="crm_administrator", show_default=True)
+def create_admin(email, name, job_role):
+    """Create the first administrator and print their one-time password link."""
+    details = services.PersonDetails(
+        email=email, name=name, job_role=job_role, division=None, manager=None,
+        hire_date=date.today(), roles={rules.ROLE_ADMIN},
+    )
+    try:
+        person = services.create_person(details, now=utcnow())
+    except services.DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Administrator {person.email} created. Set a password at:\n  {password_link(person)}")
+
+
+@users_cli.command("password-link")
+@click.argument("email")
+def password_link_command(email):
+    """Print a new one-time password link for a person (e.g. one who forgot theirs)."""
+    person = services.get_user_by_email(email)
+    if person is None:
+        raise click.ClickException(f"Nobody in Uptake has the e-mail {email}")
+    click.echo(password_link(person))

@@ -1,0 +1,40 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired()])
+    remember = BooleanField("Keep me logged in on this device")
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired()])
+    confirm = PasswordField(
+        "Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+
+
+class PersonForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    job_role = SelectField("Job role", validators=[DataRequired()])
+    division = StringField("Division", validators=[Optional(), Length(max=120)])
+    manager_email = EmailField("Manager's e-mail", validators=[Optional(), Email()])
+    hire_date = DateField("Hire date", validators=[DataRequired()])
+    is_hr = BooleanField("HR")
+    is_admin = BooleanField("Administrator")
+
+
+class ImportForm(FlaskForm):
+    file = FileField("HR export (CSV)", validators=[FileRequired("Choose a CSV file.")])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: just the CSRF token."""

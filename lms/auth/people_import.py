@@ -1,0 +1,255 @@
+"""Import people from an HR system export (CSV).
+
+Every row is validated before anything is written; one bad row means nothing is imported and
+every problem is listed by row and column. Rows are numbered as a spreadsheet shows them: the
+header is row 1. Re-importing updates people in place, matched by e-mail.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from lms import events
+from lms.auth import rules
+from lms.auth.models import Division, JobRole, User
+from lms.database import db
+
+COLUMNS = ("email", "name", "job_role", "division", "manager_email", "hire_date", "roles")
+REQUIRED = ("email", "name", "job_role", "hire_date")
+EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass
+class PersonRow:
+    row: int
+    email: str
+    name: str
+    job_role: str
+    division: str
+    manager_email: str
+    hire_date: date
+    roles: set[str] | None  # None: the cell was empty, keep the roles a person already has
+
+
+@dataclass
+class ImportResult:
+    created: list[User] = field(default_factory=list)
+    updated: list[User] = field(default_factory=list)
+    unchanged: int = 0
+
+
+class ImportRejected(Exception):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} problem(s); nothing was imported")
+        self.errors = errors
+
+
+def read_csv(data: bytes | str) -> list[dict[str, str]] | RowError:
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+    # csv.reader, not DictReader: DictReader drops blank lines, which would shift the row
+    # numbers of every later error away from what the spreadsheet shows.
+    reader = csv.reader(io.StringIO(text))
+    header = [name.strip().lower() for name in next(reader, [])]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        return RowError(1, ", ".join(missing), "missing column(s); expected " + ",".join(COLUMNS))
+    return [
+        {key: value.strip() for key, value in zip(header, cells, strict=False) if key in COLUMNS}
+        for cells in reader
+    ]
+
+
+def validate_rows(
+    raw_rows: list[dict[str, str]], job_roles: set[str], existing_managers: dict[str, str | None]
+) -> tuple[list[PersonRow], list[RowError]]:
+    """Check every row. `existing_managers` maps each e-mail already in the database to its
+    manager's e-mail, so managers and reporting loops can be checked across file and database."""
+    rows: list[PersonRow] = []
+    people: list[PersonRow] = []  # everyone the file names, bad rows too: managers may be among them
+    errors: list[RowError] = []
+    first_row_of: dict[str, int] = {}
+    for number, raw in enumerate(raw_rows, start=2):
+        if not any(raw.values()):
+            continue
+        row_errors, person = _validate_row(number, raw, job_roles)
+        if person and person.email in first_row_of:
+            row_errors.append(
+                RowError(number, "email", f"{person.email} is already on row {first_row_of[person.email]}")
+            )
+        elif person:
+            first_row_of[person.email] = number
+            people.append(person)
+        errors.extend(row_errors)
+        if person and not row_errors:
+            rows.append(person)
+    flagged = {(error.row, error.column) for error in errors}
+    manager_errors = _manager_errors(people, existing_managers)
+    errors.extend(e for e in manager_errors if (e.row, e.column) not in flagged)
+    return rows, sorted(errors, key=lambda e: (e.row, COLUMNS.index(e.column.split(",")[0])))
+
+
+def _validate_row(number: int, raw: dict[str, str], job_roles: set[str]):
+    errors = [RowError(number, name, "is empty") for name in REQUIRED if not raw.get(name)]
+    email = raw.get("email", "").lower()
+    if email and not EMAIL_PATTERN.match(email):
+        errors.append(RowError(number, "email", f"'{raw['email']}' is not an e-mail address"))
+    manager_email = raw.get("manager_email", "").lower()
+    if manager_email and not EMAIL_PATTERN.match(manager_email):
+        errors.append(RowError(number, "manager_email", f"'{manager_email}' is not an e-mail address"))
+    if len(raw.get("name", "")) > 200:
+        errors.append(RowError(number, "name", "is longer than 200 characters"))
+    if len(raw.get("division", "")) > 120:
+        errors.append(RowError(number, "division", "is longer than 120 characters"))
+    job_role = raw.get("job_role", "")
+    if job_role and job_role not in job_roles:
+        errors.append(RowError(number, "job_role", f"unknown job role '{job_role}'"))
+    hire_date = None
+    if raw.get("hire_date"):
+        try:
+            hire_date = date.fromisoformat(raw["hire_date"])
+        except ValueError:
+            errors.append(RowError(number, "hire_date", f"'{raw['hire_date']}' is not a date like 2026-01-31"))
+    roles, role_problems = rules.parse_roles(raw.get("roles", ""))
+    errors.extend(RowError(number, "roles", problem) for problem in role_problems)
+    if not email:
+        return errors, None
+    person = PersonRow(
+        row=number,
+        email=email,
+        name=raw.get("name", ""),
+        job_role=job_role,
+        division=raw.get("division", ""),
+        manager_email=manager_email,
+        hire_date=hire_date or date.min,
+        roles=roles if raw.get("roles") else None,
+    )
+    return errors, person
+
+
+def _manager_errors(rows: list[PersonRow], existing_managers: dict[str, str | None]) -> Iterable[RowError]:
+    """Managers must exist in the file or the database, and reporting lines may not loop."""
+    manager_of = dict(existing_managers)
+    manager_of.update({row.email: row.manager_email or None for row in rows})
+    for row in rows:
+        if not row.manager_email:
+            continue
+        if row.manager_email == row.email:
+            yield RowError(row.row, "manager_email", "a person cannot be their own manager")
+        elif row.manager_email not in manager_of:
+            yield RowError(row.row, "manager_email", f"{row.manager_email} is neither in this file nor in Uptake")
+        elif loop := _loop_from(row.email, manager_of):
+            yield RowError(row.row, "manager_email", "reporting loop: " + " → ".join(loop))
+
+
+def _loop_from(email: str, manager_of: dict[str, str | None]) -> list[str] | None:
+    path = [email]
+    current = manager_of.get(email)
+    while current is not None:
+        if current == email:
+            return path + [email]
+        if current in path:
+            return None  # a loop above this person; reported on its own members' rows
+        path.append(current)
+        current = manager_of.get(current)
+    return None
+
+
+def validate_file(data: bytes | str) -> list[PersonRow]:
+    """Parse and validate an export against the database; ImportRejected lists every problem."""
+    raw_rows = read_csv(data)
+    if isinstance(raw_rows, RowError):
+        raise ImportRejected([raw_rows])
+    job_roles = set(db.session.scalars(select(JobRole.slug)))
+    manager_table = db.aliased(User)
+    existing = dict(
+        db.session.execute(
+            select(User.email, manager_table.email).outerjoin(manager_table, User.manager_id == manager_table.id)
+        ).all()
+    )
+    rows, errors = validate_rows(raw_rows, job_roles, existing)
+    if errors:
+        raise ImportRejected(errors)
+    if not rows:
+        raise ImportRejected([RowError(2, "email", "the file has no people in it")])
+    return rows
+
+
+def import_people(
+    rows: list[PersonRow], *, now: datetime, progress: Callable[[int], None] = lambda n: None
+) -> ImportResult:
+    """Write validated rows: new people are created, known ones updated in place. An empty
+    roles cell keeps the roles a person already has. People missing from the file are left
+    as they are (an export may cover one division only)."""
+    by_email = {user.email: user for user in db.session.scalars(select(User))}
+    job_roles = {role.slug: role for role in db.session.scalars(select(JobRole))}
+    divisions = {division.name: division for division in db.session.scalars(select(Division))}
+    result = ImportResult()
+    before: dict[str, tuple | None] = {}
+    for row in rows:
+        person = by_email.get(row.email)
+        before[row.email] = _snapshot(person) if person else None
+        if person is None:
+            person = by_email[row.email] = User(email=row.email, created_at=now)
+            db.session.add(person)
+        person.name = row.name
+        person.job_role = job_roles[row.job_role]
+        person.division = _division(divisions, row.division)
+        person.hire_date = row.hire_date
+        if row.roles is not None or before[row.email] is None:
+            person.set_roles((row.roles or set()) | {rules.ROLE_LEARNER})
+        progress(1)
+    for row in rows:
+        by_email[row.email].manager = by_email.get(row.manager_email)
+    db.session.flush()
+    role_changed = []
+    for row in rows:
+        person, previous = by_email[row.email], before[row.email]
+        if previous is None:
+            result.created.append(person)
+        elif previous != _snapshot(person):
+            result.updated.append(person)
+            if previous[1] != person.job_role.slug:
+                role_changed.append(person)
+        else:
+            result.unchanged += 1
+    events.publish(events.PeopleJoined(people=tuple(result.created), now=now))
+    events.publish(events.JobRolesChanged(people=tuple(role_changed), now=now))
+    return result
+
+
+def _division(divisions: dict[str, Division], name: str) -> Division | None:
+    if not name:
+        return None
+    if name not in divisions:
+        divisions[name] = Division(name=name)
+        db.session.add(divisions[name])
+    return divisions[name]
+
+
+def _snapshot(person: User) -> tuple:
+    """What an import can change about a person, to tell updated rows from unchanged ones."""
+    return (
+        person.name,
+        person.job_role.slug,
+        person.division.name if person.division else None,
+        person.hire_date,
+        person.roles,
+        person.manager.email if person.manager else None,
+    )

@@ -1,0 +1,71 @@
+"""Access and log-in rules. Pure: plain values in, answers out."""
+
+from datetime import datetime, timedelta
+
+ROLE_LEARNER = "learner"
+ROLE_HR = "hr"
+ROLE_ADMIN = "admin"
+ASSIGNABLE_ROLES = frozenset({ROLE_LEARNER, ROLE_HR, ROLE_ADMIN})
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT_PERIOD = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+
+
+def can_view_person(viewer_id: int, viewer_roles, person_id: int, person_chain_ids) -> bool:
+    """Admins and HR see everyone; others see themselves and anyone below them in the
+    reporting line (their reports, their reports' reports, ...)."""
+    if viewer_roles & {ROLE_ADMIN, ROLE_HR}:
+        return True
+    return viewer_id == person_id or viewer_id in person_chain_ids
+
+
+def can_list_people(viewer_roles) -> bool:
+    """The people directory is for HR and admins."""
+    return bool(viewer_roles & {ROLE_ADMIN, ROLE_HR})
+
+
+def can_edit_people(viewer_roles) -> bool:
+    """Only admins create, edit, import, deactivate or reactivate people."""
+    return ROLE_ADMIN in viewer_roles
+
+
+def is_locked(locked_until: datetime | None, now: datetime) -> bool:
+    return locked_until is not None and locked_until > now
+
+
+def lock_after_failure(failed_logins: int, now: datetime) -> datetime | None:
+    """After MAX_FAILED_LOGINS consecutive failures the account locks for LOCKOUT_PERIOD."""
+    if failed_logins >= MAX_FAILED_LOGINS:
+        return now + LOCKOUT_PERIOD
+    return None
+
+
+def password_problem(password: str, email: str) -> str | None:
+    """Why a new password is not acceptable, or None when it is."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if password.lower() == email.lower() or password.lower() in email.lower():
+        return "Do not use your e-mail address as your password."
+    if len(set(password)) < 4:
+        return "Use more than three different characters."
+    return None
+
+
+def parse_roles(text: str) -> tuple[set[str], list[str]]:
+    """Roles from a cell such as "learner; hr". Returns (roles, problems).
+
+    Everyone is a learner. "manager" is refused: it follows from having reports."""
+    roles = {ROLE_LEARNER}
+    problems = []
+    for word in text.replace(",", " ").replace(";", " ").replace("|", " ").split():
+        role = word.strip().lower()
+        if role == "manager":
+            problems.append(
+                "'manager' is not assigned: it follows from having reports (their manager_email)"
+            )
+        elif role not in ASSIGNABLE_ROLES:
+            problems.append(f"unknown role '{word}' (use {', '.join(sorted(ASSIGNABLE_ROLES))})")
+        else:
+            roles.add(role)
+    return roles, problems

@@ -1,0 +1,244 @@
+"""Creating, changing and finding people; logging in. Never commits: the caller does."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms import events
+from lms.auth import rules
+from lms.auth.models import Champion, Division, JobRole, User
+from lms.auth.tokens import make_password_token, password_fingerprint, read_password_token
+from lms.database import db
+from lms.errors import DomainError, FieldError, NotAllowed
+
+# Checked when the e-mail is unknown, so a failed log-in takes as long either way.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+class LoginRefused(DomainError):
+    pass
+
+
+@dataclass
+class PersonDetails:
+    """What an admin form or an import row says about a person."""
+
+    email: str
+    name: str
+    job_role: str
+    division: str | None
+    manager: User | None
+    hire_date: date
+    roles: set[str]
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def authenticate(email: str, password: str, *, now: datetime) -> User:
+    """The person with this e-mail and password. Five wrong passwords in a row lock the
+    account for fifteen minutes; a deactivated person cannot log in."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise LoginRefused("Wrong e-mail or password.")
+    if rules.is_locked(user.locked_until, now):
+        raise LoginRefused("Too many failed log-ins. Try again in 15 minutes.")
+    if not user.password_hash or not check_password_hash(user.password_hash, password):
+        user.failed_logins += 1
+        user.locked_until = rules.lock_after_failure(user.failed_logins, now)
+        raise LoginRefused("Wrong e-mail or password.")
+    if not user.active:
+        raise LoginRefused("This account has been deactivated.")
+    user.failed_logins = 0
+    user.locked_until = None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    problem = rules.password_problem(password, user.email)
+    if problem:
+        raise FieldError("password", problem)
+    user.password_hash = generate_password_hash(password)
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise FieldError("current_password", "That is not your current password.")
+    set_password(user, new)
+
+
+def password_link_token(user: User, secret: str) -> str:
+    return make_password_token(user.id, user.password_hash, secret)
+
+
+def set_password_from_token(token: str, password: str, *, secret: str, max_age: int) -> User:
+    """Set a password through a one-time link; the link dies as the password changes."""
+    user_id, fingerprint = read_password_token(token, secret, max_age)
+    user = db.session.get(User, user_id)
+    if user is None or password_fingerprint(user.password_hash) != fingerprint:
+        raise DomainError("This link has already been used. Ask an administrator for a new one.")
+    if not user.active:
+        raise DomainError("This account has been deactivated.")
+    set_password(user, password)
+    return user
+
+
+def load_session_user(session_value: str) -> User | None:
+    """The user a session names, unless deactivated or their password changed since."""
+    user_id, _, fingerprint = session_value.partition(".")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active:
+        return None
+    return user if password_fingerprint(user.password_hash) == fingerprint else None
+
+
+# People ------------------------------------------------------------------------------------
+
+
+def get_job_role(slug: str) -> JobRole:
+    job_role = db.session.scalar(select(JobRole).where(JobRole.slug == slug))
+    if job_role is None:
+        raise FieldError("job_role", f"Unknown job role '{slug}'.")
+    return job_role
+
+
+def get_or_create_division(name: str | None) -> Division | None:
+    name = (name or "").strip()
+    if not name:
+        return None
+    division = db.session.scalar(select(Division).where(Division.name == name))
+    if division is None:
+        division = Division(name=name)
+        db.session.add(division)
+    return division
+
+
+def check_manager(person: User, manager: User | None) -> None:
+    """A person cannot manage themselves, nor be managed by someone who reports to them."""
+    if manager is None:
+        return
+    if person.id is not None and (manager.id == person.id or person.id in manager.manager_chain_ids()):
+        raise FieldError("manager_email", "That would make a reporting loop.")
+
+
+def create_person(details: PersonDetails, *, now: datetime) -> User:
+    """Add a person; their role's curriculum is assigned as they join."""
+    email = normalise_email(details.email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise FieldError("email", f"{email} is already in use.")
+    person = User(email=email, created_at=now)
+    _apply_details(person, details)
+    db.session.add(person)
+    db.session.flush()
+    events.publish(events.PeopleJoined(people=(person,), now=now))
+    return person
+
+
+def update_person(person: User, details: PersonDetails, *, now: datetime) -> User:
+    """Change a person in place; a new job role brings its curriculum."""
+    email = normalise_email(details.email)
+    clash = db.session.scalar(select(User.id).where(User.email == email, User.id != person.id))
+    if clash is not None:
+        raise FieldError("email", f"{email} is already in use.")
+    check_manager(person, details.manager)
+    previous_role_id = person.job_role_id
+    person.email = email
+    _apply_details(person, details)
+    db.session.flush()
+    if person.job_role_id != previous_role_id:
+        events.publish(events.JobRolesChanged(people=(person,), now=now))
+    return person
+
+
+def _apply_details(person: User, details: PersonDetails) -> None:
+    person.name = details.name.strip()
+    person.job_role = get_job_role(details.job_role)
+    person.division = get_or_create_division(details.division)
+    person.manager = details.manager
+    person.hire_date = details.hire_date
+    person.set_roles(details.roles | {rules.ROLE_LEARNER})
+
+
+def name_champion(division: Division, person: User, *, now: datetime) -> None:
+    """Name a person CRM champion of a division; naming them again changes nothing."""
+    if db.session.get(Champion, (division.id, person.id)) is None:
+        db.session.add(Champion(division_id=division.id, user_id=person.id, named_at=now))
+        db.session.flush()
+        db.session.expire(division, ["champions"])
+
+
+def deactivate_person(actor: User, person: User, *, now: datetime) -> None:
+    """A deactivated person cannot log in; their history stays."""
+    if actor.id == person.id:
+        raise NotAllowed("You cannot deactivate yourself.")
+    person.active = False
+    events.publish(events.PersonDeactivated(person=person, now=now))
+
+
+def reactivate_person(person: User) -> None:
+    person.active = True
+    person.failed_logins = 0
+    person.locked_until = None
+
+
+def get_person_for(viewer: User, person_id: int) -> User | None:
+    """The person if the viewer may see them, else None (the view answers 404)."""
+    person = db.session.get(User, person_id)
+    if person is None:
+        return None
+    allowed = rules.can_view_person(
+        viewer.id, viewer.roles, person.id, person.manager_chain_ids()
+    )
+    return person if allowed else None
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def search_people(*, query: str = "", division_id=None, job_role_id=None, status="active"):
+    """The people directory's select, newest filters applied; ordered by name."""
+    stmt = select(User).order_by(func.lower(User.name), User.id)
+    if query:
+        pattern = f"%{query.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+    if division_id:
+        stmt = stmt.where(User.division_id == division_id)
+    if job_role_id:
+        stmt = stmt.where(User.job_role_id == job_role_id)
+    if status in ("active", "inactive"):
+        stmt = stmt.where(User.active.is_(status == "active"))
+    return stmt
+
+
+def list_divisions() -> list[Division]:
+    return list(db.session.scalars(select(Division).order_by(Division.name)))
+
+
+def list_job_roles() -> list[JobRole]:
+    return list(db.session.scalars(select(JobRole).order_by(JobRole.title)))
+
+
+def list_reports_tree(manager: User) -> list[tuple[User, int]]:
+    """Everyone below a manager, depth-first, as (person, depth) with depth 0 for direct
+    reports. Guards against loops left by bad data."""
+    rows: list[tuple[User, int]] = []
+    seen = {manager.id}
+
+    def walk(person: User, depth: int) -> None:
+        for report in person.reports:
+            if report.id not in seen:
+                seen.add(report.id)
+                rows.append((report, depth))
+                walk(report, depth + 1)
+
+    walk(manager, 0)
+    return rows

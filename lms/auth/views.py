@@ -1,0 +1,91 @@
+"""Log-in, log-out, passwords, and the home page."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.auth import services
+from lms.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from lms.clock import utcnow
+from lms.database import db
+from lms.errors import DomainError, FieldError
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths, so a crafted link cannot bounce someone elsewhere. Browsers read
+    a backslash as a slash and drop tabs and newlines, so `/\\evil.example` is refused too."""
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    if any(char < " " or char == "\x7f" for char in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("courses.my_plan"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, now=utcnow())
+        except services.LoginRefused as exc:
+            db.session.commit()  # keep the failed-attempt count
+            flash(str(exc), "error")
+        else:
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or url_for("courses.my_plan"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except FieldError as exc:
+            getattr(form, exc.field).errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session id includes the password fingerprint
+            flash("Your password is changed. Other sessions have been logged out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+def set_password(token):
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.set_password_from_token(
+                token,
+                form.password.data,
+                secret=current_app.config["SECRET_KEY"],
+                max_age=current_app.config["PASSWORD_LINK_MAX_AGE"],
+            )
+        except FieldError as exc:
+            form.password.errors.append(str(exc))
+        except DomainError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            login_user(user)
+            flash("Your password is set. Welcome to Uptake.", "success")
+            return redirect(url_for("courses.my_plan"))
+    return render_template("auth/set_password.html", form=form)

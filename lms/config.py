@@ -1,0 +1,64 @@
+"""Settings read from the environment.
+
+Local use needs no configuration at all: the database is a SQLite file in `instance/` and a
+secret key is generated there once. Production (`LMS_ENV=production`) must say where its
+database is and give its own `SECRET_KEY`.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message names it."""
+
+
+def database_url(raw: str | None, instance_path: Path) -> str:
+    """The SQLAlchemy URL for `DATABASE_URL`; PostgreSQL URLs are pinned to psycopg 3."""
+    if not raw:
+        return f"sqlite:///{instance_path / 'uptake.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def secret_key(environ: dict, instance_path: Path) -> str:
+    """`SECRET_KEY` from the environment; locally, one generated once into `instance/`."""
+    if environ.get("SECRET_KEY"):
+        return environ["SECRET_KEY"]
+    if environ.get("LMS_ENV") == "production":
+        raise ConfigError("SECRET_KEY must be set when LMS_ENV=production")
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
+    """Every setting the application reads, as a dict for `app.config`."""
+    env = os.environ if environ is None else environ
+    production = env.get("LMS_ENV") == "production"
+    base_url = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    if production and "DATABASE_URL" not in env:
+        raise ConfigError("DATABASE_URL must be set when LMS_ENV=production")
+    return {
+        "LMS_ENV": "production" if production else "development",
+        "SECRET_KEY": secret_key(env, instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "BASE_URL": base_url,
+        "CONTENT_DIR": Path(env.get("CONTENT_DIR", PROJECT_ROOT / "content")),
+        # Secure cookies need HTTPS; the local demo on http://127.0.0.1 would lose its session.
+        "SESSION_COOKIE_SECURE": production or base_url.startswith("https://"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production or base_url.startswith("https://"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "PASSWORD_LINK_MAX_AGE": int(env.get("PASSWORD_LINK_MAX_AGE", 7 * 24 * 3600)),
+    }

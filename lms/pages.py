@@ -1,0 +1,53 @@
+"""What every page shares: the signed-in user, the navigation, the error pages."""
+
+from flask import Flask, render_template
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from lms.auth import rules
+from lms.auth.services import load_session_user
+from lms.extensions import login_manager
+
+
+@login_manager.user_loader
+def _load_user(session_value: str):
+    return load_session_user(session_value)
+
+
+def navigation_for(user) -> list[tuple[str, str]]:
+    """(endpoint, label) pairs this person may use, in menu order."""
+    if not user.is_authenticated:
+        return []
+    items = [("courses.my_plan", "My plan"), ("courses.catalogue", "Catalogue")]
+    if user.is_manager:
+        items.append(("courses.team", "My team"))
+    if rules.can_list_people(user.roles):
+        items.append(("auth.list_people", "People"))
+    if rules.can_edit_people(user.roles):
+        items.append(("auth.import_people", "Import"))
+    items.append(("auth.account", "Account"))
+    return items
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def _navigation():
+        return {"navigation": navigation_for(current_user)}
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        return render_template("errors/error.html", code=400, message=error.description), 400
+
+    for code, message in (
+        (403, "You do not have access to this page."),
+        (404, "There is nothing here, or you may not see it."),
+        (413, "That file is too large."),
+    ):
+        app.register_error_handler(code, _error_page(code, message))
+
+
+def _error_page(code: int, message: str):
+    def handler(_error):
+        return render_template("errors/error.html", code=code, message=message), code
+
+    return handler

@@ -1,0 +1,152 @@
+"""Fixtures: one database per test session, one rolled-back transaction per test, and
+factories (`make_user`, ...) instead of shared global data."""
+
+import itertools
+from datetime import date, datetime
+
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
+
+from lms import create_app
+from lms.auth.models import User
+from lms.auth.services import get_job_role, get_or_create_division
+from lms.config import PROJECT_ROOT
+from lms.database import db
+from tests.databases import fresh_database
+
+T0 = datetime(2026, 10, 5, 9, 0, 0)
+PASSWORD = "correct horse battery"
+# A cheap hash: the suite creates many people and never needs scrypt's slowness.
+FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def test_settings(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "BASE_URL": "http://lms.test",
+        "CONTENT_DIR": PROJECT_ROOT / "content",
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+test_settings.__test__ = False  # a helper, not a test
+
+
+def load_reference_data() -> None:
+    """What every test may rely on: the shipped content, loaded as `lms content sync` does."""
+    from lms.courses.content_sync import sync_content
+
+    sync_content(PROJECT_ROOT / "content", now=T0)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        app = create_app(test_settings(url))
+        with app.app_context():
+            db.create_all()
+            load_reference_data()
+            db.session.commit()
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def db_session(request):
+    """Each test runs inside a transaction that is rolled back at its end; the code under
+    test may commit (to a savepoint) as it does in production."""
+    # Pure tests need no database; browser tests serve their own (see tests/browser).
+    if "app" not in request.fixturenames or request.node.get_closest_marker("browser"):
+        yield None
+        return
+    app = request.getfixturevalue("app")
+    engine = db.engines[None]
+    connection = engine.connect()
+    transaction = connection.begin()
+    db.engines[None] = connection
+    original_session = db.session
+    db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+    try:
+        with app.test_request_context():
+            yield db.session
+    finally:
+        db.session.remove()
+        db.session = original_session
+        db.engines[None] = engine
+        transaction.rollback()
+        connection.close()
+
+
+class FreshRequestClient(FlaskClient):
+    """The tests keep an app context open, which Flask reuses for every request; forget the
+    user Flask-Login cached in `g`, so each request loads them from its session as in
+    production (a deactivated person is logged out on their next request, and so on)."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = FreshRequestClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    def make(
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        job_role: str = "sales_rep",
+        division: str | None = "North",
+        manager: User | None = None,
+        hire_date: date = date(2026, 10, 1),
+        roles=(),
+        active: bool = True,
+        password: bool = True,
+    ) -> User:
+        n = next(_numbers)
+        user = User(
+            email=email or f"person{n}@example.com",
+            name=name or f"Person {n}",
+            job_role=get_job_role(job_role),
+            division=get_or_create_division(division),
+            manager=manager,
+            hire_date=hire_date,
+            active=active,
+            password_hash=FAST_HASH if password else None,
+        )
+        user.set_roles({"learner", *roles})
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log a person in through the real log-in form."""
+
+    def log_in(user: User, password: str = PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return log_in

@@ -1,0 +1,1 @@
+"""Content loading, curricula, enrolment, lessons, quizzes, remedial routing."""

@@ -1,0 +1,123 @@
+"""Who takes which course, and by when. Never commits: the caller does."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from lms.auth.models import Division, User
+from lms.courses import rules
+from lms.courses.models import Course, CurriculumItem, Enrollment
+from lms.database import db
+
+CHUNK = 500  # keeps IN (...) lists within every database's parameter limit
+
+
+def assign_curricula(people: Iterable[User], *, now: datetime) -> None:
+    """Give each person every course their job role requires, due from their hire date.
+
+    Never duplicates: a course already assigned keeps its enrolment (and its progress), and
+    follows the curriculum's current due date while unfinished. Curriculum courses of an
+    earlier role that are not started and no longer required are withdrawn; started or
+    finished ones stay, as history, but no longer count as required."""
+    people = [person for person in people if person.active]
+    if not people:
+        return
+    items_by_role = _curriculum_items()
+    enrolments = _enrolments_of([person.id for person in people])
+    for person in people:
+        _assign_one(person, items_by_role[person.job_role_id], enrolments[person.id], now)
+
+
+def assign_all_curricula(*, now: datetime) -> None:
+    """Re-apply every role's curriculum to everyone active (after content changes)."""
+    assign_curricula(db.session.scalars(select(User).where(User.active.is_(True))).all(), now=now)
+
+
+def _assign_one(person: User, items, enrolments: dict[int, Enrollment], now: datetime) -> None:
+    required = set()
+    for item in items:
+        required.add(item.course_id)
+        due_on = rules.due_date(person.hire_date, item.due_days)
+        enrolment = enrolments.get(item.course_id)
+        if enrolment is None:
+            db.session.add(
+                Enrollment(
+                    user=person, course_id=item.course_id, source="curriculum",
+                    assigned_at=now, due_on=due_on,
+                )
+            )
+            continue
+        enrolment.withdrawn_at = None
+        enrolment.required = True
+        if enrolment.completed_at is None:
+            enrolment.due_on = due_on
+    for course_id, enrolment in enrolments.items():
+        if enrolment.source == "curriculum" and course_id not in required:
+            _release(enrolment, now)
+
+
+def _release(enrolment: Enrollment, now: datetime) -> None:
+    """A course the person's role no longer requires: withdrawn if untouched, else kept as
+    history without counting towards onboarding."""
+    enrolment.required = False
+    if enrolment.started_at is None and enrolment.completed_at is None:
+        enrolment.withdrawn_at = enrolment.withdrawn_at or now
+
+
+def _curriculum_items() -> dict[int, list[CurriculumItem]]:
+    items = db.session.scalars(
+        select(CurriculumItem)
+        .join(Course, Course.id == CurriculumItem.course_id)
+        .where(Course.retired_at.is_(None))
+        .order_by(CurriculumItem.job_role_id, CurriculumItem.position)
+    )
+    by_role: dict[int, list[CurriculumItem]] = defaultdict(list)
+    for item in items:
+        by_role[item.job_role_id].append(item)
+    return by_role
+
+
+def _enrolments_of(user_ids: list[int]) -> dict[int, dict[int, Enrollment]]:
+    found: dict[int, dict[int, Enrollment]] = defaultdict(dict)
+    for start in range(0, len(user_ids), CHUNK):
+        chunk = user_ids[start : start + CHUNK]
+        for enrolment in db.session.scalars(select(Enrollment).where(Enrollment.user_id.in_(chunk))):
+            found[enrolment.user_id][enrolment.course_id] = enrolment
+    return found
+
+
+def assign_course(
+    person: User, course: Course, *, now: datetime, due_on: date | None, source: str = "admin",
+    reason: str | None = None,
+) -> Enrollment:
+    """Put one person on one course. Assigning again never duplicates: it reopens a
+    withdrawn enrolment and moves the due date, keeping any progress."""
+    enrolment = db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == person.id, Enrollment.course_id == course.id)
+    )
+    if enrolment is None:
+        enrolment = Enrollment(
+            user=person, course=course, source=source, assigned_at=now, due_on=due_on, reason=reason
+        )
+        db.session.add(enrolment)
+    else:
+        enrolment.withdrawn_at = None
+        enrolment.required = True
+        if enrolment.completed_at is None and due_on is not None:
+            enrolment.due_on = due_on
+        if reason:
+            enrolment.reason = reason
+    db.session.flush()
+    return enrolment
+
+
+def assign_course_to_division(division: Division, course: Course, *, now: datetime, due_on: date | None) -> int:
+    """Assign a course to everyone active in a division; returns how many people."""
+    people = db.session.scalars(
+        select(User).where(User.division_id == division.id, User.active.is_(True))
+    ).all()
+    for person in people:
+        assign_course(person, course, now=now, due_on=due_on)
+    return len(people)

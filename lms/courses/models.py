@@ -1,0 +1,258 @@
+"""Courses as loaded from `content/`, and each person's progress through them."""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.auth.models import JobRole, User
+from lms.clock import utcnow
+from lms.courses.rules import KINDS
+from lms.database import db
+
+
+class Setting(db.Model):
+    """A named value loaded from content or set by an admin (e.g. the go-live date)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500))
+
+
+class Skill(db.Model):
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+course_job_roles = db.Table(
+    "course_job_roles",
+    db.Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("job_role_id", ForeignKey("job_roles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+course_skills = db.Table(
+    "course_skills",
+    db.Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {tuple(sorted(KINDS))!r}", name="known_kind"),
+        CheckConstraint("pass_mark > 0 AND pass_mark <= 1", name="pass_mark_share"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    summary: Mapped[str] = mapped_column(Text)
+    minutes: Mapped[int]
+    for_all_roles: Mapped[bool] = mapped_column(default=False)
+    pass_mark: Mapped[float] = mapped_column(Float)
+    remedial_course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+    synced_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    remedial_course: Mapped["Course | None"] = relationship(remote_side=[id])
+    job_roles: Mapped[list[JobRole]] = relationship(secondary=course_job_roles)
+    skills: Mapped[list[Skill]] = relationship(secondary=course_skills)
+    lessons: Mapped[list["Lesson"]] = relationship(
+        back_populates="course", order_by="Lesson.position", cascade="all, delete-orphan"
+    )
+    questions: Mapped[list["QuizQuestion"]] = relationship(
+        back_populates="course", order_by="QuizQuestion.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug}>"
+
+
+lesson_job_roles = db.Table(
+    "lesson_job_roles",
+    db.Column("lesson_id", ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("job_role_id", ForeignKey("job_roles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Lesson(db.Model):
+    """One short lesson. A lesson removed from content is retired, not deleted, so the
+    progress people made on it stays in their history."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int]
+    body_html: Mapped[str] = mapped_column(Text)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    course: Mapped[Course] = relationship(back_populates="lessons")
+    job_roles: Mapped[list[JobRole]] = relationship(secondary=lesson_job_roles, lazy="selectin")
+
+
+class QuizQuestion(db.Model):
+    __tablename__ = "quiz_questions"
+    __table_args__ = (
+        UniqueConstraint("course_id", "key"),
+        CheckConstraint("type IN ('single', 'multiple')", name="known_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    type: Mapped[str] = mapped_column(String(10))
+    prompt: Mapped[str] = mapped_column(Text)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    course: Mapped[Course] = relationship(back_populates="questions")
+    choices: Mapped[list["QuizChoice"]] = relationship(
+        back_populates="question", order_by="QuizChoice.position", cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class QuizChoice(db.Model):
+    __tablename__ = "quiz_choices"
+    __table_args__ = (UniqueConstraint("question_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("quiz_questions.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    correct: Mapped[bool]
+    explanation: Mapped[str] = mapped_column(Text)
+
+    question: Mapped[QuizQuestion] = relationship(back_populates="choices")
+
+
+class CurriculumItem(db.Model):
+    """A course a job role requires, due `due_days` after the person's hire date."""
+
+    __tablename__ = "curriculum_items"
+    __table_args__ = (UniqueConstraint("job_role_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    due_days: Mapped[int]
+
+    job_role: Mapped[JobRole] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+class CurriculumSkill(db.Model):
+    """A CRM skill people in a job role must be coached in."""
+
+    __tablename__ = "curriculum_skills"
+
+    job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int]
+
+    skill: Mapped[Skill] = relationship()
+
+
+class Communication(db.Model):
+    """A message people in a job role receive, dated from their hire date or the go-live."""
+
+    __tablename__ = "communications"
+    __table_args__ = (
+        UniqueConstraint("job_role_id", "key"),
+        CheckConstraint("anchor IN ('hire_date', 'go_live')", name="known_anchor"),
+        CheckConstraint("channel IN ('email', 'in_app')", name="known_channel"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    anchor: Mapped[str] = mapped_column(String(20))
+    offset_days: Mapped[int]
+    channel: Mapped[str] = mapped_column(String(10))
+
+
+class JobRoleSettings(db.Model):
+    """Per-role settings from the curriculum file."""
+
+    __tablename__ = "job_role_settings"
+
+    job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id", ondelete="CASCADE"), primary_key=True)
+    coaching_target_days: Mapped[int]
+
+
+class Enrollment(db.Model):
+    """A person's place on a course. One per person and course, however often it is assigned."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id"),
+        CheckConstraint("source IN ('curriculum', 'admin', 'remedial', 'self')", name="known_source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    required: Mapped[bool] = mapped_column(default=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    registration: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship(lazy="joined")
+    lesson_progress: Mapped[list["LessonProgress"]] = relationship(
+        back_populates="enrollment", cascade="all, delete-orphan"
+    )
+    attempts: Mapped[list["QuizAttempt"]] = relationship(
+        back_populates="enrollment", order_by="QuizAttempt.number", cascade="all, delete-orphan"
+    )
+
+
+class LessonProgress(db.Model):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("enrollment_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    completed_at: Mapped[datetime] = mapped_column(DateTime)
+
+    enrollment: Mapped[Enrollment] = relationship(back_populates="lesson_progress")
+
+
+class QuizAttempt(db.Model):
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (UniqueConstraint("enrollment_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    answers: Mapped[dict] = mapped_column(JSON)  # question key -> sorted list of choice keys
+    score: Mapped[float] = mapped_column(Float)  # share of questions answered right, 0..1
+    passed: Mapped[bool]
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+
+    enrollment: Mapped[Enrollment] = relationship(back_populates="attempts")

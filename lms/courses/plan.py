@@ -1,0 +1,216 @@
+"""What the learner's plan, the catalogue and the manager's team page show.
+
+Each page is a fixed number of queries however many courses or reports there are: counts are
+grouped in the database, never fetched one course or one person at a time."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, exists, func, or_, select
+
+from lms.auth.models import JobRole, User
+from lms.courses import rules
+from lms.courses.models import (
+    Communication,
+    Course,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Setting,
+    course_job_roles,
+    lesson_job_roles,
+)
+from lms.database import db
+
+
+@dataclass(frozen=True)
+class CourseLine:
+    enrollment: Enrollment
+    course: Course
+    kind_label: str
+    status: str
+    lessons_done: int
+    lessons_total: int
+    progress_pct: int
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    on: date | None
+    title: str
+    summary: str
+    channel: str
+    is_past: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    person: User
+    required: list[CourseLine]
+    optional: list[CourseLine]
+    remedial: list[CourseLine]
+    messages: list[PlannedMessage]
+    onboarding_pct: int
+    overdue_count: int
+    go_live: date | None
+    champions: list[User]
+
+
+def lessons_for_role(role: JobRole):
+    """A select condition: lessons that are current and meant for this job role."""
+    tailored = exists().where(lesson_job_roles.c.lesson_id == Lesson.id)
+    for_role = exists().where(
+        and_(lesson_job_roles.c.lesson_id == Lesson.id, lesson_job_roles.c.job_role_id == role.id)
+    )
+    return and_(Lesson.retired_at.is_(None), or_(~tailored, for_role))
+
+
+def _lesson_totals(role: JobRole, course_ids) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Lesson.course_id, func.count(Lesson.id))
+        .where(Lesson.course_id.in_(course_ids), lessons_for_role(role))
+        .group_by(Lesson.course_id)
+    )
+    return dict(rows.all())
+
+
+def _lessons_done(role: JobRole, enrollment_ids) -> dict[int, int]:
+    rows = db.session.execute(
+        select(LessonProgress.enrollment_id, func.count(LessonProgress.id))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.enrollment_id.in_(enrollment_ids), lessons_for_role(role))
+        .group_by(LessonProgress.enrollment_id)
+    )
+    return dict(rows.all())
+
+
+def list_enrollments(person: User) -> list[Enrollment]:
+    """A person's live enrolments, soonest due first (undated last)."""
+    return list(
+        db.session.scalars(
+            select(Enrollment)
+            .where(Enrollment.user_id == person.id, Enrollment.withdrawn_at.is_(None))
+            .order_by(Enrollment.due_on.is_(None), Enrollment.due_on, Enrollment.id)
+        )
+    )
+
+
+def course_lines(person: User, enrollments: list[Enrollment], today: date) -> list[CourseLine]:
+    totals = _lesson_totals(person.job_role, [e.course_id for e in enrollments])
+    done = _lessons_done(person.job_role, [e.id for e in enrollments])
+    lines = []
+    for enrollment in enrollments:
+        total, finished = totals.get(enrollment.course_id, 0), done.get(enrollment.id, 0)
+        status = rules.enrollment_status(
+            enrollment.started_at is not None, enrollment.completed_at is not None,
+            enrollment.due_on, today,
+        )
+        pct = 100 if enrollment.completed_at else rules.percent(finished, total + 1)  # +1: the quiz
+        lines.append(
+            CourseLine(enrollment, enrollment.course, rules.KIND_LABELS[enrollment.course.kind],
+                       status, finished, total, pct)
+        )
+    return lines
+
+
+def get_go_live() -> date | None:
+    value = db.session.get(Setting, "go_live")
+    return date.fromisoformat(value.value) if value else None
+
+
+def planned_messages(person: User, go_live: date | None, today: date) -> list[PlannedMessage]:
+    """The communications a person's role receives, dated and in date order."""
+    messages = []
+    for message in db.session.scalars(
+        select(Communication).where(Communication.job_role_id == person.job_role_id).order_by(Communication.position)
+    ):
+        on = rules.communication_date(person.hire_date, go_live, message.anchor, message.offset_days)
+        messages.append(
+            PlannedMessage(on, message.title, message.summary, message.channel, on is not None and on < today)
+        )
+    return sorted(messages, key=lambda m: (m.on is None, m.on or date.max))
+
+
+def get_plan(person: User, today: date) -> Plan:
+    """The person's communication and training profile."""
+    lines = course_lines(person, list_enrollments(person), today)
+    required = [line for line in lines if line.enrollment.required and line.enrollment.source != "remedial"]
+    remedial = [line for line in lines if line.enrollment.source == "remedial"]
+    optional = [line for line in lines if line not in required and line not in remedial]
+    counted = required + [line for line in remedial if line.enrollment.required]
+    done = sum(1 for line in counted if line.status == rules.DONE)
+    go_live = get_go_live()
+    return Plan(
+        person=person,
+        required=required,
+        optional=optional,
+        remedial=remedial,
+        messages=planned_messages(person, go_live, today),
+        onboarding_pct=rules.percent(done, len(counted)),
+        overdue_count=sum(1 for line in counted if line.status == rules.OVERDUE),
+        go_live=go_live,
+        champions=[c for c in person.division.champions if c.active] if person.division else [],
+    )
+
+
+# The catalogue --------------------------------------------------------------------------------
+
+
+def list_catalogue(person: User, kind: str | None) -> list[tuple[Course, Enrollment | None]]:
+    """Courses open to the person's job role, each with their enrolment if they have one."""
+    for_role = exists().where(
+        and_(course_job_roles.c.course_id == Course.id, course_job_roles.c.job_role_id == person.job_role_id)
+    )
+    stmt = (
+        select(Course, Enrollment)
+        .outerjoin(
+            Enrollment,
+            and_(Enrollment.course_id == Course.id, Enrollment.user_id == person.id, Enrollment.withdrawn_at.is_(None)),
+        )
+        .where(Course.retired_at.is_(None), or_(Course.for_all_roles.is_(True), for_role))
+        .order_by(Course.kind, Course.title)
+    )
+    if kind:
+        stmt = stmt.where(Course.kind == kind)
+    return [(course, enrollment) for course, enrollment in db.session.execute(stmt).all()]
+
+
+# The manager's team page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    person: User
+    depth: int
+    required_done: int
+    required_total: int
+    progress_pct: int
+    overdue: list[Course]
+    remedial: list[Enrollment]
+
+
+def team_lines(tree: list[tuple[User, int]], today: date) -> list[ReportLine]:
+    """One line per report: required courses done, what is overdue, remedial training."""
+    ids = [person.id for person, _ in tree]
+    by_person: dict[int, list[Enrollment]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        for enrollment in db.session.scalars(
+            select(Enrollment).where(
+                Enrollment.user_id.in_(ids[start : start + 500]), Enrollment.withdrawn_at.is_(None)
+            )
+        ):
+            by_person[enrollment.user_id].append(enrollment)
+    return [_report_line(person, depth, by_person[person.id], today) for person, depth in tree]
+
+
+def _report_line(person: User, depth: int, enrollments: list[Enrollment], today: date) -> ReportLine:
+    required = [e for e in enrollments if e.required]
+    done = sum(1 for e in required if e.completed_at is not None)
+    overdue = [
+        e.course for e in required
+        if rules.enrollment_status(e.started_at is not None, e.completed_at is not None, e.due_on, today)
+        == rules.OVERDUE
+    ]
+    remedial = [e for e in enrollments if e.source == "remedial"]
+    return ReportLine(person, depth, done, len(required), rules.percent(done, len(required)), overdue, remedial)

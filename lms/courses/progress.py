@@ -1,0 +1,203 @@
+"""Taking a course: opening lessons, marking them done, quizzes, completion, remedial routing.
+Never commits: the caller does."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from lms import events
+from lms.auth.models import User
+from lms.courses import rules
+from lms.courses.enrolment import assign_course
+from lms.courses.models import Course, Enrollment, Lesson, LessonProgress, QuizAttempt, QuizQuestion
+from lms.database import db
+from lms.errors import DomainError, NotAllowed
+
+
+class QuizNotReady(DomainError):
+    pass
+
+
+def can_take(person: User, course: Course) -> bool:
+    """A course is open to a person when it suits their job role (or all roles)."""
+    if course.retired_at is not None:
+        return False
+    return course.for_all_roles or any(role.id == person.job_role_id for role in course.job_roles)
+
+
+def get_enrollment(person: User, course: Course) -> Enrollment | None:
+    """The person's live enrolment on a course (withdrawn ones do not count)."""
+    return db.session.scalar(
+        select(Enrollment).where(
+            Enrollment.user_id == person.id,
+            Enrollment.course_id == course.id,
+            Enrollment.withdrawn_at.is_(None),
+        )
+    )
+
+
+def enroll_self(person: User, course: Course, *, now: datetime) -> Enrollment:
+    """A learner may put themselves on any course open to their role; it is optional."""
+    enrollment = get_enrollment(person, course)
+    if enrollment is not None:
+        return enrollment
+    if not can_take(person, course):
+        raise NotAllowed("This course is not offered to your job role.")
+    existing = db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == person.id, Enrollment.course_id == course.id)
+    )
+    if existing is not None:  # withdrawn earlier: take it up again, progress intact
+        existing.withdrawn_at = None
+        return existing
+    enrollment = Enrollment(
+        user=person, course=course, source="self", required=False, assigned_at=now
+    )
+    db.session.add(enrollment)
+    db.session.flush()
+    return enrollment
+
+
+def visible_lessons(course: Course, person: User) -> list[Lesson]:
+    """The course's current lessons meant for this person's job role, in order."""
+    return [
+        lesson
+        for lesson in course.lessons
+        if lesson.retired_at is None
+        and rules.lesson_visible({role.slug for role in lesson.job_roles}, person.job_role.slug)
+    ]
+
+
+def current_questions(course: Course) -> list[QuizQuestion]:
+    return [question for question in course.questions if question.retired_at is None]
+
+
+def done_lesson_ids(enrollment: Enrollment) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(LessonProgress.lesson_id).where(LessonProgress.enrollment_id == enrollment.id)
+        )
+    )
+
+
+def open_lesson(enrollment: Enrollment, lesson: Lesson, *, now: datetime) -> None:
+    """Opening a lesson starts the course (once) and is where the learner resumes."""
+    if enrollment.started_at is None:
+        enrollment.started_at = now
+        events.publish(events.CourseLaunched(enrollment=enrollment, now=now))
+    enrollment.last_lesson_id = lesson.id
+
+
+def complete_lesson(enrollment: Enrollment, lesson: Lesson, *, now: datetime) -> bool:
+    """Mark a lesson done. Doing it again changes nothing; returns whether it was new."""
+    open_lesson(enrollment, lesson, now=now)
+    if lesson.id in done_lesson_ids(enrollment):
+        return False
+    db.session.add(LessonProgress(enrollment=enrollment, lesson_id=lesson.id, completed_at=now))
+    db.session.flush()
+    events.publish(events.LessonCompleted(enrollment=enrollment, lesson=lesson, now=now))
+    complete_if_finished(enrollment, now=now)
+    return True
+
+
+def lessons_remaining(enrollment: Enrollment) -> list[Lesson]:
+    done = done_lesson_ids(enrollment)
+    return [
+        lesson for lesson in visible_lessons(enrollment.course, enrollment.user) if lesson.id not in done
+    ]
+
+
+def resume_lesson(enrollment: Enrollment) -> Lesson | None:
+    """Where to pick up: the last lesson opened if it is still current, else the first not done."""
+    lessons = visible_lessons(enrollment.course, enrollment.user)
+    for lesson in lessons:
+        if lesson.id == enrollment.last_lesson_id:
+            return lesson
+    remaining = lessons_remaining(enrollment)
+    return remaining[0] if remaining else (lessons[0] if lessons else None)
+
+
+def has_passed(enrollment: Enrollment) -> bool:
+    return any(attempt.passed for attempt in enrollment.attempts)
+
+
+def submit_quiz(enrollment: Enrollment, answers: dict[str, list[str]], *, now: datetime) -> QuizAttempt:
+    """Score an attempt. The quiz opens once every lesson is done; every question must be
+    answered with choices it offers. Retries are allowed until passed; failing
+    FAILURES_BEFORE_REMEDIAL times routes the learner to the course's remedial course."""
+    if enrollment.completed_at is not None and has_passed(enrollment):
+        raise QuizNotReady("You have already passed this quiz.")
+    if lessons_remaining(enrollment):
+        raise QuizNotReady("Finish every lesson before taking the quiz.")
+    questions = current_questions(enrollment.course)
+    clean = check_answers(questions, answers)
+    keys = [rules.QuestionKey(q.key, q.type, frozenset(c.key for c in q.choices if c.correct)) for q in questions]
+    result = rules.score_quiz(keys, clean, enrollment.course.pass_mark)
+    attempt = QuizAttempt(
+        enrollment=enrollment,
+        number=len(enrollment.attempts) + 1,
+        answers=clean,
+        score=result.score,
+        passed=result.passed,
+        submitted_at=now,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    events.publish(events.QuizSubmitted(attempt=attempt, now=now))
+    if result.passed:
+        complete_if_finished(enrollment, now=now)
+    else:
+        route_to_remedial(enrollment, now=now)
+    return attempt
+
+
+def check_answers(questions: list[QuizQuestion], answers: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Answers keyed by question, each a sorted list of offered choice keys; DomainError
+    names the questions left unanswered or answered with something not offered."""
+    unanswered, clean = [], {}
+    for number, question in enumerate(questions, start=1):
+        chosen = sorted(set(answers.get(question.key, [])))
+        offered = {choice.key for choice in question.choices}
+        if not chosen:
+            unanswered.append(str(number))
+        elif not set(chosen) <= offered or (question.type == "single" and len(chosen) > 1):
+            raise DomainError(f"Question {number} was answered with a choice it does not offer.")
+        clean[question.key] = chosen
+    if unanswered:
+        raise DomainError("Please answer question " + ", ".join(unanswered) + ".")
+    return clean
+
+
+def complete_if_finished(enrollment: Enrollment, *, now: datetime) -> bool:
+    """Record completion the first time every lesson is done and the quiz passed."""
+    if enrollment.completed_at is not None:
+        return False
+    done = rules.is_course_complete(
+        lessons_done=len(visible_lessons(enrollment.course, enrollment.user)) - len(lessons_remaining(enrollment)),
+        lessons_total=len(visible_lessons(enrollment.course, enrollment.user)),
+        quiz_passed=has_passed(enrollment),
+        has_quiz=bool(current_questions(enrollment.course)),
+    )
+    if done:
+        enrollment.completed_at = now
+        events.publish(events.CourseCompleted(enrollment=enrollment, now=now))
+    return done
+
+
+def route_to_remedial(enrollment: Enrollment, *, now: datetime) -> Enrollment | None:
+    """After the threshold of failed attempts, assign the course's remedial course (once)."""
+    course = enrollment.course
+    failed = sum(1 for attempt in enrollment.attempts if not attempt.passed)
+    if course.remedial_course is None or not rules.needs_remedial(failed, has_passed(enrollment)):
+        return None
+    if get_enrollment(enrollment.user, course.remedial_course) is not None:
+        return None
+    remedial = assign_course(
+        enrollment.user,
+        course.remedial_course,
+        now=now,
+        due_on=(now.date() + rules.REMEDIAL_DUE),
+        source="remedial",
+        reason=f"Assigned after {failed} attempts at the “{course.title}” quiz did not reach the pass mark.",
+    )
+    events.publish(events.RemedialAssigned(enrollment=remedial, failed_course=course, now=now))
+    return remedial

@@ -1,0 +1,97 @@
+"""Course rules. Pure: plain values in, answers out; no app, no database."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+KINDS = frozenset(
+    {"computer_literacy", "business_process", "crm_application", "remedial", "new_hire", "manager"}
+)
+KIND_LABELS = {
+    "new_hire": "New-hire training",
+    "computer_literacy": "Computer literacy",
+    "business_process": "Business process",
+    "crm_application": "CRM application",
+    "remedial": "Remedial",
+    "manager": "Manager training",
+}
+FAILURES_BEFORE_REMEDIAL = 2
+
+NOT_STARTED, IN_PROGRESS, DONE, OVERDUE = "not started", "in progress", "done", "overdue"
+
+
+def due_date(hire_date: date, due_days: int | None) -> date | None:
+    """A curriculum course is due `due_days` after the hire date."""
+    return None if due_days is None else hire_date + timedelta(days=due_days)
+
+
+def communication_date(hire_date: date, go_live: date | None, anchor: str, offset_days: int):
+    """When a communication reaches a person: `offset_days` after their hire date or the
+    go-live (None when it is anchored on a go-live that is not set)."""
+    base = hire_date if anchor == "hire_date" else go_live
+    return None if base is None else base + timedelta(days=offset_days)
+
+
+def enrollment_status(started: bool, completed: bool, due_on: date | None, today: date) -> str:
+    """Done wins over everything; anything unfinished past its due day is overdue."""
+    if completed:
+        return DONE
+    if due_on is not None and due_on < today:
+        return OVERDUE
+    return IN_PROGRESS if started else NOT_STARTED
+
+
+def percent(done: int, total: int) -> int:
+    """Whole-number percentage, rounded down so 99.6% never shows as finished."""
+    return 100 if total == 0 else (100 * done) // total
+
+
+def lesson_visible(lesson_role_slugs, person_role_slug: str) -> bool:
+    """A lesson with no job roles is for everyone; otherwise only for the roles it names."""
+    return not lesson_role_slugs or person_role_slug in lesson_role_slugs
+
+
+@dataclass(frozen=True)
+class QuestionKey:
+    """A question as scoring needs it: its key, type and the set of correct choice keys."""
+
+    key: str
+    type: str
+    correct: frozenset[str]
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    score: float
+    passed: bool
+    right: frozenset[str]  # keys of the questions answered right
+
+
+def is_right(question: QuestionKey, chosen) -> bool:
+    """A question is right when exactly the correct choices are chosen — no partial credit
+    for multiple choice, and a single-choice question takes exactly one answer."""
+    chosen = frozenset(chosen)
+    if question.type == "single" and len(chosen) != 1:
+        return False
+    return chosen == question.correct
+
+
+def score_quiz(questions, answers: dict, pass_mark: float) -> QuizResult:
+    """Score is the share of questions answered right; it passes at or above the pass mark.
+    Unanswered questions count as wrong."""
+    right = frozenset(q.key for q in questions if is_right(q, answers.get(q.key, ())))
+    score = len(right) / len(questions) if questions else 0.0
+    # Compare with a little tolerance so 4/5 passes a pass mark written as 0.8.
+    return QuizResult(score=score, passed=score + 1e-9 >= pass_mark, right=right)
+
+
+def needs_remedial(failed_attempts: int, passed: bool, threshold: int = FAILURES_BEFORE_REMEDIAL) -> bool:
+    """Failing a quiz `threshold` times without passing routes the learner to remedial training."""
+    return not passed and failed_attempts >= threshold
+
+
+def is_course_complete(lessons_done: int, lessons_total: int, quiz_passed: bool, has_quiz: bool) -> bool:
+    """A course is done when every lesson meant for the person is done and its quiz passed."""
+    return lessons_done >= lessons_total and (quiz_passed or not has_quiz)
+
+
+REMEDIAL_DUE = timedelta(days=7)  # a remedial refresher is short: due a week after assignment

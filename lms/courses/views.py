@@ -1,0 +1,213 @@
+"""The learner's plan, the catalogue, the course player, the team page, course assignment."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.auth import rules as access_rules
+from lms.auth import services as people
+from lms.auth.access import allowed_if
+from lms.auth.forms import ConfirmForm
+from lms.auth.models import Division
+from lms.clock import today, utcnow
+from lms.courses import enrolment, plan, progress, rules
+from lms.courses.forms import AssignForm
+from lms.courses.models import Course, QuizAttempt
+from lms.database import db
+from lms.errors import DomainError
+
+bp = Blueprint("courses", __name__)
+
+
+def _course_or_404(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug, Course.retired_at.is_(None)))
+    return course or abort(404)
+
+
+@bp.get("/")
+@login_required
+def my_plan():
+    return render_template("courses/plan.html", plan=plan.get_plan(current_user, today()), own=True)
+
+
+@bp.get("/people/<int:person_id>/plan")
+@login_required
+def person_plan(person_id):
+    person = people.get_person_for(current_user, person_id) or abort(404)
+    return render_template("courses/plan.html", plan=plan.get_plan(person, today()), own=person.id == current_user.id)
+
+
+@bp.get("/courses")
+@login_required
+def catalogue():
+    kind = request.args.get("kind") if request.args.get("kind") in rules.KINDS else None
+    return render_template(
+        "courses/catalogue.html",
+        courses=plan.list_catalogue(current_user, kind),
+        kind=kind,
+        kinds=rules.KIND_LABELS,
+        can_assign=access_rules.can_edit_people(current_user.roles),
+    )
+
+
+@bp.get("/courses/<slug>")
+@login_required
+def show_course(slug):
+    course = _course_or_404(slug)
+    enrollment = progress.get_enrollment(current_user, course)
+    if enrollment is None and not progress.can_take(current_user, course):
+        abort(404)
+    lessons = progress.visible_lessons(course, current_user)
+    done = progress.done_lesson_ids(enrollment) if enrollment else set()
+    return render_template(
+        "courses/course.html",
+        course=course,
+        enrollment=enrollment,
+        lessons=lessons,
+        done=done,
+        progress_pct=rules.percent(len(done & {lesson.id for lesson in lessons}), len(lessons)),
+        quiz_open=enrollment is not None and not progress.lessons_remaining(enrollment),
+        passed=enrollment is not None and progress.has_passed(enrollment),
+        kind_label=rules.KIND_LABELS[course.kind],
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/courses/<slug>/start")
+@login_required
+def start_course(slug):
+    course = _course_or_404(slug)
+    try:
+        enrollment = progress.enroll_self(current_user, course, now=utcnow())
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("courses.show_course", slug=slug))
+    lesson = progress.resume_lesson(enrollment)
+    db.session.commit()
+    if lesson is None:
+        return redirect(url_for("courses.quiz", slug=slug))
+    return redirect(url_for("courses.show_lesson", slug=slug, lesson_slug=lesson.slug))
+
+
+def _lesson_context(slug: str, lesson_slug: str):
+    course = _course_or_404(slug)
+    enrollment = progress.get_enrollment(current_user, course) or abort(404)
+    lessons = progress.visible_lessons(course, current_user)
+    index = next((i for i, lesson in enumerate(lessons) if lesson.slug == lesson_slug), None)
+    if index is None:
+        abort(404)
+    return course, enrollment, lessons, index
+
+
+@bp.get("/courses/<slug>/lessons/<lesson_slug>")
+@login_required
+def show_lesson(slug, lesson_slug):
+    course, enrollment, lessons, index = _lesson_context(slug, lesson_slug)
+    progress.open_lesson(enrollment, lessons[index], now=utcnow())
+    db.session.commit()
+    done = progress.done_lesson_ids(enrollment)
+    return render_template(
+        "courses/lesson.html",
+        course=course,
+        lesson=lessons[index],
+        lessons=lessons,
+        position=index + 1,
+        previous=lessons[index - 1] if index > 0 else None,
+        following=lessons[index + 1] if index + 1 < len(lessons) else None,
+        is_done=lessons[index].id in done,
+        done=done,
+        progress_pct=rules.percent(len(done & {lesson.id for lesson in lessons}), len(lessons)),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/courses/<slug>/lessons/<lesson_slug>/done")
+@login_required
+def complete_lesson(slug, lesson_slug):
+    course, enrollment, lessons, index = _lesson_context(slug, lesson_slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    progress.complete_lesson(enrollment, lessons[index], now=utcnow())
+    db.session.commit()
+    if index + 1 < len(lessons):
+        return redirect(url_for("courses.show_lesson", slug=slug, lesson_slug=lessons[index + 1].slug))
+    return redirect(url_for("courses.quiz", slug=slug))
+
+
+@bp.route("/courses/<slug>/quiz", methods=["GET", "POST"])
+@login_required
+def quiz(slug):
+    course = _course_or_404(slug)
+    enrollment = progress.get_enrollment(current_user, course) or abort(404)
+    answers = {key[2:]: request.form.getlist(key) for key in request.form if key.startswith("q-")}
+    if request.method == "POST":
+        try:
+            attempt = progress.submit_quiz(enrollment, answers, now=utcnow())
+        except DomainError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("courses.quiz_attempt", slug=slug, number=attempt.number))
+    return render_template(
+        "courses/quiz.html",
+        course=course,
+        questions=progress.current_questions(course),
+        remaining=progress.lessons_remaining(enrollment),
+        passed=progress.has_passed(enrollment),
+        attempts=enrollment.attempts,
+        answers=answers,
+    )
+
+
+@bp.get("/courses/<slug>/quiz/attempts/<int:number>")
+@login_required
+def quiz_attempt(slug, number):
+    course = _course_or_404(slug)
+    enrollment = progress.get_enrollment(current_user, course) or abort(404)
+    attempt = db.session.scalar(
+        select(QuizAttempt).where(QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.number == number)
+    ) or abort(404)
+    return render_template(
+        "courses/attempt.html",
+        course=course,
+        attempt=attempt,
+        questions=progress.current_questions(course),
+        score_pct=round(attempt.score * 100),
+        pass_pct=round(course.pass_mark * 100),
+        completed=enrollment.completed_at is not None,
+        remedial=progress.get_enrollment(current_user, course.remedial_course) if course.remedial_course else None,
+    )
+
+
+@bp.get("/team")
+@login_required
+def team():
+    tree = people.list_reports_tree(current_user)
+    if not tree:
+        abort(403)
+    return render_template("courses/team.html", lines=plan.team_lines(tree, today()))
+
+
+@bp.route("/courses/<slug>/assign", methods=["GET", "POST"])
+@allowed_if(access_rules.can_edit_people)
+def assign(slug):
+    course = _course_or_404(slug)
+    form = AssignForm()
+    form.division.choices = [("", "—")] + [(str(d.id), d.name) for d in people.list_divisions()]
+    if form.validate_on_submit():
+        if form.email.data:
+            person = people.get_user_by_email(form.email.data)
+            if person is None:
+                form.email.errors.append("Nobody in Uptake has this e-mail.")
+            else:
+                enrolment.assign_course(person, course, now=utcnow(), due_on=form.due_on.data)
+                db.session.commit()
+                flash(f"{course.title} is assigned to {person.name}.", "success")
+                return redirect(url_for("courses.catalogue"))
+        else:
+            division = db.get_or_404(Division, int(form.division.data))
+            count = enrolment.assign_course_to_division(division, course, now=utcnow(), due_on=form.due_on.data)
+            db.session.commit()
+            flash(f"{course.title} is assigned to {count} people in {division.name}.", "success")
+            return redirect(url_for("courses.catalogue"))
+    return render_template("courses/assign.html", course=course, form=form)

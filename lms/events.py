@@ -1,0 +1,78 @@
+"""Domain events, and `publish`: the one place that shows what follows each of them.
+
+Services publish an event after making their change and before the request commits, so
+everything that follows happens in the same transaction: all of it lands, or none of it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from lms.auth.models import User
+from lms.courses import enrolment
+
+if TYPE_CHECKING:
+    from lms.courses.models import Course, Enrollment, Lesson, QuizAttempt
+
+
+@dataclass(frozen=True)
+class PeopleJoined:
+    """People were added, one by an admin or many by an import."""
+
+    people: tuple[User, ...]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class JobRolesChanged:
+    people: tuple[User, ...]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class PersonDeactivated:
+    person: User
+    now: datetime
+
+
+@dataclass(frozen=True)
+class CourseLaunched:
+    enrollment: "Enrollment"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class LessonCompleted:
+    enrollment: "Enrollment"
+    lesson: "Lesson"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class QuizSubmitted:
+    attempt: "QuizAttempt"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class CourseCompleted:
+    enrollment: "Enrollment"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class RemedialAssigned:
+    enrollment: "Enrollment"
+    failed_course: "Course"
+    now: datetime
+
+
+def publish(event) -> None:
+    """Run what follows an event, top to bottom."""
+    match event:
+        case PeopleJoined(people, now) | JobRolesChanged(people, now):
+            enrolment.assign_curricula(people, now=now)
+        case _:
+            # Learning events change nothing else yet; the learning record store (xAPI)
+            # records each of them here once it lands.
+            pass

@@ -1,0 +1,52 @@
+"""Factories for course tests: courses come from the shipped content, loaded once per session."""
+
+import pytest
+from sqlalchemy import select
+
+from lms.courses.models import Course, CurriculumItem, Enrollment
+from lms.courses.progress import current_questions, visible_lessons
+from lms.database import db
+
+
+@pytest.fixture
+def course(app):
+    def find(slug: str) -> Course:
+        return db.session.scalar(select(Course).where(Course.slug == slug))
+
+    return find
+
+
+@pytest.fixture
+def enrollment_of(app):
+    def find(person, course: Course) -> Enrollment | None:
+        return db.session.scalar(
+            select(Enrollment).where(Enrollment.user_id == person.id, Enrollment.course_id == course.id)
+        )
+
+    return find
+
+
+@pytest.fixture
+def curriculum(app):
+    """The course slugs a job role requires, in order, with their due days."""
+
+    def of(job_role) -> list[tuple[str, int]]:
+        items = db.session.scalars(
+            select(CurriculumItem).where(CurriculumItem.job_role_id == job_role.id).order_by(CurriculumItem.position)
+        )
+        return [(item.course.slug, item.due_days) for item in items]
+
+    return of
+
+
+def answers_for(course: Course, *, right: bool) -> dict[str, list[str]]:
+    """A full set of answers, all right or all wrong."""
+    answers = {}
+    for question in current_questions(course):
+        keys = [choice.key for choice in question.choices if choice.correct == right]
+        answers[question.key] = keys if right else keys[:1]
+    return answers
+
+
+def lessons_of(course: Course, person):
+    return visible_lessons(course, person)

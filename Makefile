@@ -1,0 +1,35 @@
+# The two commands a newcomer needs:
+#   make demo   install, build the SQLite database, seed a demo organisation, serve on :5000
+#   make test   install, lint, and run the whole suite on SQLite and then PostgreSQL
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: demo test install lint test-sqlite test-postgresql browser-deps
+
+$(BIN)/lms: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/lms
+
+install: $(BIN)/lms
+
+demo: install
+	$(BIN)/lms demo
+
+browser-deps:
+	scripts/ensure-chromium
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-sqlite: install browser-deps
+	TEST_DATABASE=sqlite $(BIN)/pytest
+
+test-postgresql: install browser-deps
+	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest
+
+test: lint test-sqlite test-postgresql

@@ -1,0 +1,142 @@
+"""`lms demo`: a database, the content and a demo organisation to click through.
+
+Safe to run again: people are matched by e-mail and only new ones get seeded progress."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from lms.auth import services as people
+from lms.auth.models import Division, User
+from lms.clock import utcnow
+from lms.courses import plan, progress
+from lms.courses.content_sync import sync_content
+from lms.courses.models import Enrollment
+from lms.database import db
+
+DEMO_PASSWORD = "uptake-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    job_role: str
+    division: str
+    manager: str | None
+    hired_days_ago: int
+    roles: frozenset = frozenset()
+    courses_done: int = 0  # how many of their required courses to complete
+    lessons_into_next: int = 0  # lessons done in the course after those
+    fails_next_quiz: bool = False  # fail the next course's quiz twice (remedial training)
+
+
+PEOPLE = (
+    DemoPerson("admin@northwind.example", "Alex Morgan", "crm_administrator", "Head office", None, 400, frozenset({"admin"}), courses_done=3),
+    DemoPerson("hr@northwind.example", "Hannah Reed", "hr_partner", "Head office", None, 700, frozenset({"hr"}), courses_done=3),
+    DemoPerson("maria.lopez@northwind.example", "Maria Lopez", "sales_manager", "North", None, 500, courses_done=6),
+    DemoPerson("tom.becker@northwind.example", "Tom Becker", "sales_manager", "South", None, 350, courses_done=4),
+    DemoPerson("aisha.khan@northwind.example", "Aisha Khan", "service_manager", "South", None, 420, courses_done=5),
+    DemoPerson("liam.obrien@northwind.example", "Liam O'Brien", "sales_rep", "North", "maria.lopez@northwind.example", 2),
+    DemoPerson("sofia.rossi@northwind.example", "Sofia Rossi", "sales_rep", "North", "maria.lopez@northwind.example", 12, courses_done=2, lessons_into_next=2),
+    DemoPerson("noah.schmidt@northwind.example", "Noah Schmidt", "sales_rep", "North", "maria.lopez@northwind.example", 30, courses_done=3, fails_next_quiz=True),
+    DemoPerson("emma.janssen@northwind.example", "Emma Janssen", "sales_rep", "North", "maria.lopez@northwind.example", 75, courses_done=99),
+    DemoPerson("oliver.nguyen@northwind.example", "Oliver Nguyen", "marketing", "North", "maria.lopez@northwind.example", 40, courses_done=1),
+    DemoPerson("mia.andersen@northwind.example", "Mia Andersen", "sales_rep", "South", "tom.becker@northwind.example", 60),
+    DemoPerson("lucas.martin@northwind.example", "Lucas Martin", "sales_rep", "South", "tom.becker@northwind.example", 20, courses_done=4, lessons_into_next=1),
+    DemoPerson("chloe.dubois@northwind.example", "Chloé Dubois", "sales_rep", "South", "tom.becker@northwind.example", 5, courses_done=1),
+    DemoPerson("ethan.walker@northwind.example", "Ethan Walker", "customer_service_rep", "South", "aisha.khan@northwind.example", 25, courses_done=3, fails_next_quiz=True),
+    DemoPerson("zoe.fischer@northwind.example", "Zoe Fischer", "customer_service_rep", "South", "aisha.khan@northwind.example", 90, courses_done=99),
+    DemoPerson("ben.kowalski@northwind.example", "Ben Kowalski", "customer_service_rep", "South", "aisha.khan@northwind.example", 50, courses_done=2),
+)
+CHAMPIONS = {"North": "emma.janssen@northwind.example", "South": "zoe.fischer@northwind.example"}
+
+
+def seed_demo(*, now) -> list[User]:
+    """Create the demo organisation; returns the people created by this run."""
+    created = []
+    for spec in PEOPLE:
+        if people.get_user_by_email(spec.email) is None:
+            created.append((spec, _create(spec, now)))
+    for division_name, email in CHAMPIONS.items():
+        division = db.session.scalar(select(Division).where(Division.name == division_name))
+        people.name_champion(division, people.get_user_by_email(email), now=now)
+    for spec, person in created:
+        _seed_progress(spec, person, now)
+    return [person for _, person in created]
+
+
+def _create(spec: DemoPerson, now) -> User:
+    details = people.PersonDetails(
+        email=spec.email,
+        name=spec.name,
+        job_role=spec.job_role,
+        division=spec.division,
+        manager=people.get_user_by_email(spec.manager) if spec.manager else None,
+        hire_date=(now - timedelta(days=spec.hired_days_ago)).date(),
+        roles=set(spec.roles),
+    )
+    person = people.create_person(details, now=now)
+    people.set_password(person, DEMO_PASSWORD)
+    return person
+
+
+def _seed_progress(spec: DemoPerson, person: User, now) -> None:
+    """Work through the person's plan as they would have, in the weeks since their hire."""
+    required = [e for e in plan.list_enrollments(person) if e.required]
+    when = now - timedelta(days=spec.hired_days_ago) + timedelta(hours=10)
+    for enrollment in required[: spec.courses_done]:
+        when += timedelta(days=1)
+        _finish(enrollment, when)
+    following = required[spec.courses_done : spec.courses_done + 1]
+    for enrollment in following:
+        lessons = progress.visible_lessons(enrollment.course, person)
+        count = len(lessons) if spec.fails_next_quiz else spec.lessons_into_next
+        for lesson in lessons[:count]:
+            progress.complete_lesson(enrollment, lesson, now=when)
+        if spec.fails_next_quiz:
+            for attempt in range(2):
+                progress.submit_quiz(enrollment, _answers(enrollment, right=False), now=when + timedelta(hours=attempt))
+
+
+def _finish(enrollment: Enrollment, when) -> None:
+    for lesson in progress.visible_lessons(enrollment.course, enrollment.user):
+        progress.complete_lesson(enrollment, lesson, now=when)
+    if not progress.has_passed(enrollment):
+        progress.submit_quiz(enrollment, _answers(enrollment, right=True), now=when)
+
+
+def _answers(enrollment: Enrollment, *, right: bool) -> dict[str, list[str]]:
+    answers = {}
+    for question in progress.current_questions(enrollment.course):
+        wanted = [c.key for c in question.choices if c.correct == right]
+        answers[question.key] = wanted[:1] if question.type == "single" or not right else wanted
+    return answers
+
+
+@click.command("demo")
+@click.option("--serve/--no-serve", default=True, help="Start the web server afterwards.")
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def demo_command(serve: bool, port: int) -> None:
+    """Set up the database, load the content, seed a demo organisation, and serve it."""
+    click.echo("Applying migrations…")
+    upgrade()
+    click.echo("Loading content…")
+    report = sync_content(current_app.config["CONTENT_DIR"], now=utcnow())
+    click.echo(f"  {report}")
+    created = seed_demo(now=utcnow())
+    db.session.commit()
+    click.echo(f"Demo organisation: {len(created)} people created, {len(PEOPLE) - len(created)} already there.")
+    click.echo(f"\nLog in with any of these (password: {DEMO_PASSWORD}):")
+    for spec in PEOPLE:
+        role = ", ".join(sorted(spec.roles)) or ("manager" if any(p.manager == spec.email for p in PEOPLE) else "learner")
+        click.echo(f"  {spec.email:<36} {spec.name:<16} {role}")
+    if serve:
+        click.echo(f"\nServing on http://127.0.0.1:{port}  (Ctrl+C to stop)")
+        current_app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from lms.auth import services as people
 from lms.auth.models import Division, User
@@ -139,4 +140,5 @@ def demo_command(serve: bool, port: int) -> None:
         click.echo(f"  {spec.email:<36} {spec.name:<16} {role}")
     if serve:
         click.echo(f"\nServing on http://127.0.0.1:{port}  (Ctrl+C to stop)")
-        current_app.run(host="127.0.0.1", port=port, use_reloader=False)
+        # app.run() refuses to run inside the flask CLI; werkzeug's server is what it would use.
+        run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)

@@ -229,16 +229,25 @@ def list_job_roles() -> list[JobRole]:
 
 def list_reports_tree(manager: User) -> list[tuple[User, int]]:
     """Everyone below a manager, depth-first, as (person, depth) with depth 0 for direct
-    reports. Guards against loops left by bad data."""
+    reports. One query per level of the hierarchy; guards against loops left by bad data."""
+    children: dict[int, list[User]] = {}
+    seen, level = {manager.id}, [manager.id]
+    while level:
+        found = db.session.scalars(
+            select(User).where(User.manager_id.in_(level)).order_by(func.lower(User.name), User.id)
+        ).all()
+        level = []
+        for person in found:
+            if person.id not in seen:
+                seen.add(person.id)
+                level.append(person.id)
+                children.setdefault(person.manager_id, []).append(person)
     rows: list[tuple[User, int]] = []
-    seen = {manager.id}
 
-    def walk(person: User, depth: int) -> None:
-        for report in person.reports:
-            if report.id not in seen:
-                seen.add(report.id)
-                rows.append((report, depth))
-                walk(report, depth + 1)
+    def walk(person_id: int, depth: int) -> None:
+        for report in children.get(person_id, []):
+            rows.append((report, depth))
+            walk(report.id, depth + 1)
 
-    walk(manager, 0)
+    walk(manager.id, 0)
     return rows

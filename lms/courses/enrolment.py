@@ -1,10 +1,11 @@
 """Who takes which course, and by when. Never commits: the caller does."""
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from lms.auth.models import Division, User
 from lms.courses import rules
@@ -26,8 +27,12 @@ def assign_curricula(people: Iterable[User], *, now: datetime) -> None:
         return
     items_by_role = _curriculum_items()
     enrolments = _enrolments_of([person.id for person in people])
+    new_rows: list[dict] = []
     for person in people:
-        _assign_one(person, items_by_role[person.job_role_id], enrolments[person.id], now)
+        new_rows += _assign_one(person, items_by_role[person.job_role_id], enrolments[person.id], now)
+    if new_rows:
+        # One bulk insert: an import of thousands of people adds tens of thousands of rows.
+        db.session.execute(insert(Enrollment), new_rows)
 
 
 def assign_all_curricula(*, now: datetime) -> None:
@@ -35,18 +40,20 @@ def assign_all_curricula(*, now: datetime) -> None:
     assign_curricula(db.session.scalars(select(User).where(User.active.is_(True))).all(), now=now)
 
 
-def _assign_one(person: User, items, enrolments: dict[int, Enrollment], now: datetime) -> None:
-    required = set()
+def _assign_one(person: User, items, enrolments: dict[int, Enrollment], now: datetime) -> list[dict]:
+    """Update the person's existing enrolments in place; return the rows to insert."""
+    required, new_rows = set(), []
     for item in items:
         required.add(item.course_id)
         due_on = rules.due_date(person.hire_date, item.due_days)
         enrolment = enrolments.get(item.course_id)
         if enrolment is None:
-            db.session.add(
-                Enrollment(
-                    user=person, course_id=item.course_id, source="curriculum",
-                    assigned_at=now, due_on=due_on,
-                )
+            new_rows.append(
+                {
+                    "user_id": person.id, "course_id": item.course_id, "source": "curriculum",
+                    "required": True, "registration": str(uuid.uuid4()), "assigned_at": now,
+                    "due_on": due_on,
+                }
             )
             continue
         enrolment.withdrawn_at = None
@@ -56,6 +63,7 @@ def _assign_one(person: User, items, enrolments: dict[int, Enrollment], now: dat
     for course_id, enrolment in enrolments.items():
         if enrolment.source == "curriculum" and course_id not in required:
             _release(enrolment, now)
+    return new_rows
 
 
 def _release(enrolment: Enrollment, now: datetime) -> None:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from lms.auth.models import JobRole, User
 from lms.courses import rules
@@ -191,26 +191,39 @@ class ReportLine:
 
 
 def team_lines(tree: list[tuple[User, int]], today: date) -> list[ReportLine]:
-    """One line per report: required courses done, what is overdue, remedial training."""
+    """One line per report: required courses done, what is overdue, remedial training.
+    Three queries however many reports: counts are grouped in the database."""
     ids = [person.id for person, _ in tree]
-    by_person: dict[int, list[Enrollment]] = defaultdict(list)
-    for start in range(0, len(ids), 500):
-        for enrollment in db.session.scalars(
-            select(Enrollment).where(
-                Enrollment.user_id.in_(ids[start : start + 500]), Enrollment.withdrawn_at.is_(None)
+    counts: dict[int, tuple[int, int]] = {}
+    overdue: dict[int, list[Course]] = defaultdict(list)
+    remedial: dict[int, list[Enrollment]] = defaultdict(list)
+    for chunk in (ids[start : start + 500] for start in range(0, len(ids), 500)):
+        live = and_(Enrollment.user_id.in_(chunk), Enrollment.withdrawn_at.is_(None))
+        counts.update(
+            (user_id, (total, done or 0))
+            for user_id, total, done in db.session.execute(
+                select(
+                    Enrollment.user_id,
+                    func.count(Enrollment.id),
+                    func.sum(case((Enrollment.completed_at.is_not(None), 1), else_=0)),
+                )
+                .where(live, Enrollment.required.is_(True))
+                .group_by(Enrollment.user_id)
             )
+        )
+        for user_id, course in db.session.execute(
+            select(Enrollment.user_id, Course)
+            .join(Course, Course.id == Enrollment.course_id)
+            .where(live, Enrollment.required.is_(True), Enrollment.completed_at.is_(None), Enrollment.due_on < today)
+            .order_by(Enrollment.due_on)
         ):
-            by_person[enrollment.user_id].append(enrollment)
-    return [_report_line(person, depth, by_person[person.id], today) for person, depth in tree]
-
-
-def _report_line(person: User, depth: int, enrollments: list[Enrollment], today: date) -> ReportLine:
-    required = [e for e in enrollments if e.required]
-    done = sum(1 for e in required if e.completed_at is not None)
-    overdue = [
-        e.course for e in required
-        if rules.enrollment_status(e.started_at is not None, e.completed_at is not None, e.due_on, today)
-        == rules.OVERDUE
-    ]
-    remedial = [e for e in enrollments if e.source == "remedial"]
-    return ReportLine(person, depth, done, len(required), rules.percent(done, len(required)), overdue, remedial)
+            overdue[user_id].append(course)
+        for enrollment in db.session.scalars(select(Enrollment).where(live, Enrollment.source == "remedial")):
+            remedial[enrollment.user_id].append(enrollment)
+    lines = []
+    for person, depth in tree:
+        total, done = counts.get(person.id, (0, 0))
+        lines.append(
+            ReportLine(person, depth, done, total, rules.percent(done, total), overdue[person.id], remedial[person.id])
+        )
+    return lines

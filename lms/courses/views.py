@@ -104,9 +104,8 @@ def _lesson_context(slug: str, lesson_slug: str):
 def show_lesson(slug, lesson_slug):
     course, enrollment, lessons, index = _lesson_context(slug, lesson_slug)
     progress.open_lesson(enrollment, lessons[index], now=utcnow())
-    db.session.commit()
     done = progress.done_lesson_ids(enrollment)
-    return render_template(
+    page = render_template(
         "courses/lesson.html",
         course=course,
         lesson=lessons[index],
@@ -119,6 +118,8 @@ def show_lesson(slug, lesson_slug):
         progress_pct=rules.percent(len(done & {lesson.id for lesson in lessons}), len(lessons)),
         form=ConfirmForm(),
     )
+    db.session.commit()  # after rendering, so nothing is reloaded from an expired session
+    return page
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/done")

@@ -10,6 +10,7 @@ app in-process — what the server spends, without network — and counts its SQ
 import argparse
 import csv
 import io
+import os
 import platform
 import statistics
 import tempfile
@@ -125,7 +126,8 @@ def main() -> None:
             started = time.perf_counter()
             seed(args.people)
             print(
-                f"seeded {args.people} people in {time.perf_counter() - started:.1f} s ({db.engine.dialect.name})"
+                f"seeded {args.people} people in {time.perf_counter() - started:.1f} s"
+                f" ({db.engine.dialect.name})"
             )
             learner = db.session.scalar(select(User).where(User.email == "person0@bench.example"))
             enrollment = plan.list_enrollments(learner)[1]
@@ -140,7 +142,8 @@ def main() -> None:
             "team (50 reports)": ("manager0@bench.example", "/team"),
         }
         print(
-            f"{platform.processor() or platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+            f"{platform.machine()}, {os.cpu_count()} cores,"
+            f" {platform.python_implementation()} {platform.python_version()}"
         )
         print(f"{'page':<20}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
         for name, (email, path) in pages.items():

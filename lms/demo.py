@@ -38,22 +38,154 @@ class DemoPerson:
 
 
 PEOPLE = (
-    DemoPerson("admin@northwind.example", "Alex Morgan", "crm_administrator", "Head office", None, 400, frozenset({"admin"}), courses_done=3),
-    DemoPerson("hr@northwind.example", "Hannah Reed", "hr_partner", "Head office", None, 700, frozenset({"hr"}), courses_done=3),
-    DemoPerson("maria.lopez@northwind.example", "Maria Lopez", "sales_manager", "North", None, 500, courses_done=6),
-    DemoPerson("tom.becker@northwind.example", "Tom Becker", "sales_manager", "South", None, 350, courses_done=4),
-    DemoPerson("aisha.khan@northwind.example", "Aisha Khan", "service_manager", "South", None, 420, courses_done=5),
-    DemoPerson("liam.obrien@northwind.example", "Liam O'Brien", "sales_rep", "North", "maria.lopez@northwind.example", 2),
-    DemoPerson("sofia.rossi@northwind.example", "Sofia Rossi", "sales_rep", "North", "maria.lopez@northwind.example", 12, courses_done=2, lessons_into_next=2),
-    DemoPerson("noah.schmidt@northwind.example", "Noah Schmidt", "sales_rep", "North", "maria.lopez@northwind.example", 30, courses_done=3, fails_next_quiz=True),
-    DemoPerson("emma.janssen@northwind.example", "Emma Janssen", "sales_rep", "North", "maria.lopez@northwind.example", 75, courses_done=99),
-    DemoPerson("oliver.nguyen@northwind.example", "Oliver Nguyen", "marketing", "North", "maria.lopez@northwind.example", 40, courses_done=1),
-    DemoPerson("mia.andersen@northwind.example", "Mia Andersen", "sales_rep", "South", "tom.becker@northwind.example", 60),
-    DemoPerson("lucas.martin@northwind.example", "Lucas Martin", "sales_rep", "South", "tom.becker@northwind.example", 20, courses_done=4, lessons_into_next=1),
-    DemoPerson("chloe.dubois@northwind.example", "Chloé Dubois", "sales_rep", "South", "tom.becker@northwind.example", 5, courses_done=1),
-    DemoPerson("ethan.walker@northwind.example", "Ethan Walker", "customer_service_rep", "South", "aisha.khan@northwind.example", 25, courses_done=3, fails_next_quiz=True),
-    DemoPerson("zoe.fischer@northwind.example", "Zoe Fischer", "customer_service_rep", "South", "aisha.khan@northwind.example", 90, courses_done=99),
-    DemoPerson("ben.kowalski@northwind.example", "Ben Kowalski", "customer_service_rep", "South", "aisha.khan@northwind.example", 50, courses_done=2),
+    DemoPerson(
+        "admin@northwind.example",
+        "Alex Morgan",
+        "crm_administrator",
+        "Head office",
+        None,
+        400,
+        frozenset({"admin"}),
+        courses_done=3,
+    ),
+    DemoPerson(
+        "hr@northwind.example",
+        "Hannah Reed",
+        "hr_partner",
+        "Head office",
+        None,
+        700,
+        frozenset({"hr"}),
+        courses_done=3,
+    ),
+    DemoPerson(
+        "maria.lopez@northwind.example",
+        "Maria Lopez",
+        "sales_manager",
+        "North",
+        None,
+        500,
+        courses_done=6,
+    ),
+    DemoPerson(
+        "tom.becker@northwind.example",
+        "Tom Becker",
+        "sales_manager",
+        "South",
+        None,
+        350,
+        courses_done=4,
+    ),
+    DemoPerson(
+        "aisha.khan@northwind.example",
+        "Aisha Khan",
+        "service_manager",
+        "South",
+        None,
+        420,
+        courses_done=5,
+    ),
+    DemoPerson(
+        "liam.obrien@northwind.example",
+        "Liam O'Brien",
+        "sales_rep",
+        "North",
+        "maria.lopez@northwind.example",
+        2,
+    ),
+    DemoPerson(
+        "sofia.rossi@northwind.example",
+        "Sofia Rossi",
+        "sales_rep",
+        "North",
+        "maria.lopez@northwind.example",
+        12,
+        courses_done=2,
+        lessons_into_next=2,
+    ),
+    DemoPerson(
+        "noah.schmidt@northwind.example",
+        "Noah Schmidt",
+        "sales_rep",
+        "North",
+        "maria.lopez@northwind.example",
+        30,
+        courses_done=3,
+        fails_next_quiz=True,
+    ),
+    DemoPerson(
+        "emma.janssen@northwind.example",
+        "Emma Janssen",
+        "sales_rep",
+        "North",
+        "maria.lopez@northwind.example",
+        75,
+        courses_done=99,
+    ),
+    DemoPerson(
+        "oliver.nguyen@northwind.example",
+        "Oliver Nguyen",
+        "marketing",
+        "North",
+        "maria.lopez@northwind.example",
+        40,
+        courses_done=1,
+    ),
+    DemoPerson(
+        "mia.andersen@northwind.example",
+        "Mia Andersen",
+        "sales_rep",
+        "South",
+        "tom.becker@northwind.example",
+        60,
+    ),
+    DemoPerson(
+        "lucas.martin@northwind.example",
+        "Lucas Martin",
+        "sales_rep",
+        "South",
+        "tom.becker@northwind.example",
+        20,
+        courses_done=4,
+        lessons_into_next=1,
+    ),
+    DemoPerson(
+        "chloe.dubois@northwind.example",
+        "Chloé Dubois",
+        "sales_rep",
+        "South",
+        "tom.becker@northwind.example",
+        5,
+        courses_done=1,
+    ),
+    DemoPerson(
+        "ethan.walker@northwind.example",
+        "Ethan Walker",
+        "customer_service_rep",
+        "South",
+        "aisha.khan@northwind.example",
+        25,
+        courses_done=3,
+        fails_next_quiz=True,
+    ),
+    DemoPerson(
+        "zoe.fischer@northwind.example",
+        "Zoe Fischer",
+        "customer_service_rep",
+        "South",
+        "aisha.khan@northwind.example",
+        90,
+        courses_done=99,
+    ),
+    DemoPerson(
+        "ben.kowalski@northwind.example",
+        "Ben Kowalski",
+        "customer_service_rep",
+        "South",
+        "aisha.khan@northwind.example",
+        50,
+        courses_done=2,
+    ),
 )
 CHAMPIONS = {"North": "emma.janssen@northwind.example", "South": "zoe.fischer@northwind.example"}
 
@@ -102,7 +234,11 @@ def _seed_progress(spec: DemoPerson, person: User, now) -> None:
             progress.complete_lesson(enrollment, lesson, now=when)
         if spec.fails_next_quiz:
             for attempt in range(2):
-                progress.submit_quiz(enrollment, _answers(enrollment, right=False), now=when + timedelta(hours=attempt))
+                progress.submit_quiz(
+                    enrollment,
+                    _answers(enrollment, right=False),
+                    now=when + timedelta(hours=attempt),
+                )
 
 
 def _finish(enrollment: Enrollment, when) -> None:
@@ -133,10 +269,13 @@ def demo_command(serve: bool, port: int) -> None:
     click.echo(f"  {report}")
     created = seed_demo(now=utcnow())
     db.session.commit()
-    click.echo(f"Demo organisation: {len(created)} people created, {len(PEOPLE) - len(created)} already there.")
+    existing = len(PEOPLE) - len(created)
+    click.echo(f"Demo organisation: {len(created)} people created, {existing} already there.")
     click.echo(f"\nLog in with any of these (password: {DEMO_PASSWORD}):")
     for spec in PEOPLE:
-        role = ", ".join(sorted(spec.roles)) or ("manager" if any(p.manager == spec.email for p in PEOPLE) else "learner")
+        role = ", ".join(sorted(spec.roles)) or (
+            "manager" if any(p.manager == spec.email for p in PEOPLE) else "learner"
+        )
         click.echo(f"  {spec.email:<36} {spec.name:<16} {role}")
     if serve:
         click.echo(f"\nServing on http://127.0.0.1:{port}  (Ctrl+C to stop)")

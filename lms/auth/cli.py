@@ -23,7 +23,12 @@ def password_link(person) -> str:
 
 @users_cli.command("import")
 @click.argument("csv_file", type=click.File("rb"))
-@click.option("--links", "links_file", type=click.File("w"), help="Write new people's one-time password links to this CSV instead of printing them.")
+@click.option(
+    "--links",
+    "links_file",
+    type=click.File("w"),
+    help="Write new people's one-time password links to this CSV instead of printing them.",
+)
 def import_command(csv_file, links_file):
     """Import or update people from an HR export (columns: email, name, job_role, division,
     manager_email, hire_date, roles). Nothing is written if any row is bad."""
@@ -37,7 +42,8 @@ def import_command(csv_file, links_file):
     with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
         result = people_import.import_people(rows, now=utcnow(), progress=bar.update)
         db.session.commit()
-    click.echo(f"{len(result.created)} created, {len(result.updated)} updated, {result.unchanged} unchanged.")
+    created, updated = len(result.created), len(result.updated)
+    click.echo(f"{created} created, {updated} updated, {result.unchanged} unchanged.")
     _emit_links(result.created, links_file)
 
 
@@ -62,15 +68,22 @@ def _emit_links(people, links_file) -> None:
 def create_admin(email, name, job_role):
     """Create the first administrator and print their one-time password link."""
     details = services.PersonDetails(
-        email=email, name=name, job_role=job_role, division=None, manager=None,
-        hire_date=date.today(), roles={rules.ROLE_ADMIN},
+        email=email,
+        name=name,
+        job_role=job_role,
+        division=None,
+        manager=None,
+        hire_date=date.today(),
+        roles={rules.ROLE_ADMIN},
     )
     try:
         person = services.create_person(details, now=utcnow())
     except services.DomainError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"Administrator {person.email} created. Set a password at:\n  {password_link(person)}")
+    click.echo(
+        f"Administrator {person.email} created. Set a password at:\n  {password_link(person)}"
+    )
 
 
 @users_cli.command("password-link")

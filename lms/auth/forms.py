@@ -13,7 +13,8 @@ class LoginForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     password = PasswordField("New password", validators=[DataRequired()])
     confirm = PasswordField(
-        "Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
     )
 
 

@@ -49,7 +49,9 @@ class Champion(db.Model):
     division_id: Mapped[int] = mapped_column(
         ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     named_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -61,7 +63,9 @@ class UserRole(db.Model):
         CheckConstraint(f"role IN {tuple(sorted(ASSIGNABLE_ROLES))!r}", name="known_role"),
     )
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
@@ -86,9 +90,7 @@ class User(UserMixin, db.Model):
     division: Mapped[Division | None] = relationship(lazy="joined")
     manager: Mapped["User | None"] = relationship(remote_side=[id], back_populates="reports")
     reports: Mapped[list["User"]] = relationship(back_populates="manager", order_by="User.name")
-    role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     def get_id(self) -> str:
         """The id kept in the session: changing the password ends every other session."""

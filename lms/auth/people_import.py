@@ -82,7 +82,7 @@ def validate_rows(
     """Check every row. `existing_managers` maps each e-mail already in the database to its
     manager's e-mail, so managers and reporting loops can be checked across file and database."""
     rows: list[PersonRow] = []
-    people: list[PersonRow] = []  # everyone the file names, bad rows too: managers may be among them
+    people: list[PersonRow] = []  # everyone the file names, bad rows too: managers among them
     errors: list[RowError] = []
     first_row_of: dict[str, int] = {}
     for number, raw in enumerate(raw_rows, start=2):
@@ -91,7 +91,11 @@ def validate_rows(
         row_errors, person = _validate_row(number, raw, job_roles)
         if person and person.email in first_row_of:
             row_errors.append(
-                RowError(number, "email", f"{person.email} is already on row {first_row_of[person.email]}")
+                RowError(
+                    number,
+                    "email",
+                    f"{person.email} is already on row {first_row_of[person.email]}",
+                )
             )
         elif person:
             first_row_of[person.email] = number
@@ -112,7 +116,9 @@ def _validate_row(number: int, raw: dict[str, str], job_roles: set[str]):
         errors.append(RowError(number, "email", f"'{raw['email']}' is not an e-mail address"))
     manager_email = raw.get("manager_email", "").lower()
     if manager_email and not EMAIL_PATTERN.match(manager_email):
-        errors.append(RowError(number, "manager_email", f"'{manager_email}' is not an e-mail address"))
+        errors.append(
+            RowError(number, "manager_email", f"'{manager_email}' is not an e-mail address")
+        )
     if len(raw.get("name", "")) > 200:
         errors.append(RowError(number, "name", "is longer than 200 characters"))
     if len(raw.get("division", "")) > 120:
@@ -125,7 +131,9 @@ def _validate_row(number: int, raw: dict[str, str], job_roles: set[str]):
         try:
             hire_date = date.fromisoformat(raw["hire_date"])
         except ValueError:
-            errors.append(RowError(number, "hire_date", f"'{raw['hire_date']}' is not a date like 2026-01-31"))
+            errors.append(
+                RowError(number, "hire_date", f"'{raw['hire_date']}' is not a date like 2026-01-31")
+            )
     roles, role_problems = rules.parse_roles(raw.get("roles", ""))
     errors.extend(RowError(number, "roles", problem) for problem in role_problems)
     if not email:
@@ -143,7 +151,9 @@ def _validate_row(number: int, raw: dict[str, str], job_roles: set[str]):
     return errors, person
 
 
-def _manager_errors(rows: list[PersonRow], existing_managers: dict[str, str | None]) -> Iterable[RowError]:
+def _manager_errors(
+    rows: list[PersonRow], existing_managers: dict[str, str | None]
+) -> Iterable[RowError]:
     """Managers must exist in the file or the database, and reporting lines may not loop."""
     manager_of = dict(existing_managers)
     manager_of.update({row.email: row.manager_email or None for row in rows})
@@ -153,7 +163,11 @@ def _manager_errors(rows: list[PersonRow], existing_managers: dict[str, str | No
         if row.manager_email == row.email:
             yield RowError(row.row, "manager_email", "a person cannot be their own manager")
         elif row.manager_email not in manager_of:
-            yield RowError(row.row, "manager_email", f"{row.manager_email} is neither in this file nor in Uptake")
+            yield RowError(
+                row.row,
+                "manager_email",
+                f"{row.manager_email} is neither in this file nor in Uptake",
+            )
         elif loop := _loop_from(row.email, manager_of):
             yield RowError(row.row, "manager_email", "reporting loop: " + " → ".join(loop))
 
@@ -180,7 +194,9 @@ def validate_file(data: bytes | str) -> list[PersonRow]:
     manager_table = db.aliased(User)
     existing = dict(
         db.session.execute(
-            select(User.email, manager_table.email).outerjoin(manager_table, User.manager_id == manager_table.id)
+            select(User.email, manager_table.email).outerjoin(
+                manager_table, User.manager_id == manager_table.id
+            )
         ).all()
     )
     rows, errors = validate_rows(raw_rows, job_roles, existing)

@@ -147,7 +147,11 @@ def _save_person(form: PersonForm, person):
         if manager is None:
             form.manager_email.errors.append("Nobody in Uptake has this e-mail.")
             return None
-    roles = {role for role, on in ((rules.ROLE_HR, form.is_hr.data), (rules.ROLE_ADMIN, form.is_admin.data)) if on}
+    roles = {
+        role
+        for role, on in ((rules.ROLE_HR, form.is_hr.data), (rules.ROLE_ADMIN, form.is_admin.data))
+        if on
+    }
     details = services.PersonDetails(
         email=form.email.data,
         name=form.name.data,

@@ -125,7 +125,9 @@ def check_manager(person: User, manager: User | None) -> None:
     """A person cannot manage themselves, nor be managed by someone who reports to them."""
     if manager is None:
         return
-    if person.id is not None and (manager.id == person.id or person.id in manager.manager_chain_ids()):
+    if person.id is not None and (
+        manager.id == person.id or person.id in manager.manager_chain_ids()
+    ):
         raise FieldError("manager_email", "That would make a reporting loop.")
 
 
@@ -194,9 +196,7 @@ def get_person_for(viewer: User, person_id: int) -> User | None:
     person = db.session.get(User, person_id)
     if person is None:
         return None
-    allowed = rules.can_view_person(
-        viewer.id, viewer.roles, person.id, person.manager_chain_ids()
-    )
+    allowed = rules.can_view_person(viewer.id, viewer.roles, person.id, person.manager_chain_ids())
     return person if allowed else None
 
 

@@ -29,7 +29,9 @@ def assign_curricula(people: Iterable[User], *, now: datetime) -> None:
     enrolments = _enrolments_of([person.id for person in people])
     new_rows: list[dict] = []
     for person in people:
-        new_rows += _assign_one(person, items_by_role[person.job_role_id], enrolments[person.id], now)
+        new_rows += _assign_one(
+            person, items_by_role[person.job_role_id], enrolments[person.id], now
+        )
     if new_rows:
         # One bulk insert: an import of thousands of people adds tens of thousands of rows.
         db.session.execute(insert(Enrollment), new_rows)
@@ -40,7 +42,9 @@ def assign_all_curricula(*, now: datetime) -> None:
     assign_curricula(db.session.scalars(select(User).where(User.active.is_(True))).all(), now=now)
 
 
-def _assign_one(person: User, items, enrolments: dict[int, Enrollment], now: datetime) -> list[dict]:
+def _assign_one(
+    person: User, items, enrolments: dict[int, Enrollment], now: datetime
+) -> list[dict]:
     """Update the person's existing enrolments in place; return the rows to insert."""
     required, new_rows = set(), []
     for item in items:
@@ -50,8 +54,12 @@ def _assign_one(person: User, items, enrolments: dict[int, Enrollment], now: dat
         if enrolment is None:
             new_rows.append(
                 {
-                    "user_id": person.id, "course_id": item.course_id, "source": "curriculum",
-                    "required": True, "registration": str(uuid.uuid4()), "assigned_at": now,
+                    "user_id": person.id,
+                    "course_id": item.course_id,
+                    "source": "curriculum",
+                    "required": True,
+                    "registration": str(uuid.uuid4()),
+                    "assigned_at": now,
                     "due_on": due_on,
                 }
             )
@@ -91,13 +99,20 @@ def _enrolments_of(user_ids: list[int]) -> dict[int, dict[int, Enrollment]]:
     found: dict[int, dict[int, Enrollment]] = defaultdict(dict)
     for start in range(0, len(user_ids), CHUNK):
         chunk = user_ids[start : start + CHUNK]
-        for enrolment in db.session.scalars(select(Enrollment).where(Enrollment.user_id.in_(chunk))):
+        for enrolment in db.session.scalars(
+            select(Enrollment).where(Enrollment.user_id.in_(chunk))
+        ):
             found[enrolment.user_id][enrolment.course_id] = enrolment
     return found
 
 
 def assign_course(
-    person: User, course: Course, *, now: datetime, due_on: date | None, source: str = "admin",
+    person: User,
+    course: Course,
+    *,
+    now: datetime,
+    due_on: date | None,
+    source: str = "admin",
     reason: str | None = None,
 ) -> Enrollment:
     """Put one person on one course. Assigning again never duplicates: it reopens a
@@ -121,7 +136,9 @@ def assign_course(
     return enrolment
 
 
-def assign_course_to_division(division: Division, course: Course, *, now: datetime, due_on: date | None) -> int:
+def assign_course_to_division(
+    division: Division, course: Course, *, now: datetime, due_on: date | None
+) -> int:
     """Assign a course to everyone active in a division; returns how many people."""
     people = db.session.scalars(
         select(User).where(User.division_id == division.id, User.active.is_(True))

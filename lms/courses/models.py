@@ -3,7 +3,17 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import JobRole, User
@@ -120,7 +130,9 @@ class QuizQuestion(db.Model):
 
     course: Mapped[Course] = relationship(back_populates="questions")
     choices: Mapped[list["QuizChoice"]] = relationship(
-        back_populates="question", order_by="QuizChoice.position", cascade="all, delete-orphan",
+        back_populates="question",
+        order_by="QuizChoice.position",
+        cascade="all, delete-orphan",
         lazy="selectin",
     )
 
@@ -130,7 +142,9 @@ class QuizChoice(db.Model):
     __table_args__ = (UniqueConstraint("question_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("quiz_questions.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_questions.id", ondelete="CASCADE"), index=True
+    )
     key: Mapped[str] = mapped_column(String(40))
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
@@ -147,7 +161,9 @@ class CurriculumItem(db.Model):
     __table_args__ = (UniqueConstraint("job_role_id", "course_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id", ondelete="CASCADE"), index=True)
+    job_role_id: Mapped[int] = mapped_column(
+        ForeignKey("job_roles.id", ondelete="CASCADE"), index=True
+    )
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     position: Mapped[int]
     due_days: Mapped[int]
@@ -161,8 +177,12 @@ class CurriculumSkill(db.Model):
 
     __tablename__ = "curriculum_skills"
 
-    job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id", ondelete="CASCADE"), primary_key=True)
-    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True)
+    job_role_id: Mapped[int] = mapped_column(
+        ForeignKey("job_roles.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True
+    )
     position: Mapped[int]
 
     skill: Mapped[Skill] = relationship()
@@ -179,7 +199,9 @@ class Communication(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id", ondelete="CASCADE"), index=True)
+    job_role_id: Mapped[int] = mapped_column(
+        ForeignKey("job_roles.id", ondelete="CASCADE"), index=True
+    )
     key: Mapped[str] = mapped_column(String(80))
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
@@ -194,7 +216,9 @@ class JobRoleSettings(db.Model):
 
     __tablename__ = "job_role_settings"
 
-    job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id", ondelete="CASCADE"), primary_key=True)
+    job_role_id: Mapped[int] = mapped_column(
+        ForeignKey("job_roles.id", ondelete="CASCADE"), primary_key=True
+    )
     coaching_target_days: Mapped[int]
 
 
@@ -204,7 +228,9 @@ class Enrollment(db.Model):
     __tablename__ = "enrollments"
     __table_args__ = (
         UniqueConstraint("user_id", "course_id"),
-        CheckConstraint("source IN ('curriculum', 'admin', 'remedial', 'self')", name="known_source"),
+        CheckConstraint(
+            "source IN ('curriculum', 'admin', 'remedial', 'self')", name="known_source"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,7 +245,9 @@ class Enrollment(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
-    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
+    last_lesson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lessons.id", ondelete="SET NULL")
+    )
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship(lazy="joined")
@@ -236,7 +264,9 @@ class LessonProgress(db.Model):
     __table_args__ = (UniqueConstraint("enrollment_id", "lesson_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True
+    )
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
     completed_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -248,7 +278,9 @@ class QuizAttempt(db.Model):
     __table_args__ = (UniqueConstraint("enrollment_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int]
     answers: Mapped[dict] = mapped_column(JSON)  # question key -> sorted list of choice keys
     score: Mapped[float] = mapped_column(Float)  # share of questions answered right, 0..1

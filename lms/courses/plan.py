@@ -103,13 +103,22 @@ def course_lines(person: User, enrollments: list[Enrollment], today: date) -> li
     for enrollment in enrollments:
         total, finished = totals.get(enrollment.course_id, 0), done.get(enrollment.id, 0)
         status = rules.enrollment_status(
-            enrollment.started_at is not None, enrollment.completed_at is not None,
-            enrollment.due_on, today,
+            enrollment.started_at is not None,
+            enrollment.completed_at is not None,
+            enrollment.due_on,
+            today,
         )
         pct = 100 if enrollment.completed_at else rules.percent(finished, total + 1)  # +1: the quiz
         lines.append(
-            CourseLine(enrollment, enrollment.course, rules.KIND_LABELS[enrollment.course.kind],
-                       status, finished, total, pct)
+            CourseLine(
+                enrollment,
+                enrollment.course,
+                rules.KIND_LABELS[enrollment.course.kind],
+                status,
+                finished,
+                total,
+                pct,
+            )
         )
     return lines
 
@@ -123,11 +132,17 @@ def planned_messages(person: User, go_live: date | None, today: date) -> list[Pl
     """The communications a person's role receives, dated and in date order."""
     messages = []
     for message in db.session.scalars(
-        select(Communication).where(Communication.job_role_id == person.job_role_id).order_by(Communication.position)
+        select(Communication)
+        .where(Communication.job_role_id == person.job_role_id)
+        .order_by(Communication.position)
     ):
-        on = rules.communication_date(person.hire_date, go_live, message.anchor, message.offset_days)
+        on = rules.communication_date(
+            person.hire_date, go_live, message.anchor, message.offset_days
+        )
         messages.append(
-            PlannedMessage(on, message.title, message.summary, message.channel, on is not None and on < today)
+            PlannedMessage(
+                on, message.title, message.summary, message.channel, on is not None and on < today
+            )
         )
     return sorted(messages, key=lambda m: (m.on is None, m.on or date.max))
 
@@ -135,7 +150,9 @@ def planned_messages(person: User, go_live: date | None, today: date) -> list[Pl
 def get_plan(person: User, today: date) -> Plan:
     """The person's communication and training profile."""
     lines = course_lines(person, list_enrollments(person), today)
-    required = [line for line in lines if line.enrollment.required and line.enrollment.source != "remedial"]
+    required = [
+        line for line in lines if line.enrollment.required and line.enrollment.source != "remedial"
+    ]
     remedial = [line for line in lines if line.enrollment.source == "remedial"]
     optional = [line for line in lines if line not in required and line not in remedial]
     counted = required + [line for line in remedial if line.enrollment.required]
@@ -160,13 +177,20 @@ def get_plan(person: User, today: date) -> Plan:
 def list_catalogue(person: User, kind: str | None) -> list[tuple[Course, Enrollment | None]]:
     """Courses open to the person's job role, each with their enrolment if they have one."""
     for_role = exists().where(
-        and_(course_job_roles.c.course_id == Course.id, course_job_roles.c.job_role_id == person.job_role_id)
+        and_(
+            course_job_roles.c.course_id == Course.id,
+            course_job_roles.c.job_role_id == person.job_role_id,
+        )
     )
     stmt = (
         select(Course, Enrollment)
         .outerjoin(
             Enrollment,
-            and_(Enrollment.course_id == Course.id, Enrollment.user_id == person.id, Enrollment.withdrawn_at.is_(None)),
+            and_(
+                Enrollment.course_id == Course.id,
+                Enrollment.user_id == person.id,
+                Enrollment.withdrawn_at.is_(None),
+            ),
         )
         .where(Course.retired_at.is_(None), or_(Course.for_all_roles.is_(True), for_role))
         .order_by(Course.kind, Course.title)
@@ -214,16 +238,31 @@ def team_lines(tree: list[tuple[User, int]], today: date) -> list[ReportLine]:
         for user_id, course in db.session.execute(
             select(Enrollment.user_id, Course)
             .join(Course, Course.id == Enrollment.course_id)
-            .where(live, Enrollment.required.is_(True), Enrollment.completed_at.is_(None), Enrollment.due_on < today)
+            .where(
+                live,
+                Enrollment.required.is_(True),
+                Enrollment.completed_at.is_(None),
+                Enrollment.due_on < today,
+            )
             .order_by(Enrollment.due_on)
         ):
             overdue[user_id].append(course)
-        for enrollment in db.session.scalars(select(Enrollment).where(live, Enrollment.source == "remedial")):
+        for enrollment in db.session.scalars(
+            select(Enrollment).where(live, Enrollment.source == "remedial")
+        ):
             remedial[enrollment.user_id].append(enrollment)
     lines = []
     for person, depth in tree:
         total, done = counts.get(person.id, (0, 0))
         lines.append(
-            ReportLine(person, depth, done, total, rules.percent(done, total), overdue[person.id], remedial[person.id])
+            ReportLine(
+                person,
+                depth,
+                done,
+                total,
+                rules.percent(done, total),
+                overdue[person.id],
+                remedial[person.id],
+            )
         )
     return lines

@@ -102,7 +102,9 @@ def complete_lesson(enrollment: Enrollment, lesson: Lesson, *, now: datetime) ->
 def lessons_remaining(enrollment: Enrollment) -> list[Lesson]:
     done = done_lesson_ids(enrollment)
     return [
-        lesson for lesson in visible_lessons(enrollment.course, enrollment.user) if lesson.id not in done
+        lesson
+        for lesson in visible_lessons(enrollment.course, enrollment.user)
+        if lesson.id not in done
     ]
 
 
@@ -120,7 +122,9 @@ def has_passed(enrollment: Enrollment) -> bool:
     return any(attempt.passed for attempt in enrollment.attempts)
 
 
-def submit_quiz(enrollment: Enrollment, answers: dict[str, list[str]], *, now: datetime) -> QuizAttempt:
+def submit_quiz(
+    enrollment: Enrollment, answers: dict[str, list[str]], *, now: datetime
+) -> QuizAttempt:
     """Score an attempt. The quiz opens once every lesson is done; every question must be
     answered with choices it offers. Retries are allowed until passed; failing
     FAILURES_BEFORE_REMEDIAL times routes the learner to the course's remedial course."""
@@ -130,7 +134,10 @@ def submit_quiz(enrollment: Enrollment, answers: dict[str, list[str]], *, now: d
         raise QuizNotReady("Finish every lesson before taking the quiz.")
     questions = current_questions(enrollment.course)
     clean = check_answers(questions, answers)
-    keys = [rules.QuestionKey(q.key, q.type, frozenset(c.key for c in q.choices if c.correct)) for q in questions]
+    keys = [
+        rules.QuestionKey(q.key, q.type, frozenset(c.key for c in q.choices if c.correct))
+        for q in questions
+    ]
     result = rules.score_quiz(keys, clean, enrollment.course.pass_mark)
     attempt = QuizAttempt(
         enrollment=enrollment,
@@ -150,7 +157,9 @@ def submit_quiz(enrollment: Enrollment, answers: dict[str, list[str]], *, now: d
     return attempt
 
 
-def check_answers(questions: list[QuizQuestion], answers: dict[str, list[str]]) -> dict[str, list[str]]:
+def check_answers(
+    questions: list[QuizQuestion], answers: dict[str, list[str]]
+) -> dict[str, list[str]]:
     """Answers keyed by question, each a sorted list of offered choice keys; DomainError
     names the questions left unanswered or answered with something not offered."""
     unanswered, clean = [], {}
@@ -172,7 +181,8 @@ def complete_if_finished(enrollment: Enrollment, *, now: datetime) -> bool:
     if enrollment.completed_at is not None:
         return False
     done = rules.is_course_complete(
-        lessons_done=len(visible_lessons(enrollment.course, enrollment.user)) - len(lessons_remaining(enrollment)),
+        lessons_done=len(visible_lessons(enrollment.course, enrollment.user))
+        - len(lessons_remaining(enrollment)),
         lessons_total=len(visible_lessons(enrollment.course, enrollment.user)),
         quiz_passed=has_passed(enrollment),
         has_quiz=bool(current_questions(enrollment.course)),
@@ -197,7 +207,10 @@ def route_to_remedial(enrollment: Enrollment, *, now: datetime) -> Enrollment | 
         now=now,
         due_on=(now.date() + rules.REMEDIAL_DUE),
         source="remedial",
-        reason=f"Assigned after {failed} attempts at the “{course.title}” quiz did not reach the pass mark.",
+        reason=(
+            f"Assigned after {failed} attempts at the “{course.title}” quiz"
+            " did not reach the pass mark."
+        ),
     )
     events.publish(events.RemedialAssigned(enrollment=remedial, failed_course=course, now=now))
     return remedial

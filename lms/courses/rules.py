@@ -84,12 +84,16 @@ def score_quiz(questions, answers: dict, pass_mark: float) -> QuizResult:
     return QuizResult(score=score, passed=score + 1e-9 >= pass_mark, right=right)
 
 
-def needs_remedial(failed_attempts: int, passed: bool, threshold: int = FAILURES_BEFORE_REMEDIAL) -> bool:
+def needs_remedial(
+    failed_attempts: int, passed: bool, threshold: int = FAILURES_BEFORE_REMEDIAL
+) -> bool:
     """Failing a quiz `threshold` times without passing routes the learner to remedial training."""
     return not passed and failed_attempts >= threshold
 
 
-def is_course_complete(lessons_done: int, lessons_total: int, quiz_passed: bool, has_quiz: bool) -> bool:
+def is_course_complete(
+    lessons_done: int, lessons_total: int, quiz_passed: bool, has_quiz: bool
+) -> bool:
     """A course is done when every lesson meant for the person is done and its quiz passed."""
     return lessons_done >= lessons_total and (quiz_passed or not has_quiz)
 

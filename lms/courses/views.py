@@ -20,7 +20,9 @@ bp = Blueprint("courses", __name__)
 
 
 def _course_or_404(slug: str) -> Course:
-    course = db.session.scalar(select(Course).where(Course.slug == slug, Course.retired_at.is_(None)))
+    course = db.session.scalar(
+        select(Course).where(Course.slug == slug, Course.retired_at.is_(None))
+    )
     return course or abort(404)
 
 
@@ -34,7 +36,9 @@ def my_plan():
 @login_required
 def person_plan(person_id):
     person = people.get_person_for(current_user, person_id) or abort(404)
-    return render_template("courses/plan.html", plan=plan.get_plan(person, today()), own=person.id == current_user.id)
+    return render_template(
+        "courses/plan.html", plan=plan.get_plan(person, today()), own=person.id == current_user.id
+    )
 
 
 @bp.get("/courses")
@@ -131,7 +135,9 @@ def complete_lesson(slug, lesson_slug):
     progress.complete_lesson(enrollment, lessons[index], now=utcnow())
     db.session.commit()
     if index + 1 < len(lessons):
-        return redirect(url_for("courses.show_lesson", slug=slug, lesson_slug=lessons[index + 1].slug))
+        return redirect(
+            url_for("courses.show_lesson", slug=slug, lesson_slug=lessons[index + 1].slug)
+        )
     return redirect(url_for("courses.quiz", slug=slug))
 
 
@@ -166,7 +172,9 @@ def quiz_attempt(slug, number):
     course = _course_or_404(slug)
     enrollment = progress.get_enrollment(current_user, course) or abort(404)
     attempt = db.session.scalar(
-        select(QuizAttempt).where(QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.number == number)
+        select(QuizAttempt).where(
+            QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.number == number
+        )
     ) or abort(404)
     return render_template(
         "courses/attempt.html",
@@ -176,7 +184,9 @@ def quiz_attempt(slug, number):
         score_pct=round(attempt.score * 100),
         pass_pct=round(course.pass_mark * 100),
         completed=enrollment.completed_at is not None,
-        remedial=progress.get_enrollment(current_user, course.remedial_course) if course.remedial_course else None,
+        remedial=progress.get_enrollment(current_user, course.remedial_course)
+        if course.remedial_course
+        else None,
     )
 
 
@@ -207,7 +217,9 @@ def assign(slug):
                 return redirect(url_for("courses.catalogue"))
         else:
             division = db.get_or_404(Division, int(form.division.data))
-            count = enrolment.assign_course_to_division(division, course, now=utcnow(), due_on=form.due_on.data)
+            count = enrolment.assign_course_to_division(
+                division, course, now=utcnow(), due_on=form.due_on.data
+            )
             db.session.commit()
             flash(f"{course.title} is assigned to {count} people in {division.name}.", "success")
             return redirect(url_for("courses.catalogue"))

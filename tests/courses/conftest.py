@@ -20,7 +20,9 @@ def course(app):
 def enrollment_of(app):
     def find(person, course: Course) -> Enrollment | None:
         return db.session.scalar(
-            select(Enrollment).where(Enrollment.user_id == person.id, Enrollment.course_id == course.id)
+            select(Enrollment).where(
+                Enrollment.user_id == person.id, Enrollment.course_id == course.id
+            )
         )
 
     return find
@@ -32,7 +34,9 @@ def curriculum(app):
 
     def of(job_role) -> list[tuple[str, int]]:
         items = db.session.scalars(
-            select(CurriculumItem).where(CurriculumItem.job_role_id == job_role.id).order_by(CurriculumItem.position)
+            select(CurriculumItem)
+            .where(CurriculumItem.job_role_id == job_role.id)
+            .order_by(CurriculumItem.position)
         )
         return [(item.course.slug, item.due_days) for item in items]
 

@@ -4,7 +4,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from lms.auth.services import PersonDetails, create_person, get_or_create_division, update_person
+from lms.auth.services import (
+    PersonDetails,
+    create_person,
+    get_job_role,
+    get_or_create_division,
+    update_person,
+)
 from lms.courses.enrolment import assign_course, assign_course_to_division, assign_curricula
 from lms.courses.models import Enrollment
 from lms.database import db
@@ -12,10 +18,15 @@ from tests.conftest import T0
 
 
 def details(**overrides) -> PersonDetails:
-    values = dict(
-        email="new.hire@example.com", name="New Hire", job_role="sales_rep", division="North",
-        manager=None, hire_date=date(2026, 10, 1), roles=set(),
-    )
+    values = {
+        "email": "new.hire@example.com",
+        "name": "New Hire",
+        "job_role": "sales_rep",
+        "division": "North",
+        "manager": None,
+        "hire_date": date(2026, 10, 1),
+        "roles": set(),
+    }
     values.update(overrides)
     return PersonDetails(**values)
 
@@ -49,7 +60,7 @@ def test_assigning_the_curriculum_again_never_duplicates(curriculum):
 def test_role_change_adds_new_courses_and_withdraws_untouched_old_ones(curriculum, course):
     person = create_person(details(job_role="customer_service_rep"), now=T0)
     service_only = {slug for slug, _ in curriculum(person.job_role)} - {
-        slug for slug, _ in curriculum(get_job("sales_rep"))
+        slug for slug, _ in curriculum(get_job_role("sales_rep"))
     }
     started_slug = sorted(service_only)[0]
     live_enrolments(person)[started_slug].started_at = T0
@@ -70,7 +81,12 @@ def test_changing_back_reinstates_without_duplicates(curriculum):
     assert set(enrolments) >= {slug for slug, _ in curriculum(person.job_role)}
     assert all(enrolments[slug].required for slug, _ in curriculum(person.job_role))
     total = db.session.scalar(select(func.count()).where(Enrollment.user_id == person.id))
-    assert total == len({e.course_id for e in db.session.scalars(select(Enrollment).where(Enrollment.user_id == person.id))})
+    assert total == len(
+        {
+            e.course_id
+            for e in db.session.scalars(select(Enrollment).where(Enrollment.user_id == person.id))
+        }
+    )
 
 
 def test_admin_assignment_twice_keeps_one_enrolment_and_moves_the_due_date(make_user, course):
@@ -86,14 +102,10 @@ def test_assigning_to_a_division_reaches_its_active_people_only(make_user, cours
     north = [make_user(division="Assign North") for _ in range(3)]
     leaver = make_user(division="Assign North", active=False)
     elsewhere = make_user(division="Assign South")
-    count = assign_course_to_division(get_or_create_division("Assign North"), course("computer-basics"), now=T0, due_on=None)
+    count = assign_course_to_division(
+        get_or_create_division("Assign North"), course("computer-basics"), now=T0, due_on=None
+    )
     assert count == 3
     assert all(enrollment_of(p, course("computer-basics")) for p in north)
     assert enrollment_of(leaver, course("computer-basics")) is None
     assert enrollment_of(elsewhere, course("computer-basics")) is None
-
-
-def get_job(slug):
-    from lms.auth.services import get_job_role
-
-    return get_job_role(slug)

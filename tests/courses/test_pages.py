@@ -48,8 +48,16 @@ def test_my_plan_lists_courses_and_communications(client, login, make_user):
 
 def test_my_plan_queries_do_not_grow_with_courses(client, login, make_user, course):
     few, many = make_user(job_role="marketing"), make_user(job_role="marketing")
-    slugs = ["computer-basics", "customer-data-standards", "crm-update-contacts", "crm-handle-leads",
-             "lead-to-order", "crm-pipeline-reports", "crm-campaign-lists", "new-hire-orientation"]
+    slugs = [
+        "computer-basics",
+        "customer-data-standards",
+        "crm-update-contacts",
+        "crm-handle-leads",
+        "lead-to-order",
+        "crm-pipeline-reports",
+        "crm-campaign-lists",
+        "new-hire-orientation",
+    ]
     for slug in slugs[:2]:
         assign_course(few, course(slug), now=T0, due_on=None)
     for slug in slugs:
@@ -124,12 +132,15 @@ def test_unanswered_quiz_is_refused_with_a_message(client, login, learner, cours
 
 def test_lesson_of_another_role_is_404(client, login, learner, course, make_user):
     marketer_only = next(
-        lesson for lesson in course("new-hire-orientation").lessons
+        lesson
+        for lesson in course("new-hire-orientation").lessons
         if lesson.job_roles and all(role.slug != "sales_rep" for role in lesson.job_roles)
     )
     login(learner)
     client.post("/courses/new-hire-orientation/start")
-    assert client.get(f"/courses/new-hire-orientation/lessons/{marketer_only.slug}").status_code == 404
+    assert (
+        client.get(f"/courses/new-hire-orientation/lessons/{marketer_only.slug}").status_code == 404
+    )
 
 
 def test_lesson_without_enrolment_is_404(client, login, make_user):
@@ -166,7 +177,10 @@ def test_team_page_shows_remedial_and_overdue(client, login, make_user, course):
 
 
 def test_a_manager_sees_a_reports_plan_but_not_another_teams(client, login, make_user):
-    manager, other_manager = make_user(job_role="sales_manager"), make_user(job_role="sales_manager")
+    manager, other_manager = (
+        make_user(job_role="sales_manager"),
+        make_user(job_role="sales_manager"),
+    )
     report, stranger = make_user(manager=manager), make_user(manager=other_manager)
     login(manager)
     assert client.get(f"/people/{report.id}/plan").status_code == 200
@@ -179,7 +193,9 @@ def test_only_admins_assign_courses(client, login, make_user, enrollment_of, cou
     assert client.get("/courses/computer-basics/assign").status_code == 403
     client.post("/logout")
     login(admin)
-    response = client.post("/courses/crm-create-quotes/assign", data={"email": learner.email, "due_on": "2026-12-01"})
+    response = client.post(
+        "/courses/crm-create-quotes/assign", data={"email": learner.email, "due_on": "2026-12-01"}
+    )
     assert response.status_code == 302
     assert str(enrollment_of(learner, course("crm-create-quotes")).due_on) == "2026-12-01"
 

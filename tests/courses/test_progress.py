@@ -73,7 +73,9 @@ def test_failing_then_passing_keeps_every_attempt(on_course):
     finish_lessons(enrollment)
     failed = progress.submit_quiz(enrollment, answers_for(enrollment.course, right=False), now=T0)
     assert not failed.passed and failed.score == 0.0 and enrollment.completed_at is None
-    passed = progress.submit_quiz(enrollment, answers_for(enrollment.course, right=True), now=T0 + timedelta(hours=1))
+    passed = progress.submit_quiz(
+        enrollment, answers_for(enrollment.course, right=True), now=T0 + timedelta(hours=1)
+    )
     assert [a.number for a in enrollment.attempts] == [1, 2]
     assert passed.passed and enrollment.completed_at == T0 + timedelta(hours=1)
 

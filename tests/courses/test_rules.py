@@ -18,7 +18,11 @@ def test_due_date_counts_from_hire_date():
 
 @pytest.mark.parametrize(
     ("anchor", "offset", "expected"),
-    [("hire_date", 0, date(2026, 10, 1)), ("hire_date", 30, date(2026, 10, 31)), ("go_live", -14, date(2026, 8, 24))],
+    [
+        ("hire_date", 0, date(2026, 10, 1)),
+        ("hire_date", 30, date(2026, 10, 31)),
+        ("go_live", -14, date(2026, 8, 24)),
+    ],
 )
 def test_communication_date_is_anchored(anchor, offset, expected):
     assert rules.communication_date(date(2026, 10, 1), date(2026, 9, 7), anchor, offset) == expected

@@ -23,6 +23,7 @@ def navigation_for(user) -> list[tuple[str, str]]:
         items.append(("courses.team", "My team"))
     if rules.can_list_people(user.roles):
         items.append(("auth.list_people", "People"))
+        items.append(("auth.list_divisions", "Divisions"))
     if rules.can_edit_people(user.roles):
         items.append(("auth.import_people", "Import"))
     items.append(("auth.account", "Account"))

@@ -37,5 +37,9 @@ class ImportForm(FlaskForm):
     file = FileField("HR export (CSV)", validators=[FileRequired("Choose a CSV file.")])
 
 
+class ChampionForm(FlaskForm):
+    email = EmailField("Name a champion (e-mail)", validators=[DataRequired(), Email()])
+
+
 class ConfirmForm(FlaskForm):
     """A button that changes something: just the CSRF token."""

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from lms.auth import people_import, rules, services
 from lms.auth.access import allowed_if
-from lms.auth.forms import ConfirmForm, ImportForm, PersonForm
+from lms.auth.forms import ChampionForm, ConfirmForm, ImportForm, PersonForm
 from lms.auth.views import bp
 from lms.clock import utcnow
 from lms.database import db
@@ -120,6 +120,46 @@ def import_people():
             db.session.commit()
     links = [(person, password_link_url(person)) for person in result.created] if result else []
     return render_template("auth/import.html", form=form, errors=errors, result=result, links=links)
+
+
+@bp.get("/divisions")
+@allowed_if(rules.can_list_people)
+def list_divisions():
+    return render_template(
+        "auth/divisions.html",
+        divisions=services.list_divisions(),
+        sizes=services.list_division_sizes(),
+        can_edit=rules.can_edit_people(current_user.roles),
+        form=ChampionForm(),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/divisions/<int:division_id>/champions")
+@allowed_if(rules.can_edit_people)
+def add_champion(division_id):
+    division = db.get_or_404(services.Division, division_id)
+    form = ChampionForm()
+    person = services.get_user_by_email(form.email.data or "") if form.validate_on_submit() else None
+    if person is None or not person.active:
+        flash("Nobody active in Uptake has that e-mail.", "error")
+    else:
+        services.name_champion(division, person, now=utcnow())
+        db.session.commit()
+        flash(f"{person.name} is now a CRM champion for {division.name}.", "success")
+    return redirect(url_for("auth.list_divisions"))
+
+
+@bp.post("/divisions/<int:division_id>/champions/<int:person_id>/remove")
+@allowed_if(rules.can_edit_people)
+def remove_champion(division_id, person_id):
+    division = db.get_or_404(services.Division, division_id)
+    person = db.get_or_404(services.User, person_id)
+    if ConfirmForm().validate_on_submit():
+        services.remove_champion(division, person)
+        db.session.commit()
+        flash(f"{person.name} is no longer a champion for {division.name}.", "success")
+    return redirect(url_for("auth.list_divisions"))
 
 
 def password_link_url(person) -> str:

@@ -177,6 +177,24 @@ def name_champion(division: Division, person: User, *, now: datetime) -> None:
         db.session.expire(division, ["champions"])
 
 
+def remove_champion(division: Division, person: User) -> None:
+    row = db.session.get(Champion, (division.id, person.id))
+    if row is not None:
+        db.session.delete(row)
+        db.session.flush()
+        db.session.expire(division, ["champions"])
+
+
+def list_division_sizes() -> dict[int, int]:
+    """Active people per division id."""
+    rows = db.session.execute(
+        select(User.division_id, func.count(User.id))
+        .where(User.active.is_(True))
+        .group_by(User.division_id)
+    )
+    return dict(rows.all())
+
+
 def deactivate_person(actor: User, person: User, *, now: datetime) -> None:
     """A deactivated person cannot log in; their history stays."""
     if actor.id == person.id:

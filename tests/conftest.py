@@ -5,8 +5,7 @@ import itertools
 from datetime import date, datetime
 
 import pytest
-from flask import g, has_app_context
-from flask.testing import FlaskClient
+from flask import g, request_started
 from werkzeug.security import generate_password_hash
 
 from lms import create_app
@@ -82,21 +81,24 @@ def db_session(request):
         connection.close()
 
 
-class FreshRequestClient(FlaskClient):
-    """The tests keep an app context open, which Flask reuses for every request; forget the
-    user Flask-Login cached in `g`, so each request loads them from its session as in
-    production (a deactivated person is logged out on their next request, and so on)."""
+# Cached in `g` for one request in production; the tests keep one app context open, which Flask
+# reuses for every test-client request, so they are forgotten as each request starts.
+CACHED_PER_REQUEST = ("_login_user", "csrf_token")
 
-    def open(self, *args, **kwargs):
-        if has_app_context():
-            g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
+
+def _forget_request_cache(_sender, **_extra):
+    for name in CACHED_PER_REQUEST:
+        g.pop(name, None)
 
 
 @pytest.fixture
 def client(app):
-    app.test_client_class = FreshRequestClient
-    return app.test_client()
+    """A test client whose every request starts with a fresh `g`, as in production: a second
+    client, or a person deactivated since their last request, is not served as whoever the
+    previous request loaded."""
+    request_started.connect(_forget_request_cache, app)
+    yield app.test_client()
+    request_started.disconnect(_forget_request_cache, app)
 
 
 @pytest.fixture

@@ -5,20 +5,13 @@ import sys
 from datetime import date
 
 import click
-from flask import current_app, url_for
 
 from lms.auth import people_import, rules, services
+from lms.auth.links import password_links
 from lms.clock import utcnow
 from lms.database import db
 
 users_cli = click.Group("users", help="People: import, admin bootstrap, password links.")
-
-
-def password_link(person) -> str:
-    token = services.password_link_token(person, current_app.config["SECRET_KEY"])
-    with current_app.test_request_context():
-        path = url_for("auth.set_password", token=token)
-    return current_app.config["BASE_URL"] + path
 
 
 @users_cli.command("import")
@@ -41,24 +34,25 @@ def import_command(csv_file, links_file):
         raise click.ClickException(f"{len(exc.errors)} problem(s); nothing was imported") from None
     with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
         result = people_import.import_people(rows, now=utcnow(), progress=bar.update)
+        links = password_links(result.created)
         db.session.commit()
     created, updated = len(result.created), len(result.updated)
     click.echo(f"{created} created, {updated} updated, {result.unchanged} unchanged.")
-    _emit_links(result.created, links_file)
+    _emit_links(links, links_file)
 
 
-def _emit_links(people, links_file) -> None:
-    if not people:
+def _emit_links(links: list[tuple[str, str]], links_file) -> None:
+    if not links:
         return
     if links_file:
         writer = csv.writer(links_file)
         writer.writerow(["email", "password_link"])
-        writer.writerows((person.email, password_link(person)) for person in people)
-        click.echo(f"Password links for {len(people)} new people written to {links_file.name}.")
+        writer.writerows(links)
+        click.echo(f"Password links for {len(links)} new people written to {links_file.name}.")
         return
     click.echo("One-time password links for the new people:")
-    for person in people:
-        click.echo(f"  {person.email}  {password_link(person)}")
+    for email, link in links:
+        click.echo(f"  {email}  {link}")
 
 
 @users_cli.command("create-admin")
@@ -80,10 +74,9 @@ def create_admin(email, name, job_role):
         person = services.create_person(details, now=utcnow())
     except services.DomainError as exc:
         raise click.ClickException(str(exc)) from None
+    [(_, link)] = password_links([person])
     db.session.commit()
-    click.echo(
-        f"Administrator {person.email} created. Set a password at:\n  {password_link(person)}"
-    )
+    click.echo(f"Administrator {person.email} created. Set a password at:\n  {link}")
 
 
 @users_cli.command("password-link")
@@ -93,4 +86,4 @@ def password_link_command(email):
     person = services.get_user_by_email(email)
     if person is None:
         raise click.ClickException(f"Nobody in Uptake has the e-mail {email}")
-    click.echo(password_link(person))
+    click.echo(password_links([person])[0][1])

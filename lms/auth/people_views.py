@@ -1,11 +1,12 @@
 """The people directory and its admin pages: list, show, create, edit, deactivate, import."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from lms.auth import people_import, rules, services
 from lms.auth.access import allowed_if
 from lms.auth.forms import ChampionForm, ConfirmForm, ImportForm, PersonForm
+from lms.auth.links import password_links
 from lms.auth.views import bp
 from lms.clock import utcnow
 from lms.database import db
@@ -100,7 +101,7 @@ def password_link(person_id):
     person = db.get_or_404(services.User, person_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    link = password_link_url(person)
+    [(_, link)] = password_links([person])
     return render_template("auth/password_link.html", person=person, link=link)
 
 
@@ -108,7 +109,7 @@ def password_link(person_id):
 @allowed_if(rules.can_edit_people)
 def import_people():
     form = ImportForm()
-    errors, result = [], None
+    errors, result, links = [], None, []
     if form.validate_on_submit():
         try:
             rows = people_import.validate_file(form.file.data.read())
@@ -117,8 +118,8 @@ def import_people():
             db.session.rollback()
             errors = exc.errors
         else:
+            links = password_links(result.created)
             db.session.commit()
-    links = [(person, password_link_url(person)) for person in result.created] if result else []
     return render_template("auth/import.html", form=form, errors=errors, result=result, links=links)
 
 
@@ -140,7 +141,9 @@ def list_divisions():
 def add_champion(division_id):
     division = db.get_or_404(services.Division, division_id)
     form = ChampionForm()
-    person = services.get_user_by_email(form.email.data or "") if form.validate_on_submit() else None
+    person = (
+        services.get_user_by_email(form.email.data or "") if form.validate_on_submit() else None
+    )
     if person is None or not person.active:
         flash("Nobody active in Uptake has that e-mail.", "error")
     else:
@@ -160,11 +163,6 @@ def remove_champion(division_id, person_id):
         db.session.commit()
         flash(f"{person.name} is no longer a champion for {division.name}.", "success")
     return redirect(url_for("auth.list_divisions"))
-
-
-def password_link_url(person) -> str:
-    token = services.password_link_token(person, current_app.config["SECRET_KEY"])
-    return current_app.config["BASE_URL"] + url_for("auth.set_password", token=token)
 
 
 def _person_form(person=None) -> PersonForm:

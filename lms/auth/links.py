@@ -1,0 +1,20 @@
+"""One-time password links as people receive them: a full URL on the public BASE_URL."""
+
+from flask import current_app, url_for
+
+from lms.auth.services import password_link_token
+
+
+def password_links(people) -> list[tuple[str, str]]:
+    """(e-mail, link) for each person. Build them before committing: afterwards every person
+    would be reloaded from the database one by one."""
+    secret, base_url = current_app.config["SECRET_KEY"], current_app.config["BASE_URL"]
+    # A request context of its own, so this works from the command line as in a request.
+    with current_app.test_request_context():
+        return [
+            (
+                person.email,
+                base_url + url_for("auth.set_password", token=password_link_token(person, secret)),
+            )
+            for person in people
+        ]

@@ -6,7 +6,6 @@ database of their own, seeded once per module.
 """
 
 import threading
-from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,6 +15,8 @@ from werkzeug.serving import make_server
 from lms import create_app
 from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
+from lms.clock import today, utcnow
+from lms.courses.enrolment import assign_curricula
 from lms.database import db
 from tests.conftest import FAST_HASH, PASSWORD, load_reference_data, test_settings
 from tests.databases import fresh_database
@@ -29,30 +30,37 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PEOPLE = {"ann": ("ann.lee@example.com", "Ann Lee", "sales_rep")}
+PEOPLE = {
+    "ann": ("ann.lee@example.com", "Ann Lee", "sales_rep"),
+    "nina": ("nina.new@example.com", "Nina New", "sales_rep"),
+}
 
 
 def seed_people() -> dict[str, SimpleNamespace]:
     """People who can log in with PASSWORD, as plain values the tests can use."""
-    people = {}
+    people, users = {}, []
     for key, (email, name, job_role) in PEOPLE.items():
         user = User(
             email=email,
             name=name,
             job_role=get_job_role(job_role),
             division=get_or_create_division("North"),
-            hire_date=date(2026, 10, 1),
+            hire_date=today(),
             password_hash=FAST_HASH,
         )
         user.set_roles({"learner"})
         db.session.add(user)
+        users.append(user)
         people[key] = SimpleNamespace(email=email, name=name, password=PASSWORD)
+    db.session.flush()
+    assign_curricula(users, now=utcnow())
     return people
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """Yields the base URL and the seeded people of a server on a fresh database."""
+    """Yields the base URL, the seeded people (with their curricula) and the app of a server
+    on a fresh database."""
     with fresh_database(tmp_path_factory.mktemp("live")) as url:
         app = create_app(test_settings(url) | {"WTF_CSRF_ENABLED": True})
         with app.app_context():
@@ -65,7 +73,9 @@ def live_server(tmp_path_factory):
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", people=people)
+            yield SimpleNamespace(
+                url=f"http://127.0.0.1:{server.server_port}", people=people, app=app
+            )
         finally:
             server.shutdown()
             thread.join(timeout=10)

@@ -28,6 +28,7 @@ class PersonForm(FlaskForm):
     job_role = SelectField("Job role", validators=[DataRequired()])
     division = StringField("Division", validators=[Optional(), Length(max=120)])
     manager_email = EmailField("Manager's e-mail", validators=[Optional(), Email()])
+    employee_id = StringField("HR id", validators=[Optional(), Length(max=64)])
     hire_date = DateField("Hire date", validators=[DataRequired()])
     is_hr = BooleanField("HR")
     is_admin = BooleanField("Administrator")

@@ -78,6 +78,7 @@ class User(UserMixin, db.Model):
     job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"), index=True)
     division_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id"), index=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    employee_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # the HR system's id
     hire_date: Mapped[date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -20,6 +20,8 @@ from lms.auth.models import Division, JobRole, User
 from lms.database import db
 
 COLUMNS = ("email", "name", "job_role", "division", "manager_email", "hire_date", "roles")
+OPTIONAL_COLUMNS = ("employee_id",)  # the HR system's own id, when the export has it
+ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 REQUIRED = ("email", "name", "job_role", "hire_date")
 EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
@@ -44,6 +46,7 @@ class PersonRow:
     manager_email: str
     hire_date: date
     roles: set[str] | None  # None: the cell was empty, keep the roles a person already has
+    employee_id: str | None = None  # None: no such column or an empty cell, keep what is there
 
 
 @dataclass
@@ -71,16 +74,24 @@ def read_csv(data: bytes | str) -> list[dict[str, str]] | RowError:
     if missing:
         return RowError(1, ", ".join(missing), "missing column(s); expected " + ",".join(COLUMNS))
     return [
-        {key: value.strip() for key, value in zip(header, cells, strict=False) if key in COLUMNS}
+        {
+            key: value.strip()
+            for key, value in zip(header, cells, strict=False)
+            if key in ALL_COLUMNS
+        }
         for cells in reader
     ]
 
 
 def validate_rows(
-    raw_rows: list[dict[str, str]], job_roles: set[str], existing_managers: dict[str, str | None]
+    raw_rows: list[dict[str, str]],
+    job_roles: set[str],
+    existing_managers: dict[str, str | None],
+    existing_employee_ids: dict[str, str] | None = None,
 ) -> tuple[list[PersonRow], list[RowError]]:
     """Check every row. `existing_managers` maps each e-mail already in the database to its
-    manager's e-mail, so managers and reporting loops can be checked across file and database."""
+    manager's e-mail, so managers and reporting loops can be checked across file and database;
+    `existing_employee_ids` maps HR ids in the database to their holder's e-mail."""
     rows: list[PersonRow] = []
     people: list[PersonRow] = []  # everyone the file names, bad rows too: managers among them
     errors: list[RowError] = []
@@ -103,10 +114,28 @@ def validate_rows(
         errors.extend(row_errors)
         if person and not row_errors:
             rows.append(person)
+    errors.extend(_employee_id_errors(people, existing_employee_ids or {}))
     flagged = {(error.row, error.column) for error in errors}
     manager_errors = _manager_errors(people, existing_managers)
     errors.extend(e for e in manager_errors if (e.row, e.column) not in flagged)
-    return rows, sorted(errors, key=lambda e: (e.row, COLUMNS.index(e.column.split(",")[0])))
+    return rows, sorted(errors, key=lambda e: (e.row, ALL_COLUMNS.index(e.column.split(",")[0])))
+
+
+def _employee_id_errors(people: list[PersonRow], existing: dict[str, str]) -> Iterable[RowError]:
+    """An HR id belongs to one person: unique in the file and not held by someone else."""
+    first_row_of: dict[str, int] = {}
+    for person in people:
+        if not person.employee_id:
+            continue
+        holder = existing.get(person.employee_id)
+        if person.employee_id in first_row_of:
+            row = first_row_of[person.employee_id]
+            yield RowError(
+                person.row, "employee_id", f"{person.employee_id} is already on row {row}"
+            )
+        elif holder is not None and holder != person.email:
+            yield RowError(person.row, "employee_id", f"{person.employee_id} belongs to {holder}")
+        first_row_of.setdefault(person.employee_id, person.row)
 
 
 def _validate_row(number: int, raw: dict[str, str], job_roles: set[str]):
@@ -123,6 +152,8 @@ def _validate_row(number: int, raw: dict[str, str], job_roles: set[str]):
         errors.append(RowError(number, "name", "is longer than 200 characters"))
     if len(raw.get("division", "")) > 120:
         errors.append(RowError(number, "division", "is longer than 120 characters"))
+    if len(raw.get("employee_id", "")) > 64:
+        errors.append(RowError(number, "employee_id", "is longer than 64 characters"))
     job_role = raw.get("job_role", "")
     if job_role and job_role not in job_roles:
         errors.append(RowError(number, "job_role", f"unknown job role '{job_role}'"))
@@ -147,6 +178,7 @@ def _validate_row(number: int, raw: dict[str, str], job_roles: set[str]):
         manager_email=manager_email,
         hire_date=hire_date or date.min,
         roles=roles if raw.get("roles") else None,
+        employee_id=raw.get("employee_id") or None,
     )
     return errors, person
 
@@ -199,7 +231,12 @@ def validate_file(data: bytes | str) -> list[PersonRow]:
             )
         ).all()
     )
-    rows, errors = validate_rows(raw_rows, job_roles, existing)
+    employee_ids = dict(
+        db.session.execute(
+            select(User.employee_id, User.email).where(User.employee_id.is_not(None))
+        ).all()
+    )
+    rows, errors = validate_rows(raw_rows, job_roles, existing, employee_ids)
     if errors:
         raise ImportRejected(errors)
     if not rows:
@@ -228,6 +265,8 @@ def import_people(
         person.job_role = job_roles[row.job_role]
         person.division = _division(divisions, row.division)
         person.hire_date = row.hire_date
+        if row.employee_id:
+            person.employee_id = row.employee_id
         if row.roles is not None or before[row.email] is None:
             person.set_roles((row.roles or set()) | {rules.ROLE_LEARNER})
         progress(1)
@@ -267,5 +306,6 @@ def _snapshot(person: User) -> tuple:
         person.division.name if person.division else None,
         person.hire_date,
         person.roles,
+        person.employee_id,
         person.manager.email if person.manager else None,
     )

@@ -198,6 +198,7 @@ def _save_person(form: PersonForm, person):
         manager=manager,
         hire_date=form.hire_date.data,
         roles=roles,
+        employee_id=form.employee_id.data,
     )
     try:
         if person is None:

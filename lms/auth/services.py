@@ -32,6 +32,7 @@ class PersonDetails:
     manager: User | None
     hire_date: date
     roles: set[str]
+    employee_id: str | None = None
 
 
 def normalise_email(email: str) -> str:
@@ -131,11 +132,21 @@ def check_manager(person: User, manager: User | None) -> None:
         raise FieldError("manager_email", "That would make a reporting loop.")
 
 
+def check_employee_id(person: User, employee_id: str | None) -> None:
+    """An HR id belongs to one person."""
+    if not employee_id:
+        return
+    holder = db.session.scalar(select(User).where(User.employee_id == employee_id))
+    if holder is not None and holder is not person:
+        raise FieldError("employee_id", f"HR id {employee_id} belongs to {holder.email}.")
+
+
 def create_person(details: PersonDetails, *, now: datetime) -> User:
     """Add a person; their role's curriculum is assigned as they join."""
     email = normalise_email(details.email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise FieldError("email", f"{email} is already in use.")
+    check_employee_id(None, details.employee_id)
     person = User(email=email, created_at=now)
     _apply_details(person, details)
     db.session.add(person)
@@ -151,6 +162,7 @@ def update_person(person: User, details: PersonDetails, *, now: datetime) -> Use
     if clash is not None:
         raise FieldError("email", f"{email} is already in use.")
     check_manager(person, details.manager)
+    check_employee_id(person, details.employee_id)
     previous_role_id = person.job_role_id
     person.email = email
     _apply_details(person, details)
@@ -166,6 +178,7 @@ def _apply_details(person: User, details: PersonDetails) -> None:
     person.division = get_or_create_division(details.division)
     person.manager = details.manager
     person.hire_date = details.hire_date
+    person.employee_id = (details.employee_id or "").strip() or None
     person.set_roles(details.roles | {rules.ROLE_LEARNER})
 
 

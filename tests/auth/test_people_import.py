@@ -485,3 +485,32 @@ def test_import_page_is_for_admins_only(client, login, make_user, roles):
     response = client.post("/people/import", data=data, content_type="multipart/form-data")
     assert response.status_code == 403
     assert person("boss@example.com") is None
+
+
+# The HR id (optional employee_id column) ---------------------------------------------------
+
+
+def test_an_hr_id_may_appear_only_once_in_a_file():
+    rows = [row("ann@example.com", employee_id="E1"), row("bob@example.com", employee_id="E1")]
+    _, errors = validate_rows(rows, JOB_ROLES, {})
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (3, "employee_id", "E1 is already on row 2")
+    ]
+
+
+def test_an_hr_id_held_by_someone_else_is_refused():
+    _, errors = validate_rows(
+        [row("ann@example.com", employee_id="E7")], JOB_ROLES, {}, {"E7": "zoe@example.com"}
+    )
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (2, "employee_id", "E7 belongs to zoe@example.com")
+    ]
+
+
+def test_the_hr_id_column_is_optional_and_an_empty_cell_keeps_the_id(app):
+    with_id = f"{HEADER},employee_id\nhr1@example.com,Hana Id,sales_rep,North,,2026-01-05,,E-100\n"
+    import_people(validate_file(with_id), now=T0)
+    assert person("hr1@example.com").employee_id == "E-100"
+    run_import("hr1@example.com,Hana Renamed,sales_rep,North,,2026-01-05,")
+    assert person("hr1@example.com").name == "Hana Renamed"
+    assert person("hr1@example.com").employee_id == "E-100"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from lms.auth.models import User
 from lms.courses import enrolment
+from lms.xapi import record as learning_record
 
 if TYPE_CHECKING:
     from lms.courses.models import Course, Enrollment, Lesson, QuizAttempt
@@ -68,11 +69,12 @@ class RemedialAssigned:
 
 
 def publish(event) -> None:
-    """Run what follows an event, top to bottom."""
-    match event:
-        case PeopleJoined(people, now) | JobRolesChanged(people, now):
+    """Run what follows an event, top to bottom, in the caller's transaction: if any of it
+    fails, none of it (nor the change that caused it) is committed."""
+    learning_record.record(event)  # 1. the xAPI statements the event stands for
+    match event:  # 2. what else follows
+        case PeopleJoined(people, now):
             enrolment.assign_curricula(people, now=now)
-        case _:
-            # Learning events change nothing else yet; the learning record store (xAPI)
-            # records each of them here once it lands.
-            pass
+            learning_record.link_earlier_statements(people)
+        case JobRolesChanged(people, now):
+            enrolment.assign_curricula(people, now=now)

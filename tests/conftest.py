@@ -6,12 +6,14 @@ from datetime import date, datetime
 
 import pytest
 from flask import g, request_started
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from lms import create_app
 from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.config import PROJECT_ROOT
+from lms.courses.models import Course
 from lms.database import db
 from tests.databases import fresh_database
 
@@ -140,6 +142,16 @@ def make_user(app):
         return user
 
     return make
+
+
+@pytest.fixture
+def course(app):
+    """A course of the shipped content, by slug."""
+
+    def find(slug: str) -> Course:
+        return db.session.scalar(select(Course).where(Course.slug == slug))
+
+    return find
 
 
 @pytest.fixture

@@ -3,17 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from lms.courses.models import Course, CurriculumItem, Enrollment
+from lms.courses.models import Course, CurriculumItem, Enrollment  # noqa: F401
 from lms.courses.progress import current_questions, visible_lessons
 from lms.database import db
-
-
-@pytest.fixture
-def course(app):
-    def find(slug: str) -> Course:
-        return db.session.scalar(select(Course).where(Course.slug == slug))
-
-    return find
 
 
 @pytest.fixture

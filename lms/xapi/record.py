@@ -1,0 +1,273 @@
+"""Domain events as xAPI statements, built with `tincan` and stored in the LRS in the same
+transaction as the change that caused them.
+
+To record a new event: add a builder below that returns its statements, and a `case` in
+`statements_for`. Nothing else changes."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from tincan import (
+    Activity,
+    ActivityDefinition,
+    Agent,
+    Context,
+    ContextActivities,
+    Extensions,
+    LanguageMap,
+    Result,
+    Score,
+    Statement,
+    Verb,
+)
+
+from lms import events
+from lms.auth.models import User
+from lms.database import db
+from lms.xapi import vocabulary as v
+from lms.xapi.agents import person_agent
+from lms.xapi.clients import lms_authority
+from lms.xapi.models import Statement as StoredStatement
+from lms.xapi.settings import LrsSettings, lrs_settings
+from lms.xapi.store import link_statements_to, store_statements
+
+
+def record(event) -> list[str]:
+    """Store the statements an event stands for; returns their ids (none for events that
+    are not learning records, such as a person joining)."""
+    settings = lrs_settings()
+    statements = statements_for(event, settings)
+    if not statements:
+        return []
+    documents = [statement.as_version("1.0.3") for statement in statements]
+    return store_statements(
+        documents,
+        authority=lms_authority(settings.base_url),
+        client_id=None,
+        now=event.now,
+        settings=settings,
+    )
+
+
+def link_earlier_statements(people) -> None:
+    """Statements sent about someone before Uptake knew them (by the CRM, say) become theirs
+    the moment they are added."""
+    anyone_unknown = db.session.scalar(
+        select(StoredStatement.id)
+        .where(StoredStatement.user_id.is_(None), StoredStatement.is_voiding.is_(False))
+        .limit(1)
+    )
+    if anyone_unknown is None:  # the usual case: skip one lookup per person
+        return
+    settings = lrs_settings()
+    for person in people:
+        link_statements_to(person, settings)
+
+
+def statements_for(event, settings: LrsSettings) -> list[Statement]:
+    match event:
+        case events.CourseLaunched(enrollment, now):
+            return [_about_course(enrollment, v.VERB_LAUNCHED, now, settings)]
+        case events.LessonCompleted(enrollment, lesson, now):
+            return [_lesson_experienced(enrollment, lesson, now, settings)]
+        case events.QuizSubmitted(attempt, now):
+            return _quiz_statements(attempt, now, settings)
+        case events.CourseCompleted(enrollment, now):
+            return [
+                _about_course(enrollment, v.VERB_COMPLETED, now, settings, Result(completion=True))
+            ]
+        case events.RemedialAssigned(enrollment, failed_course, now):
+            return [_remedial_registered(enrollment, failed_course, now, settings)]
+    return []
+
+
+# Building blocks -----------------------------------------------------------------------------
+
+
+def actor(person: User, settings: LrsSettings) -> Agent:
+    """The person, named as the XAPI_ACTOR_IDENTIFIER setting says."""
+    return Agent(
+        **_agent_fields(
+            person_agent(
+                name=person.name,
+                email=person.email,
+                employee_id=getattr(person, "employee_id", None),
+                user_id=person.id,
+                mode=settings.actor_identifier,
+                home_page=settings.base_url,
+            )
+        )
+    )
+
+
+def _agent_fields(agent: dict) -> dict:
+    fields = {key: value for key, value in agent.items() if key != "objectType"}
+    if "account" in fields:
+        fields["account"] = {
+            "home_page": fields["account"]["homePage"],
+            "name": fields["account"]["name"],
+        }
+    return fields
+
+
+def verb(verb_id: str) -> Verb:
+    return Verb(id=verb_id, display=LanguageMap(v.verb_display(verb_id)))
+
+
+def course_activity(course, settings: LrsSettings) -> Activity:
+    return Activity(
+        id=v.course_iri(settings.base_url, course.slug),
+        definition=ActivityDefinition(
+            type=v.TYPE_COURSE,
+            name=LanguageMap({"en-US": course.title}),
+            description=LanguageMap({"en-US": course.summary.strip()}),
+        ),
+    )
+
+
+def context(enrollment, settings: LrsSettings, **activities) -> Context:
+    """Registration per enrolment, the platform, and the learner's division."""
+    person = enrollment.user
+    extensions = {}
+    if person.division is not None:
+        extensions[v.extension_iri(settings.base_url, "division")] = person.division.name
+    return Context(
+        registration=enrollment.registration,
+        platform=settings.platform,
+        extensions=Extensions(extensions) if extensions else None,
+        context_activities=ContextActivities(**activities) if activities else None,
+    )
+
+
+def statement(
+    person, verb_id, activity, enrollment, now, settings, *, result=None, **parents
+) -> Statement:
+    return Statement(
+        id=str(uuid.uuid4()),
+        actor=actor(person, settings),
+        verb=verb(verb_id),
+        object=activity,
+        result=result,
+        context=context(enrollment, settings, **parents),
+        timestamp=_iso(now),
+    )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds") + "Z"
+
+
+# One builder per event ----------------------------------------------------------------------
+
+
+def _about_course(enrollment, verb_id, now, settings, result=None) -> Statement:
+    return statement(
+        enrollment.user,
+        verb_id,
+        course_activity(enrollment.course, settings),
+        enrollment,
+        now,
+        settings,
+        result=result,
+    )
+
+
+def _lesson_experienced(enrollment, lesson, now, settings) -> Statement:
+    course = enrollment.course
+    activity = Activity(
+        id=v.lesson_iri(settings.base_url, course.slug, lesson.slug),
+        definition=ActivityDefinition(
+            type=v.TYPE_LESSON, name=LanguageMap({"en-US": lesson.title})
+        ),
+    )
+    return statement(
+        enrollment.user,
+        v.VERB_EXPERIENCED,
+        activity,
+        enrollment,
+        now,
+        settings,
+        result=Result(completion=True),
+        parent=[course_activity(course, settings)],
+    )
+
+
+def _quiz_statements(attempt, now, settings) -> list[Statement]:
+    """Attempted, one `answered` per question (response and success), then passed or failed
+    with the scaled score."""
+    enrollment = attempt.enrollment
+    course = enrollment.course
+    quiz = Activity(
+        id=v.quiz_iri(settings.base_url, course.slug),
+        definition=ActivityDefinition(
+            type=v.TYPE_ASSESSMENT, name=LanguageMap({"en-US": f"{course.title}: quiz"})
+        ),
+    )
+    parent = {"parent": [course_activity(course, settings)]}
+    statements = [
+        statement(enrollment.user, v.VERB_ATTEMPTED, quiz, enrollment, now, settings, **parent)
+    ]
+    questions = [q for q in course.questions if q.key in attempt.answers]
+    for question in questions:
+        statements.append(_answered(attempt, question, quiz, now, settings))
+    right = sum(1 for s in statements[1:] if s.result.success)
+    outcome = v.VERB_PASSED if attempt.passed else v.VERB_FAILED
+    score = Score(scaled=round(attempt.score, 4), raw=right, min=0, max=len(questions))
+    statements.append(
+        statement(
+            enrollment.user,
+            outcome,
+            quiz,
+            enrollment,
+            now,
+            settings,
+            result=Result(score=score, success=attempt.passed, completion=True),
+            **parent,
+        )
+    )
+    return statements
+
+
+def _answered(attempt, question, quiz, now, settings) -> Statement:
+    enrollment = attempt.enrollment
+    chosen = attempt.answers[question.key]
+    correct = sorted(choice.key for choice in question.choices if choice.correct)
+    activity = Activity(
+        id=v.question_iri(settings.base_url, enrollment.course.slug, question.key),
+        definition=ActivityDefinition(
+            type=v.TYPE_INTERACTION,
+            name=LanguageMap({"en-US": question.prompt}),
+            interaction_type="choice",
+            correct_responses_pattern=["[,]".join(correct)],
+            choices=[{"id": c.key, "description": {"en-US": c.text}} for c in question.choices],
+        ),
+    )
+    return statement(
+        enrollment.user,
+        v.VERB_ANSWERED,
+        activity,
+        enrollment,
+        now,
+        settings,
+        result=Result(response="[,]".join(chosen), success=sorted(chosen) == correct),
+        parent=[quiz],
+        grouping=[course_activity(enrollment.course, settings)],
+    )
+
+
+def _remedial_registered(enrollment, failed_course, now, settings) -> Statement:
+    """The learner is registered on a remedial course; the course they failed is in context."""
+    result = Result(
+        extensions=Extensions({v.extension_iri(settings.base_url, "reason"): enrollment.reason})
+    )
+    return statement(
+        enrollment.user,
+        v.VERB_REGISTERED,
+        course_activity(enrollment.course, settings),
+        enrollment,
+        now,
+        settings,
+        result=result,
+        other=[course_activity(failed_course, settings)],
+    )

@@ -1,0 +1,48 @@
+"""The verbs, activity types and extensions Uptake's own statements use.
+
+Verbs come from the ADL vocabulary (http://adlnet.gov/expapi/verbs/); activity types from ADL's
+activity types. Activity and extension IRIs are built from BASE_URL, so they are stable for
+one installation and never collide with another's."""
+
+ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
+VERB_LAUNCHED = ADL_VERBS + "launched"
+VERB_EXPERIENCED = ADL_VERBS + "experienced"
+VERB_ATTEMPTED = ADL_VERBS + "attempted"
+VERB_ANSWERED = ADL_VERBS + "answered"
+VERB_PASSED = ADL_VERBS + "passed"
+VERB_FAILED = ADL_VERBS + "failed"
+VERB_COMPLETED = ADL_VERBS + "completed"
+VERB_REGISTERED = ADL_VERBS + "registered"
+VERB_VOIDED = ADL_VERBS + "voided"
+
+ADL_TYPES = "http://adlnet.gov/expapi/activities/"
+TYPE_COURSE = ADL_TYPES + "course"
+TYPE_LESSON = ADL_TYPES + "lesson"
+TYPE_ASSESSMENT = ADL_TYPES + "assessment"
+TYPE_INTERACTION = ADL_TYPES + "cmi.interaction"
+
+
+def verb_display(verb_id: str) -> dict[str, str]:
+    """The English display of an ADL verb: its last path segment."""
+    return {"en-US": verb_id.rsplit("/", 1)[-1]}
+
+
+def course_iri(base_url: str, course_slug: str) -> str:
+    return f"{base_url}/xapi/activities/courses/{course_slug}"
+
+
+def lesson_iri(base_url: str, course_slug: str, lesson_slug: str) -> str:
+    return f"{course_iri(base_url, course_slug)}/lessons/{lesson_slug}"
+
+
+def quiz_iri(base_url: str, course_slug: str) -> str:
+    return f"{course_iri(base_url, course_slug)}/quiz"
+
+
+def question_iri(base_url: str, course_slug: str, question_key: str) -> str:
+    return f"{quiz_iri(base_url, course_slug)}/questions/{question_key}"
+
+
+def extension_iri(base_url: str, name: str) -> str:
+    """A context or result extension of Uptake's, e.g. `division` or `reason`."""
+    return f"{base_url}/xapi/extensions/{name}"

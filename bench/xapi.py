@@ -1,0 +1,283 @@
+"""LRS throughput and query latency, through the real HTTP endpoint.
+
+1. Starts gunicorn (2 workers, the app's own wsgi.py) on 127.0.0.1 against a fresh database
+   (SQLite in a temp dir unless --database-url), with an LRS client.
+2. Ingest: POSTs --singles statements one per request, then --batched statements in batches
+   of 100, each from --concurrency client threads over keep-alive connections.
+3. Fills the store up to --total statements (default 1,000,000) with store_statements in
+   batches of 1,000 — the endpoint's own code path without HTTP, to save time — then times
+   filtered GETs (verb, agent, activity, registration, since) with limit=100 through HTTP.
+
+    .venv/bin/python bench/xapi.py [--total 1000000] [--database-url URL]
+"""
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+from flask_migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lms import MIGRATIONS_DIR, create_app  # noqa: E402
+from lms.clock import utcnow  # noqa: E402
+from lms.database import db  # noqa: E402
+from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_WRITE, create_client  # noqa: E402
+from lms.xapi.settings import lrs_settings  # noqa: E402
+from lms.xapi.store import store_statements  # noqa: E402
+
+VERBS = [
+    f"http://adlnet.gov/expapi/verbs/{name}"
+    for name in (
+        "experienced",
+        "completed",
+        "answered",
+        "attempted",
+        "passed",
+        "failed",
+        "launched",
+    )
+]
+CRM_VERBS = [
+    f"https://crm.example.com/verbs/{name}"
+    for name in ("updated", "viewed", "created", "searched", "reported")
+]
+PEOPLE = 20_000
+ACTIVITIES = 5_000
+
+
+def make_statement(rng: random.Random) -> dict:
+    """A realistic mix: course activity and CRM activity for 20,000 people."""
+    person = rng.randrange(PEOPLE)
+    verb = rng.choice(VERBS + CRM_VERBS)
+    statement = {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "actor": {"objectType": "Agent", "mbox": f"mailto:person{person}@bench.example"},
+        "verb": {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[-1]}},
+        "object": {
+            "objectType": "Activity",
+            "id": f"https://crm.example.com/records/{rng.randrange(ACTIVITIES)}",
+        },
+        "context": {"registration": str(uuid.UUID(int=person, version=4)), "platform": "bench"},
+    }
+    if rng.random() < 0.3:
+        statement["result"] = {
+            "score": {"scaled": round(rng.random(), 3)},
+            "success": rng.random() < 0.8,
+        }
+    return statement
+
+
+class Lrs:
+    """A keep-alive HTTP connection to the LRS, one per thread."""
+
+    def __init__(self, port: int, auth: str):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = {
+            "Authorization": auth,
+            "X-Experience-API-Version": "1.0.3",
+            "Content-Type": "application/json",
+        }
+
+    def post(self, body) -> float:
+        start = time.perf_counter()
+        self.connection.request(
+            "POST", "/xapi/statements", body=json.dumps(body), headers=self.headers
+        )
+        response = self.connection.getresponse()
+        response.read()
+        assert response.status == 200, response.status
+        return time.perf_counter() - start
+
+    def get(self, query: str) -> float:
+        start = time.perf_counter()
+        self.connection.request("GET", "/xapi/statements?" + query, headers=self.headers)
+        response = self.connection.getresponse()
+        body = response.read()
+        assert response.status == 200, (response.status, body[:200])
+        return time.perf_counter() - start
+
+
+def ingest(port, auth, count, batch, concurrency, seed) -> tuple[float, list[float]]:
+    """Statements per second and request latencies for `count` statements."""
+    per_thread = count // concurrency
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def work(thread_no: int):
+        rng, lrs, mine = random.Random(seed * 1000 + thread_no), Lrs(port, auth), []
+        for _ in range(per_thread // batch):
+            body = [make_statement(rng) for _ in range(batch)] if batch > 1 else make_statement(rng)
+            mine.append(lrs.post(body))
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(concurrency)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    return (per_thread // batch) * batch * concurrency / elapsed, latencies
+
+
+def fill(app, total: int, seed: int) -> None:
+    """Top the store up to `total` statements, 1,000 per transaction."""
+    rng = random.Random(seed)
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from lms.xapi.models import Statement
+
+        have = db.session.scalar(select(func.count()).select_from(Statement))
+        settings, now = lrs_settings(), utcnow() - timedelta(days=365)
+        started, done = time.perf_counter(), 0
+        while have + done < total:
+            size = min(1000, total - have - done)
+            store_statements(
+                [make_statement(rng) for _ in range(size)],
+                authority=None,
+                client_id=None,
+                now=now,
+                settings=settings,
+            )
+            db.session.commit()
+            done += size
+            now += timedelta(seconds=30)
+            if done % 100_000 == 0:
+                print(
+                    f"  filled {have + done:,} statements"
+                    f" ({done / (time.perf_counter() - started):,.0f}/s)",
+                    flush=True,
+                )
+
+
+def percentile(values: list[float], share: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * share))]
+
+
+def start_server(url: str, port: int, instance: Path) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", BASE_URL="http://lrs.bench")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/xapi/about")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--singles", type=int, default=4_000)
+    parser.add_argument("--batched", type=int, default=100_000)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--total", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--port", type=int, default=5077)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'lrs.db'}"
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "BASE_URL": "http://lrs.bench"}
+        )
+        with app.app_context():
+            upgrade(directory=MIGRATIONS_DIR)
+            client, secret = create_client("bench", {SCOPE_WRITE, SCOPE_READ_ALL}, now=utcnow())
+            db.session.commit()
+            auth = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
+            dialect = db.engine.dialect.name
+        server = start_server(url, args.port, Path(tmp))
+        try:
+            print(
+                f"{platform.machine()}, {os.cpu_count()} cores, {dialect}, gunicorn 2 workers,"
+                f" {args.concurrency} client threads"
+            )
+            for label, count, batch in (
+                ("single POSTs", args.singles, 1),
+                ("batches of 100", args.batched, 100),
+            ):
+                rate, latencies = ingest(
+                    args.port, auth, count, batch, args.concurrency, seed=batch
+                )
+                print(
+                    f"ingest {label:<15} {rate:>8,.0f} statements/s   request median"
+                    f" {statistics.median(latencies) * 1000:.1f} ms,"
+                    f" p95 {percentile(latencies, 0.95) * 1000:.1f} ms"
+                )
+            fill(app, args.total, seed=7)
+            rng = random.Random(11)
+            lrs = Lrs(args.port, auth)
+            queries = {
+                "verb": lambda: f"verb={quote(rng.choice(VERBS + CRM_VERBS))}&limit=100",
+                "agent": lambda: (
+                    "agent="
+                    + quote(
+                        json.dumps({"mbox": f"mailto:person{rng.randrange(PEOPLE)}@bench.example"})
+                    )
+                    + "&limit=100"
+                ),
+                "activity": lambda: (
+                    f"activity={quote(f'https://crm.example.com/records/{rng.randrange(ACTIVITIES)}')}&limit=100"
+                ),
+                "registration": lambda: (
+                    f"registration={uuid.UUID(int=rng.randrange(PEOPLE), version=4)}&limit=100"
+                ),
+                "verb+since": lambda: (
+                    f"verb={quote(rng.choice(VERBS))}&since=2026-06-01T00:00:00Z&limit=100"
+                ),
+            }
+            print(
+                f"GET /xapi/statements at {args.total:,} statements ({args.queries} requests each)"
+            )
+            for name, make_query in queries.items():
+                lrs.get(make_query())  # warm up
+                timings = [lrs.get(make_query()) * 1000 for _ in range(args.queries)]
+                print(
+                    f"  {name:<14} median {statistics.median(timings):6.1f} ms"
+                    f"   p95 {percentile(timings, 0.95):6.1f} ms"
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            with app.app_context():
+                db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

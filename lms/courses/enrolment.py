@@ -11,6 +11,7 @@ from lms.auth.models import Division, User
 from lms.courses import rules
 from lms.courses.models import Course, CurriculumItem, Enrollment
 from lms.database import db
+from lms.errors import FieldError
 
 CHUNK = 500  # keeps IN (...) lists within every database's parameter limit
 
@@ -146,3 +147,23 @@ def assign_course_to_division(
     for person in people:
         assign_course(person, course, now=now, due_on=due_on)
     return len(people)
+
+
+def assign_course_to(
+    course: Course,
+    *,
+    email: str | None,
+    division: Division | None,
+    due_on: date | None,
+    now: datetime,
+) -> str:
+    """Assign a course to one person (by e-mail) or to a whole division; returns what was done,
+    in words. FieldError names the form field when the person is unknown."""
+    if division is not None:
+        count = assign_course_to_division(division, course, now=now, due_on=due_on)
+        return f"{course.title} is assigned to {count} people in {division.name}."
+    person = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if person is None:
+        raise FieldError("email", "Nobody in Uptake has this e-mail.")
+    assign_course(person, course, now=now, due_on=due_on)
+    return f"{course.title} is assigned to {person.name}."

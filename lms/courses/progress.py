@@ -180,10 +180,10 @@ def complete_if_finished(enrollment: Enrollment, *, now: datetime) -> bool:
     """Record completion the first time every lesson is done and the quiz passed."""
     if enrollment.completed_at is not None:
         return False
+    total = len(visible_lessons(enrollment.course, enrollment.user))
     done = rules.is_course_complete(
-        lessons_done=len(visible_lessons(enrollment.course, enrollment.user))
-        - len(lessons_remaining(enrollment)),
-        lessons_total=len(visible_lessons(enrollment.course, enrollment.user)),
+        lessons_done=total - len(lessons_remaining(enrollment)),
+        lessons_total=total,
         quiz_passed=has_passed(enrollment),
         has_quiz=bool(current_questions(enrollment.course)),
     )

@@ -14,7 +14,7 @@ from lms.courses import enrolment, plan, progress, rules
 from lms.courses.forms import AssignForm
 from lms.courses.models import Course, QuizAttempt
 from lms.database import db
-from lms.errors import DomainError
+from lms.errors import DomainError, FieldError
 
 bp = Blueprint("courses", __name__)
 
@@ -206,21 +206,19 @@ def assign(slug):
     form = AssignForm()
     form.division.choices = [("", "—")] + [(str(d.id), d.name) for d in people.list_divisions()]
     if form.validate_on_submit():
-        if form.email.data:
-            person = people.get_user_by_email(form.email.data)
-            if person is None:
-                form.email.errors.append("Nobody in Uptake has this e-mail.")
-            else:
-                enrolment.assign_course(person, course, now=utcnow(), due_on=form.due_on.data)
-                db.session.commit()
-                flash(f"{course.title} is assigned to {person.name}.", "success")
-                return redirect(url_for("courses.catalogue"))
-        else:
-            division = db.get_or_404(Division, int(form.division.data))
-            count = enrolment.assign_course_to_division(
-                division, course, now=utcnow(), due_on=form.due_on.data
+        division = db.get_or_404(Division, int(form.division.data)) if form.division.data else None
+        try:
+            done = enrolment.assign_course_to(
+                course,
+                email=form.email.data,
+                division=division,
+                due_on=form.due_on.data,
+                now=utcnow(),
             )
+        except FieldError as exc:
+            getattr(form, exc.field).errors.append(str(exc))
+        else:
             db.session.commit()
-            flash(f"{course.title} is assigned to {count} people in {division.name}.", "success")
+            flash(done, "success")
             return redirect(url_for("courses.catalogue"))
     return render_template("courses/assign.html", course=course, form=form)

@@ -1,0 +1,41 @@
+"""`lms demo` builds a demo organisation from nothing, and running it again adds nothing."""
+
+from sqlalchemy import func, select
+
+from lms import create_app
+from lms.auth.models import Division, User
+from lms.courses.models import Course, Enrollment
+from lms.database import db
+from lms.xapi.models import LrsClient, Statement
+from tests.conftest import test_settings
+from tests.databases import fresh_database
+
+COUNTED = (User, Division, Course, Enrollment, Statement, LrsClient)
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in COUNTED
+    }
+
+
+def test_demo_twice_duplicates_nothing(tmp_path):
+    with fresh_database(tmp_path) as url:
+        app = create_app(test_settings(url))
+        runner = app.test_cli_runner()
+        first = runner.invoke(args=["demo", "--no-serve"])
+        assert first.exit_code == 0, first.output
+        assert "admin@northwind.example" in first.output and "uptake-demo-2026" in first.output
+        with app.app_context():
+            after_first = counts()
+            managers = db.session.scalar(select(func.count(func.distinct(User.manager_id))))
+        second = runner.invoke(args=["demo", "--no-serve"])
+        assert second.exit_code == 0, second.output
+        assert "0 people created, 16 already there" in second.output
+        with app.app_context():
+            assert counts() == after_first
+            db.engine.dispose()
+    assert after_first["User"] == 16 and after_first["Division"] == 3
+    assert managers == 3
+    assert after_first["Statement"] > 1000  # course progress and three weeks of CRM activity

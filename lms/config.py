@@ -40,6 +40,15 @@ def secret_key(environ: dict, instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def actor_identifier(value: str) -> str:
+    """How people are named in xAPI statements: mbox, mbox_sha1sum or account."""
+    if value not in ("mbox", "mbox_sha1sum", "account"):
+        raise ConfigError(
+            f"XAPI_ACTOR_IDENTIFIER must be mbox, mbox_sha1sum or account, not {value!r}"
+        )
+    return value
+
+
 def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
     """Every setting the application reads, as a dict for `app.config`."""
     env = os.environ if environ is None else environ
@@ -61,4 +70,9 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PASSWORD_LINK_MAX_AGE": int(env.get("PASSWORD_LINK_MAX_AGE", 7 * 24 * 3600)),
+        "XAPI_ACTOR_IDENTIFIER": actor_identifier(env.get("XAPI_ACTOR_IDENTIFIER", "mbox")),
+        "XAPI_PLATFORM": env.get("XAPI_PLATFORM", "Uptake"),
+        "LRS_FORWARD_ENDPOINT": env.get("LRS_FORWARD_ENDPOINT") or None,
+        "LRS_FORWARD_USERNAME": env.get("LRS_FORWARD_USERNAME") or None,
+        "LRS_FORWARD_PASSWORD": env.get("LRS_FORWARD_PASSWORD") or None,
     }

@@ -20,6 +20,13 @@ TYPE_COURSE = ADL_TYPES + "course"
 TYPE_LESSON = ADL_TYPES + "lesson"
 TYPE_ASSESSMENT = ADL_TYPES + "assessment"
 TYPE_INTERACTION = ADL_TYPES + "cmi.interaction"
+TYPE_SKILL = ADL_TYPES + "objective"  # a CRM skill a learner is coached in
+TYPE_COACHING_STEP = ADL_TYPES + "performance"  # one of its four coaching steps
+TYPE_ONBOARDING = ADL_TYPES + "module"  # a person's onboarding: courses and coaching
+
+# Uptake's own verbs, for what the ADL vocabulary has no word for; see `verb_iri`.
+UPTAKE_VERB_OVERRODE = "overrode"  # an admin signed a coaching step the rules would refuse
+UPTAKE_VERB_REOPENED = "reopened"  # onboarding no longer complete: a requirement was added
 
 
 def verb_display(verb_id: str) -> dict[str, str]:
@@ -41,6 +48,23 @@ def quiz_iri(base_url: str, course_slug: str) -> str:
 
 def question_iri(base_url: str, course_slug: str, question_key: str) -> str:
     return f"{quiz_iri(base_url, course_slug)}/questions/{question_key}"
+
+
+def verb_iri(base_url: str, name: str) -> str:
+    """One of Uptake's own verbs (UPTAKE_VERB_...), e.g. `overrode`."""
+    return f"{base_url}/xapi/verbs/{name}"
+
+
+def skill_iri(base_url: str, skill_slug: str) -> str:
+    return f"{base_url}/xapi/activities/skills/{skill_slug}"
+
+
+def coaching_step_iri(base_url: str, skill_slug: str, step: int) -> str:
+    return f"{skill_iri(base_url, skill_slug)}/coaching/steps/{step}"
+
+
+def onboarding_iri(base_url: str) -> str:
+    return f"{base_url}/xapi/activities/onboarding"
 
 
 def extension_iri(base_url: str, name: str) -> str:

@@ -1,0 +1,60 @@
+"""Agents and their inverse functional identifiers (IFIs). Pure."""
+
+import hashlib
+
+IDENTIFIER_MODES = ("mbox", "mbox_sha1sum", "account")
+
+
+def agent_key(agent: dict) -> str | None:
+    """One string per Agent or Identified Group IFI, for indexing and comparing: two agents
+    are the same when they have the same IFI and the same objectType (xAPI 1.0.3, 2.4.2).
+    None for an anonymous group, which has no IFI."""
+    kind = "group" if agent.get("objectType") == "Group" else "agent"
+    if "mbox" in agent:
+        return f"{kind}|mbox|{agent['mbox']}"
+    if "mbox_sha1sum" in agent:
+        return f"{kind}|mbox_sha1sum|{agent['mbox_sha1sum'].lower()}"
+    if "openid" in agent:
+        return f"{kind}|openid|{agent['openid']}"
+    account = agent.get("account")
+    if isinstance(account, dict):
+        return f"{kind}|account|{account.get('homePage')}|{account.get('name')}"
+    return None
+
+
+def mbox_sha1sum(email: str) -> str:
+    return hashlib.sha1(f"mailto:{email}".encode()).hexdigest()
+
+
+def person_agent(
+    *, name: str, email: str, employee_id: str | None, user_id: int, mode: str, home_page: str
+) -> dict:
+    """How Uptake names a person in its statements, by the configured identifier mode:
+    the e-mail (`mbox`), its SHA-1 (`mbox_sha1sum`, keeps addresses out of the records), or an
+    account on Uptake's home page named by the HR id (`account`; Uptake's own id when HR has
+    none). The name is left out unless the e-mail is, so hashed modes stay anonymous."""
+    if mode == "mbox":
+        return {"objectType": "Agent", "name": name, "mbox": f"mailto:{email}"}
+    if mode == "mbox_sha1sum":
+        return {"objectType": "Agent", "mbox_sha1sum": mbox_sha1sum(email)}
+    if mode == "account":
+        account_name = employee_id or f"uptake-{user_id}"
+        return {"objectType": "Agent", "account": {"homePage": home_page, "name": account_name}}
+    raise ValueError(f"unknown identifier mode {mode!r}; use one of {IDENTIFIER_MODES}")
+
+
+def person_keys(*, email: str, employee_id: str | None, user_id: int, home_page: str) -> set[str]:
+    """Every agent key a person may appear under, whichever mode a sender used."""
+    return {
+        agent_key(
+            person_agent(
+                name="",
+                email=email,
+                employee_id=employee_id,
+                user_id=user_id,
+                mode=mode,
+                home_page=home_page,
+            )
+        )
+        for mode in IDENTIFIER_MODES
+    }

@@ -1,0 +1,45 @@
+"""Bulk inserts as one executemany straight to the database driver: storing statements
+writes several rows per statement, and SQLAlchemy's per-row parameter processing would
+cost more than the database itself."""
+
+from datetime import datetime
+
+from sqlalchemy import Table
+
+from lms.database import db
+
+
+def insert_rows(table: Table, rows: list[dict], *, ignore_duplicates: bool = False) -> None:
+    """INSERT every row (all with the same keys); with ignore_duplicates, rows whose unique
+    key is already there are skipped (ON CONFLICT DO NOTHING, on SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    columns = list(rows[0])
+    if connection.dialect.name == "postgresql":
+        placeholders = [f"%({column})s" for column in columns]
+    else:
+        placeholders = [f":{column}" for column in columns]
+        rows = _for_sqlite(rows)
+    conflict = " ON CONFLICT DO NOTHING" if ignore_duplicates else ""
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(placeholders)}){conflict}"
+    )
+    connection.exec_driver_sql(sql, rows)
+
+
+def _for_sqlite(rows: list[dict]) -> list[dict]:
+    """Datetimes as text the way SQLAlchemy's SQLite DateTime type writes them, so that the
+    stored text compares correctly with the values SQLAlchemy binds in queries."""
+    stamps = [key for key, value in rows[0].items() if isinstance(value, datetime)]
+    if not stamps:
+        return rows
+    converted = []
+    for row in rows:
+        row = dict(row)
+        for key in stamps:
+            if row[key] is not None:
+                row[key] = row[key].isoformat(sep=" ", timespec="microseconds")
+        converted.append(row)
+    return converted

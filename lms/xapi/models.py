@@ -1,0 +1,167 @@
+"""What the learning record store keeps.
+
+A statement is stored whole, as JSON, exactly as it will be returned; the columns and the two
+index tables beside it exist only so that the filters of the xAPI query API are indexed
+lookups. The integer primary key is the order statements were stored in.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.database import db
+
+IRI = String(2048)
+# Big on PostgreSQL, but SQLite only auto-increments an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Statement(db.Model):
+    __tablename__ = "statements"
+    __table_args__ = (
+        Index("ix_statements_verb_id_id", "verb_id", "id"),
+        Index("ix_statements_activity_id_id", "activity_id", "id"),
+        Index("ix_statements_actor_key_id", "actor_key", "id"),
+        Index("ix_statements_registration_id", "registration", "id"),
+        Index("ix_statements_user_id_id", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    statement_id: Mapped[str] = mapped_column(String(36), unique=True)  # lower-case UUID
+    verb_id: Mapped[str] = mapped_column(IRI)
+    activity_id: Mapped[str | None] = mapped_column(IRI)  # the object, when it is an Activity
+    target_statement_id: Mapped[str | None] = mapped_column(String(36), index=True)  # StatementRef
+    actor_key: Mapped[str] = mapped_column(String(700))  # see lms.xapi.agents.agent_key
+    registration: Mapped[str | None] = mapped_column(String(36))
+    timestamp: Mapped[datetime] = mapped_column(DateTime)
+    stored: Mapped[datetime] = mapped_column(DateTime, index=True)
+    voided: Mapped[bool] = mapped_column(default=False)
+    is_voiding: Mapped[bool] = mapped_column(default=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("lrs_clients.id", ondelete="SET NULL"))
+    document: Mapped[str] = mapped_column(Text)  # the statement as stored, JSON
+
+
+class StatementAgent(db.Model):
+    """Every agent a statement mentions. `core` marks the actor and an agent object (and
+    the members of either when it is a Group), which the plain `agent` filter matches; the
+    others (authority, instructor, team, sub-statement agents) match only with
+    related_agents=true."""
+
+    __tablename__ = "statement_agents"
+    __table_args__ = (
+        Index("ix_statement_agents_agent_key_statement", "agent_key", "statement_pk"),
+    )
+
+    statement_pk: Mapped[int] = mapped_column(
+        BigId, ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    agent_key: Mapped[str] = mapped_column(String(700), primary_key=True)
+    core: Mapped[bool] = mapped_column(primary_key=True)
+
+
+class StatementActivity(db.Model):
+    """Every activity a statement mentions. `core` marks the object activity; context
+    activities and sub-statement activities match only with related_activities=true."""
+
+    __tablename__ = "statement_activities"
+    __table_args__ = (
+        Index("ix_statement_activities_activity_statement", "activity_id", "statement_pk"),
+    )
+
+    statement_pk: Mapped[int] = mapped_column(
+        BigId, ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    activity_id: Mapped[str] = mapped_column(IRI, primary_key=True)
+    core: Mapped[bool] = mapped_column(primary_key=True)
+
+
+class Activity(db.Model):
+    """The canonical definition of an activity, as the Activities resource returns it."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[str] = mapped_column(IRI, unique=True)
+    definition: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Attachment(db.Model):
+    """Attachment content, stored once per SHA-2 hash however many statements use it."""
+
+    __tablename__ = "statement_attachments"
+
+    sha2: Mapped[str] = mapped_column(String(128), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Document(db.Model):
+    """A State, Activity Profile or Agent Profile document. Absent key parts are stored as ''
+    so that the unique constraint holds on every database (NULLs never collide)."""
+
+    __tablename__ = "xapi_documents"
+    __table_args__ = (
+        UniqueConstraint("kind", "activity_id", "agent_key", "registration", "document_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # state | activity_profile | agent_profile
+    activity_id: Mapped[str] = mapped_column(IRI, default="")
+    agent_key: Mapped[str] = mapped_column(String(700), default="")
+    registration: Mapped[str] = mapped_column(String(36), default="")
+    document_id: Mapped[str] = mapped_column(String(1000))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(255))
+    etag: Mapped[str] = mapped_column(String(64))  # sha1 hex of the content
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LrsClient(db.Model):
+    """Credentials a system (the CRM, e-learning content) uses to reach the LRS."""
+
+    __tablename__ = "lrs_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    scopes: Mapped[str] = mapped_column(String(200))  # space-separated, see lms.xapi.clients
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class OutboxItem(db.Model):
+    """A statement waiting to be forwarded to the enterprise LRS; written in the same
+    transaction as the statement, so nothing recorded is ever missed."""
+
+    __tablename__ = "xapi_outbox"
+    __table_args__ = (
+        Index("ix_xapi_outbox_pending", "delivered_at", "dead_at", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    statement_pk: Mapped[int] = mapped_column(
+        BigId, ForeignKey("statements.id", ondelete="CASCADE"), unique=True
+    )
+    enqueued_at: Mapped[datetime] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    dead_at: Mapped[datetime | None] = mapped_column(DateTime)  # a 4xx the remote will not take
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)  # dates last_error

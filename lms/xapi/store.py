@@ -1,0 +1,252 @@
+"""Storing statements (xAPI 1.0.3): validate a whole batch, then write it with a handful of
+bulk statements. Services: they flush, never commit."""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from lms.database import db
+from lms.xapi.activity_definitions import upsert_activity_definitions
+from lms.xapi.agents import agent_key
+from lms.xapi.attachment_rules import check_attachment_data, referenced_attachments
+from lms.xapi.bulk import insert_rows
+from lms.xapi.clients import lms_authority
+from lms.xapi.formats import parse_timestamp
+from lms.xapi.http import XapiError
+from lms.xapi.mentions import defined_activities, mentioned_activities, mentioned_agents
+from lms.xapi.models import (
+    Attachment,
+    OutboxItem,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+)
+from lms.xapi.people import keys_of_user, match_key, users_by_agent_key
+from lms.xapi.prepare import prepare_statement, same_statement, serialize
+from lms.xapi.settings import LrsSettings
+from lms.xapi.signatures import check_signatures
+from lms.xapi.validation import VERB_VOIDED, validate_statement
+
+AGENT_KEY_LENGTH = StatementAgent.__table__.c.agent_key.type.length
+IRI_LENGTH = StatementActivity.__table__.c.activity_id.type.length
+
+
+def store_statements(
+    statements: list[dict],
+    *,
+    authority: dict | None,
+    client_id: int | None,
+    now: datetime,
+    settings: LrsSettings,
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+) -> list[str]:
+    """Store a batch, all or nothing (Communication 3.2.s3.b9); return the statement ids in
+    the order given. A statement whose id is already stored changes nothing: it is accepted
+    if it is the same statement and refused with 409 if not (Communication 2.1.1.s2, 2.1.2.s2).
+    `attachments` is the raw data of a multipart/mixed request, by SHA-2; None for JSON."""
+    paths = [_path(index, len(statements)) for index in range(len(statements))]
+    for statement, path in zip(statements, paths, strict=True):
+        validate_statement(statement, path)
+    check_attachment_data(statements, paths, attachments)
+    check_signatures(statements, paths, attachments or {})
+    documents = [_prepare(statement, authority, now, settings) for statement in statements]
+    check_unique_ids(documents, paths)
+    mentions = {d["id"]: (mentioned_agents(d), mentioned_activities(d)) for d in documents}
+    check_indexable(documents, paths, mentions)
+    stored = _stored_documents([document["id"] for document in documents])
+    fresh = []
+    for statement, document, path in zip(statements, documents, paths, strict=True):
+        if document["id"] not in stored:
+            fresh.append(document)
+        elif not same_statement(stored[document["id"]], statement):
+            raise XapiError(
+                409, f"{path}.id: a different statement is already stored as {document['id']}"
+            )
+    if fresh:
+        _write(
+            fresh,
+            mentions,
+            client_id=client_id,
+            now=now,
+            settings=settings,
+            attachments=attachments,
+        )
+    return [document["id"] for document in documents]
+
+
+def _path(index: int, count: int) -> str:
+    return "statement" if count == 1 else f"statements[{index}]"
+
+
+def _prepare(statement: dict, authority: dict | None, now: datetime, settings: LrsSettings):
+    """The authority is the credentials' agent; Uptake's own when none is given and the
+    statement names none (every stored statement has one, Data 2.4.9.s3.b3)."""
+    chosen = authority or statement.get("authority") or lms_authority(settings.base_url)
+    return prepare_statement(statement, authority=chosen, now=now)
+
+
+def check_unique_ids(documents: list[dict], paths: list[str]) -> None:
+    """A batch naming one id twice is refused with 400 (Communication 2.1.2.s2.b6)."""
+    seen = set()
+    for document, path in zip(documents, paths, strict=True):
+        if document["id"] in seen:
+            raise XapiError(400, f"{path}.id: {document['id']} appears twice in the batch")
+        seen.add(document["id"])
+
+
+def check_indexable(documents: list[dict], paths: list[str], mentions: dict) -> None:
+    """Identifiers longer than the index columns hold are refused (400) rather than cut,
+    which would make different agents or activities look the same."""
+    for document, path in zip(documents, paths, strict=True):
+        keys, activities = mentions[document["id"]]
+        iris = [document["verb"]["id"], *activities]
+        if any(len(key) > AGENT_KEY_LENGTH for key in keys) or any(
+            len(iri) > IRI_LENGTH for iri in iris
+        ):
+            raise XapiError(400, f"{path}: an identifier is longer than this LRS can store")
+
+
+def _stored_documents(ids: list[str]) -> dict[str, dict]:
+    query = select(Statement.statement_id, Statement.document).where(
+        Statement.statement_id.in_(ids)
+    )
+    return {
+        statement_id: json.loads(document) for statement_id, document in db.session.execute(query)
+    }
+
+
+def _write(documents, mentions, *, client_id, now, settings, attachments) -> None:
+    """The rows of new statements: the statements, what they mention, the statements they
+    void, activity definitions, attachment data and, when forwarding, the outbox."""
+    targets = check_voiding(documents)
+    voided = targets | _already_voided([document["id"] for document in documents])
+    people = users_by_agent_key({agent_key(d["actor"]) or "" for d in documents}, settings.base_url)
+    pks = _insert_statements([_row(d, client_id, now, voided, people) for d in documents])
+    _write_mentions(documents, pks, mentions)
+    _mark_voided(targets)
+    upsert_activity_definitions([a for d in documents for a in defined_activities(d)], now=now)
+    _write_attachments(documents, attachments)
+    if settings.forwarding:
+        outbox = [
+            {"statement_pk": pk, "enqueued_at": now, "next_attempt_at": now, "attempts": 0}
+            for pk in pks
+        ]
+        insert_rows(OutboxItem.__table__, outbox)
+
+
+def _insert_statements(rows: list[dict]) -> list[int]:
+    """Insert, then read the keys back in one indexed query: RETURNING in parameter order
+    falls back to a round trip per row on SQLite."""
+    insert_rows(Statement.__table__, rows)
+    ids = [row["statement_id"] for row in rows]
+    query = select(Statement.statement_id, Statement.id).where(Statement.statement_id.in_(ids))
+    by_id = dict(db.session.execute(query).all())
+    return [by_id[statement_id] for statement_id in ids]
+
+
+def _mark_voided(targets: set[str]) -> None:
+    """Stored statements the batch voids become voided; voiding statements never do."""
+    if not targets:
+        return
+    db.session.execute(
+        update(Statement)
+        .where(Statement.statement_id.in_(targets), Statement.is_voiding.is_(False))
+        .values(voided=True),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def check_voiding(documents: list[dict]) -> set[str]:
+    """The ids the batch voids. A voiding statement cannot itself be voided (Data 2.3.2.s1),
+    so voiding one is refused; a target the LRS has not seen is accepted (2.3.2.s2.b5)."""
+    targets = {d["object"]["id"].lower(): d for d in documents if _is_voiding(d)}
+    if not targets:
+        return set()
+    in_batch = {d["id"] for d in documents if _is_voiding(d)}
+    stored = db.session.scalars(
+        select(Statement.statement_id).where(
+            Statement.statement_id.in_(targets), Statement.is_voiding.is_(True)
+        )
+    )
+    for target in in_batch.union(stored) & targets.keys():
+        raise XapiError(
+            400,
+            f"statement {targets[target]['id']}: it voids {target}, "
+            "a voiding statement, and voiding statements cannot be voided",
+        )
+    return set(targets)
+
+
+def _already_voided(ids: list[str]) -> set[str]:
+    """Statements arriving after the statement that voids them are voided on arrival."""
+    query = select(Statement.target_statement_id).where(
+        Statement.is_voiding.is_(True), Statement.target_statement_id.in_(ids)
+    )
+    return set(db.session.scalars(query))
+
+
+def _is_voiding(document: dict) -> bool:
+    return document["verb"]["id"] == VERB_VOIDED
+
+
+def _row(document: dict, client_id, now, voided: set[str], people: dict[str, int]) -> dict:
+    target = document["object"]
+    kind = target.get("objectType", "Activity")
+    actor = agent_key(document["actor"]) or ""
+    registration = (document.get("context") or {}).get("registration")
+    return {
+        "statement_id": document["id"],
+        "verb_id": document["verb"]["id"],
+        "activity_id": target["id"] if kind == "Activity" else None,
+        "target_statement_id": target["id"].lower() if kind == "StatementRef" else None,
+        "actor_key": actor,
+        "registration": registration.lower() if registration else None,
+        "timestamp": parse_timestamp(document["timestamp"]),
+        "stored": now,
+        "voided": document["id"] in voided and not _is_voiding(document),
+        "is_voiding": _is_voiding(document),
+        "user_id": people.get(match_key(actor)),
+        "client_id": client_id,
+        "document": serialize(document),
+    }
+
+
+def _write_mentions(documents: list[dict], pks: list[int], mentions: dict) -> None:
+    agents, activities = [], []
+    for document, pk in zip(documents, pks, strict=True):
+        agent_mentions, activity_mentions = mentions[document["id"]]
+        for key, core in agent_mentions.items():
+            agents.append({"statement_pk": pk, "agent_key": key, "core": core})
+        for activity_id, core in activity_mentions.items():
+            activities.append({"statement_pk": pk, "activity_id": activity_id, "core": core})
+    if agents:
+        insert_rows(StatementAgent.__table__, agents)
+    if activities:
+        insert_rows(StatementActivity.__table__, activities)
+
+
+def _write_attachments(documents: list[dict], attachments) -> None:
+    """Attachment data is kept once per hash, however many statements carry it."""
+    if not attachments:
+        return
+    wanted = {a["sha2"] for d in documents for a in referenced_attachments(d)}
+    rows = [
+        {"sha2": sha2, "content_type": content_type, "content": content}
+        for sha2, (content_type, content) in attachments.items()
+        if sha2 in wanted
+    ]
+    insert_rows(Attachment.__table__, rows, ignore_duplicates=True)
+
+
+def link_statements_to(user, settings: LrsSettings) -> int:
+    """Give a person the statements stored about them before they were known to Uptake;
+    returns how many were linked."""
+    keys = keys_of_user(user, settings.base_url)
+    result = db.session.execute(
+        update(Statement)
+        .where(Statement.actor_key.in_(keys), Statement.user_id.is_(None))
+        .values(user_id=user.id),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount

@@ -1,10 +1,11 @@
 """People and the organisation they belong to."""
 
+import hashlib
 from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from lms.auth.rules import ASSIGNABLE_ROLES
 from lms.auth.tokens import password_fingerprint
@@ -74,6 +75,8 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # sha1("mailto:" + email), kept with the e-mail: xAPI senders may name people this way.
+    email_sha1: Mapped[str] = mapped_column(String(40), index=True)
     name: Mapped[str] = mapped_column(String(200))
     job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"), index=True)
     division_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id"), index=True)
@@ -92,6 +95,11 @@ class User(UserMixin, db.Model):
     manager: Mapped["User | None"] = relationship(remote_side=[id], back_populates="reports")
     reports: Mapped[list["User"]] = relationship(back_populates="manager", order_by="User.name")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @validates("email")
+    def _keep_email_sha1(self, _key: str, email: str) -> str:
+        self.email_sha1 = hashlib.sha1(f"mailto:{email}".encode()).hexdigest()
+        return email
 
     def get_id(self) -> str:
         """The id kept in the session: changing the password ends every other session."""

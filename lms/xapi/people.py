@@ -1,7 +1,8 @@
 """Which Uptake person a statement's actor is, whichever identifier the sender used: mbox,
-mbox_sha1sum, or an account on Uptake's home page (the HR id, or `uptake-<id>`)."""
+mbox_sha1sum (looked up in users.email_sha1), or an account on Uptake's home page (the HR id,
+or `uptake-<id>`)."""
 
-from sqlalchemy import null, or_, select
+from sqlalchemy import or_, select
 
 from lms.auth.models import User
 from lms.database import db
@@ -14,9 +15,9 @@ def match_key(key: str) -> str:
 
 
 def users_by_agent_key(keys: set[str], home_page: str) -> dict[str, int]:
-    """match_key(actor key) -> user id for the keys that name a person, in at most two
-    queries however many keys there are."""
-    emails, user_ids, account_names, hashed = set(), set(), set(), False
+    """match_key(actor key) -> user id for the keys that name a person, in one query
+    however many keys there are."""
+    emails, user_ids, account_names, hashes = set(), set(), set(), set()
     account_prefix = f"agent|account|{home_page}|"
     for key in keys:
         if key.startswith("agent|mbox|mailto:"):
@@ -27,20 +28,18 @@ def users_by_agent_key(keys: set[str], home_page: str) -> dict[str, int]:
             if name.startswith("uptake-") and name[7:].isdigit():
                 user_ids.add(int(name[7:]))
         elif key.startswith("agent|mbox_sha1sum|"):
-            hashed = True
+            hashes.add(key[len("agent|mbox_sha1sum|") :])
     conditions = []
     if emails:
         conditions.append(User.email.in_(emails))
     if user_ids:
         conditions.append(User.id.in_(user_ids))
-    employee_id = getattr(User, "employee_id", None)
-    if account_names and employee_id is not None:
-        conditions.append(employee_id.in_(account_names))
-    columns = select(User.id, User.email, employee_id if employee_id is not None else null())
+    if account_names:
+        conditions.append(User.employee_id.in_(account_names))
+    if hashes:
+        conditions.append(User.email_sha1.in_(hashes))
+    columns = select(User.id, User.email, User.employee_id)
     rows = list(db.session.execute(columns.where(or_(*conditions)))) if conditions else []
-    if hashed:
-        # A SHA-1 cannot be looked up by value on every database: compare against everyone.
-        rows += list(db.session.execute(columns))
     found: dict[str, int] = {}
     for user_id, email, hr_id in rows:
         keys = person_keys(email=email, employee_id=hr_id, user_id=user_id, home_page=home_page)
@@ -53,7 +52,7 @@ def keys_of_user(user: User, home_page: str) -> set[str]:
     """Every actor key this person may appear under."""
     return person_keys(
         email=user.email,
-        employee_id=getattr(user, "employee_id", None),
+        employee_id=user.employee_id,
         user_id=user.id,
         home_page=home_page,
     )

@@ -106,7 +106,7 @@ def actor(person: User, settings: LrsSettings) -> Agent:
             person_agent(
                 name=person.name,
                 email=person.email,
-                employee_id=getattr(person, "employee_id", None),
+                employee_id=person.employee_id,
                 user_id=person.id,
                 mode=settings.actor_identifier,
                 home_page=settings.base_url,

@@ -31,24 +31,49 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Every model module, so the metadata (and Alembic) sees every table."""
     import lms.auth.models
-    import lms.courses.models  # noqa: F401
+    import lms.coaching.models
+    import lms.courses.models
+    import lms.xapi.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from lms import pages
     from lms.auth import people_views, views  # noqa: F401  (people_views adds routes to bp)
+    from lms.coaching import views as coaching_views
     from lms.courses import views as courses_views
+    from lms.xapi import (  # noqa: F401  (these modules add routes to the two blueprints)
+        client_views,
+        documents_views,
+        history_views,
+        http,
+        outbox_views,
+        statements_views,
+    )
+    from lms.xapi import (
+        pages as lrs_pages,
+    )
+    from lms.xapi.alternate_syntax import AlternateRequestSyntax
 
     app.register_blueprint(views.bp)
     app.register_blueprint(courses_views.bp)
+    app.register_blueprint(coaching_views.bp)
+    app.register_blueprint(http.bp)
+    csrf.exempt(http.bp)  # machines authenticate with HTTP Basic; there is no session to forge
+    app.register_blueprint(lrs_pages.bp)
+    app.wsgi_app = AlternateRequestSyntax(app.wsgi_app)
     pages.register(app)
 
 
 def _register_cli(app: Flask) -> None:
     from lms.auth.cli import users_cli
+    from lms.coaching.cli import onboarding_cli
     from lms.courses.cli import content_cli
     from lms.demo import demo_command
+    from lms.xapi import forwarding_cli  # noqa: F401  (adds its commands to xapi_cli)
+    from lms.xapi.cli import xapi_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(onboarding_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(xapi_cli)

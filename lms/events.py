@@ -9,10 +9,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lms.auth.models import User
+from lms.coaching import onboarding
 from lms.courses import enrolment
 from lms.xapi import record as learning_record
 
 if TYPE_CHECKING:
+    from lms.coaching.models import CoachingSignOff, OnboardingCompletion
     from lms.courses.models import Course, Enrollment, Lesson, QuizAttempt
 
 
@@ -68,6 +70,49 @@ class RemedialAssigned:
     now: datetime
 
 
+@dataclass(frozen=True)
+class CoursesAssigned:
+    """An admin put people on a course (one person, or a whole division)."""
+
+    people: tuple[User, ...]
+    course: "Course"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class ContentSynced:
+    """content/ was loaded again: curricula (required courses and skills) may have changed."""
+
+    now: datetime
+
+
+@dataclass(frozen=True)
+class CoachingStepSignedOff:
+    sign_off: "CoachingSignOff"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class CoachingSignOffWithdrawn:
+    """A sign-off was withdrawn; `fallen` are the later steps that fell back with it."""
+
+    sign_off: "CoachingSignOff"
+    fallen: tuple["CoachingSignOff", ...]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class OnboardingCompleted:
+    completion: "OnboardingCompletion"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class OnboardingReopened:
+    completion: "OnboardingCompletion"
+    now: datetime
+
+
 def publish(event) -> None:
     """Run what follows an event, top to bottom, in the caller's transaction: if any of it
     fails, none of it (nor the change that caused it) is committed."""
@@ -78,3 +123,12 @@ def publish(event) -> None:
             learning_record.link_earlier_statements(people)
         case JobRolesChanged(people, now):
             enrolment.assign_curricula(people, now=now)
+            onboarding.evaluate_onboarding(people, now=now)  # a new role may reopen it
+        case ContentSynced(now):
+            onboarding.evaluate_everyone(now=now)
+        case CoursesAssigned(people, _course, now):
+            onboarding.evaluate_onboarding(people, now=now)
+        case CourseCompleted(enrollment, now) | RemedialAssigned(enrollment, _, now):
+            onboarding.evaluate_onboarding([enrollment.user], now=now)
+        case CoachingStepSignedOff(sign_off, now) | CoachingSignOffWithdrawn(sign_off, _, now):
+            onboarding.evaluate_onboarding([sign_off.learner], now=now)

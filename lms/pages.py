@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 
 from lms.auth import rules
 from lms.auth.services import load_session_user
+from lms.coaching.queries import is_delegated_coach
 from lms.extensions import login_manager
 
 
@@ -19,13 +20,18 @@ def navigation_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return []
     items = [("courses.my_plan", "My plan"), ("courses.catalogue", "Catalogue")]
-    if user.is_manager:
+    is_manager = user.is_manager
+    if is_manager:
         items.append(("courses.team", "My team"))
+    if is_manager or is_delegated_coach(user):
+        items.append(("coaching.show_board", "Coaching"))
     if rules.can_list_people(user.roles):
         items.append(("auth.list_people", "People"))
         items.append(("auth.list_divisions", "Divisions"))
     if rules.can_edit_people(user.roles):
         items.append(("auth.import_people", "Import"))
+        items.append(("lrs.list_clients", "LRS clients"))
+        items.append(("lrs.outbox", "Forwarding"))
     items.append(("auth.account", "Account"))
     return items
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from lms import events
 from lms.auth.models import JobRole
 from lms.courses.content import ContentProblem, read_content
 from lms.courses.content_bundle import CurriculumSpec, JobRoleSpec, Rollout, SkillSpec
@@ -44,7 +45,8 @@ class ContentInvalid(DomainError):
 def sync_content(path: Path, *, now: datetime) -> SyncReport:
     """Validate all of content/ first and write nothing if anything is wrong; then upsert
     job roles, skills, courses (with lessons and quizzes), curricula and the rollout
-    settings, and give existing people the courses their curriculum now requires."""
+    settings, give existing people the courses their curriculum now requires, and publish
+    ContentSynced (whose consequences, such as onboarding reopening, are in `publish`)."""
     content, problems = read_content(path)
     if problems:
         raise ContentInvalid(problems)
@@ -58,6 +60,7 @@ def sync_content(path: Path, *, now: datetime) -> SyncReport:
     db.session.flush()
     assign_all_curricula(now=now)
     db.session.flush()
+    events.publish(events.ContentSynced(now=now))  # required courses or skills may have changed
     return report
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import insert, select
 
+from lms import events
 from lms.auth.models import Division, User
 from lms.courses import rules
 from lms.courses.models import Course, CurriculumItem, Enrollment
@@ -146,6 +147,7 @@ def assign_course_to_division(
     ).all()
     for person in people:
         assign_course(person, course, now=now, due_on=due_on)
+    events.publish(events.CoursesAssigned(people=tuple(people), course=course, now=now))
     return len(people)
 
 
@@ -166,4 +168,5 @@ def assign_course_to(
     if person is None:
         raise FieldError("email", "Nobody in Uptake has this e-mail.")
     assign_course(person, course, now=now, due_on=due_on)
+    events.publish(events.CoursesAssigned(people=(person,), course=course, now=now))
     return f"{course.title} is assigned to {person.name}."

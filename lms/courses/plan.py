@@ -10,6 +10,8 @@ from datetime import date
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from lms.auth.models import JobRole, User
+from lms.coaching.history import SkillProgress, list_skill_progress
+from lms.coaching.onboarding import OnboardingStatus, get_onboarding_status
 from lms.courses import rules
 from lms.courses.models import (
     Communication,
@@ -55,6 +57,8 @@ class Plan:
     overdue_count: int
     go_live: date | None
     champions: list[User]
+    coaching: list[SkillProgress]  # each required skill: the step reached, the notes
+    onboarding: OnboardingStatus  # complete (since when), or exactly what is missing
 
 
 def lessons_for_role(role: JobRole):
@@ -168,6 +172,8 @@ def get_plan(person: User, today: date) -> Plan:
         overdue_count=sum(1 for line in counted if line.status == rules.OVERDUE),
         go_live=go_live,
         champions=[c for c in person.division.champions if c.active] if person.division else [],
+        coaching=list_skill_progress(person),
+        onboarding=get_onboarding_status(person),
     )
 
 

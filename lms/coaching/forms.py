@@ -1,0 +1,32 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
+
+from lms.coaching.rules import HOW
+
+
+class SignOffForm(FlaskForm):
+    """The short sign-off form. The step's own rules (how for step 1, a note for step 4)
+    are checked by the service, so a forged post meets them too."""
+
+    how = SelectField(
+        "How was the skill shown?",
+        choices=[("", "—"), *HOW.items()],
+        validators=[Optional()],
+    )
+    note = TextAreaField("Note for the learner", validators=[Length(max=4000)])
+    override_reason = TextAreaField(
+        "Reason for the override", validators=[Optional(), Length(max=2000)]
+    )
+    confirmed = HiddenField(validators=[Optional(), AnyOf(["", "yes"])])
+    back = HiddenField(validators=[Optional(), AnyOf(["", "board", "person"])])
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is it withdrawn?", validators=[DataRequired("Say why."), Length(max=2000)]
+    )
+
+
+class DelegateForm(FlaskForm):
+    email = EmailField("Coach's e-mail", validators=[DataRequired(), Email(), Length(max=254)])

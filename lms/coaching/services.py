@@ -1,0 +1,184 @@
+"""Signing coaching steps off, withdrawing sign-offs, delegating coaches. Never commits: the
+caller does. Each write first locks the learner's row, so two requests about one learner run
+one after the other and each sees what the other did."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms import events
+from lms.auth.models import User
+from lms.coaching import queries, rules
+from lms.coaching.models import CoachDelegation, CoachingSignOff
+from lms.courses.models import CurriculumSkill, Skill
+from lms.database import db
+from lms.errors import DomainError, NotAllowed
+
+
+def build_case(
+    signer: User,
+    learner: User,
+    skill: Skill,
+    *,
+    delegate_ids: frozenset[int],
+    is_proficient: bool,
+    is_required: bool,
+    signed_steps,
+) -> rules.SignOffCase:
+    return rules.SignOffCase(
+        signer_id=signer.id,
+        signer_roles=frozenset(signer.roles),
+        learner_id=learner.id,
+        learner_name=learner.name,
+        learner_active=learner.active,
+        manager_id=learner.manager_id,
+        delegate_ids=delegate_ids,
+        signer_is_proficient=is_proficient,
+        skill_title=skill.title,
+        skill_required=is_required,
+        signed_steps=frozenset(signed_steps),
+    )
+
+
+def sign_off_case(signer: User, learner: User, skill: Skill) -> rules.SignOffCase:
+    """The facts the sign-off rule needs, read fresh from the database."""
+    return build_case(
+        signer,
+        learner,
+        skill,
+        delegate_ids=queries.delegate_ids(learner),
+        is_proficient=skill.id in queries.proficient_skill_ids(signer),
+        is_required=db.session.get(CurriculumSkill, (learner.job_role_id, skill.id)) is not None,
+        signed_steps=[s.step for s in queries.list_live_sign_offs(learner, skill)],
+    )
+
+
+def check_sign_off_step(
+    coach: User,
+    learner: User,
+    skill: Skill,
+    step: int,
+    *,
+    how: str | None = None,
+    note: str = "",
+    override_reason: str | None = None,
+) -> bool:
+    """Raise the reason this sign-off would be refused, writing nothing; whether it would be
+    an admin override. (The confirmation page asks this before the real sign-off.)"""
+    case = sign_off_case(coach, learner, skill)
+    return rules.check_sign_off(case, step, how=how, note=note, override_reason=override_reason)
+
+
+def sign_off_step(
+    coach: User,
+    learner: User,
+    skill: Skill,
+    step: int,
+    *,
+    how: str | None = None,
+    note: str = "",
+    override_reason: str | None = None,
+    now: datetime,
+) -> CoachingSignOff:
+    """Sign off one coaching step. Steps go in order, nobody signs their own, the signer is
+    the learner's manager or a delegated coach who can do the skill (or an admin overriding
+    with a reason). Two people signing the same step at once produce one sign-off: the
+    second is told it is already signed."""
+    queries.lock_person(learner)
+    override = check_sign_off_step(
+        coach, learner, skill, step, how=how, note=note, override_reason=override_reason
+    )
+    record = CoachingSignOff(
+        learner=learner,
+        skill=skill,
+        step=step,
+        coach=coach,
+        signed_at=now,
+        how=how or None,
+        note=note.strip(),
+        override_reason=override_reason.strip() if override else None,
+    )
+    _insert_once(record, rules.AlreadySigned(f"This step of {skill.title} is already signed."))
+    events.publish(events.CoachingStepSignedOff(sign_off=record, now=now))
+    return record
+
+
+def _insert_once(row, error: DomainError) -> None:
+    """Insert a row a partial unique index guards; raise `error` if a live twin exists. The
+    savepoint keeps the caller's transaction usable after the database refuses it."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise error from None
+
+
+def withdraw_sign_off(
+    actor: User, sign_off: CoachingSignOff, *, reason: str, now: datetime
+) -> list[CoachingSignOff]:
+    """Withdraw a sign-off: by its signer or HR, with a reason. Every later live step of the
+    same skill falls back with it (they built on it). Nothing is deleted; returns the
+    sign-offs withdrawn, the named one first."""
+    queries.lock_person(sign_off.learner)
+    db.session.refresh(sign_off)  # another request may have withdrawn it a moment ago
+    rules.check_withdrawal(
+        actor_id=actor.id,
+        actor_roles=actor.roles,
+        signer_id=sign_off.coach_id,
+        is_live=sign_off.is_live,
+        reason=reason,
+    )
+    live = queries.list_live_sign_offs(sign_off.learner, sign_off.skill)
+    falling = set(rules.steps_falling_back(sign_off.step, [s.step for s in live]))
+    later = [s for s in live if s.step in falling]
+    _withdraw(sign_off, actor, reason.strip(), now)
+    for fallen in later:
+        _withdraw(fallen, actor, rules.fall_back_reason(sign_off.step, reason.strip()), now)
+        fallen.fell_back_with = sign_off
+    db.session.flush()
+    events.publish(events.CoachingSignOffWithdrawn(sign_off=sign_off, fallen=tuple(later), now=now))
+    return [sign_off, *later]
+
+
+def _withdraw(sign_off: CoachingSignOff, actor: User, reason: str, now: datetime) -> None:
+    sign_off.withdrawn_at = now
+    sign_off.withdrawn_by = actor
+    sign_off.withdrawal_reason = reason
+
+
+def delegate_coach(actor: User, learner: User, coach: User, *, now: datetime) -> CoachDelegation:
+    """Name a coach for one learner: the learner's manager, HR or an admin may. The coach
+    may then sign the learner's steps, in skills they can do themselves."""
+    queries.lock_person(learner)
+    live = db.session.scalars(
+        select(CoachDelegation.coach_id).where(
+            CoachDelegation.learner_id == learner.id, CoachDelegation.revoked_at.is_(None)
+        )
+    )
+    rules.check_delegation(
+        actor_id=actor.id,
+        actor_roles=actor.roles,
+        learner_id=learner.id,
+        learner_active=learner.active,
+        manager_id=learner.manager_id,
+        coach_id=coach.id,
+        coach_active=coach.active,
+        coach_ids=frozenset(live),
+    )
+    delegation = CoachDelegation(learner=learner, coach=coach, delegated_by=actor, delegated_at=now)
+    _insert_once(delegation, DomainError(f"{coach.name} is already a coach for {learner.name}."))
+    return delegation
+
+
+def revoke_delegation(actor: User, delegation: CoachDelegation, *, now: datetime) -> None:
+    """End a delegation: whoever delegated, the learner's manager, HR or an admin may. The
+    steps the coach signed stay signed."""
+    if delegation.revoked_at is not None:
+        raise DomainError("This delegation has already been revoked.")
+    manager_id = delegation.learner.manager_id
+    if not rules.may_revoke(actor.id, actor.roles, manager_id, delegation.delegated_by_id):
+        raise NotAllowed("Only the learner's manager, HR or an administrator can revoke this.")
+    delegation.revoked_at = now
+    delegation.revoked_by = actor
+    db.session.flush()

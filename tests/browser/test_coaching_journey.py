@@ -1,0 +1,113 @@
+"""A manager coaches a report to the end of onboarding: on the coaching board they sign
+steps 1–4 of the report's last skill (form, then confirmation, each time); before step 4 the
+report's plan says exactly what is missing, after it the plan shows onboarding complete.
+
+The report is seeded with every required course completed and every other skill already
+signed at step 4, so the walk is the four steps of one skill."""
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+
+from lms.auth.models import User
+from lms.auth.services import get_job_role, get_or_create_division
+from lms.clock import utcnow
+from lms.courses.enrolment import assign_curricula
+from lms.database import db
+from tests.coaching.conftest import (
+    SALES_SKILLS,
+    complete_required_courses,
+    make_proficient,
+    sign,
+)
+from tests.conftest import FAST_HASH, PASSWORD
+
+pytestmark = pytest.mark.browser
+LAST_SKILL = SALES_SKILLS[-1]  # run-pipeline-reports: "Run pipeline reports"
+STILL_MISSING = (
+    "coaching in Run pipeline reports: 3 of 4 steps signed (step 4 (Monitor and feedback) next)"
+)
+
+
+def add_person(email: str, name: str, job_role: str, manager=None) -> User:
+    user = User(
+        email=email,
+        name=name,
+        job_role=get_job_role(job_role),
+        division=get_or_create_division("North"),
+        manager=manager,
+        hire_date=date(2026, 9, 1),
+        password_hash=FAST_HASH,
+    )
+    user.set_roles({"learner"})
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@pytest.fixture(scope="module")
+def coaching(live_server):
+    """A proficient manager and their report, committed to the live server's database."""
+    with live_server.app.app_context():
+        manager = add_person("mia.manager@example.com", "Mia Manager", "sales_manager")
+        report = add_person("rob.report@example.com", "Rob Report", "sales_rep", manager)
+        assign_curricula([manager, report], now=utcnow())
+        make_proficient(manager)
+        complete_required_courses(report)
+        for slug in SALES_SKILLS[:-1]:
+            sign(manager, report, slug)
+        people = SimpleNamespace(
+            manager=SimpleNamespace(email=manager.email, name=manager.name),
+            report=SimpleNamespace(id=report.id, email=report.email, name=report.name),
+        )
+        db.session.commit()
+        db.session.remove()
+    return people
+
+
+def log_in(page, url: str, email: str) -> None:
+    page.goto(url + "/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+
+
+def sign_step(page, report_name: str, step: int) -> None:
+    """From the board: the cell's button, the short form, the confirmation."""
+    page.get_by_role("link", name="Coaching", exact=True).click()
+    cell = page.locator("tr", has_text=report_name).locator(f'td[data-skill="{LAST_SKILL}"]')
+    cell.get_by_role("link", name=f"Sign step {step}").click()
+    if step == 1:
+        page.get_by_label("How was the skill shown?").select_option("one_to_one")
+    if step == 4:
+        page.get_by_label("Note for the learner").fill("Ran the weekly pipeline report unaided.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Sign off step {step}")
+    page.get_by_role("button", name="Confirm sign-off").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"Step {step}")
+
+
+def test_a_manager_signs_four_steps_and_onboarding_completes(page, live_server, coaching):
+    report = coaching.report
+    log_in(page, live_server.url, coaching.manager.email)
+    for step in (1, 2, 3):
+        sign_step(page, report.name, step)
+
+    page.goto(f"{live_server.url}/people/{report.id}/plan")
+    status = page.locator("#onboarding-status")
+    expect(status).to_contain_text("Onboarding not complete yet")
+    expect(status.locator("li")).to_have_text([STILL_MISSING])
+
+    sign_step(page, report.name, 4)
+    page.goto(f"{live_server.url}/people/{report.id}/plan")
+    expect(page.locator("#onboarding-status")).to_contain_text("Onboarding complete")
+
+
+def test_the_report_sees_onboarding_complete_on_their_own_plan(page, live_server, coaching):
+    log_in(page, live_server.url, coaching.report.email)
+    expect(page.locator("#onboarding-status")).to_contain_text("Onboarding complete")
+    expect(page.locator("table.coaching")).to_contain_text(
+        "Ran the weekly pipeline report unaided."
+    )

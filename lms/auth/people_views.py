@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from lms.auth import people_import, rules, services
 from lms.auth.access import allowed_if
@@ -167,7 +168,9 @@ def remove_champion(division_id, person_id):
 
 def _person_form(person=None) -> PersonForm:
     form = PersonForm(obj=person)
-    form.job_role.choices = [(role.slug, role.title) for role in services.list_job_roles()]
+    form.job_role.choices = [
+        SelectChoice(role.slug, role.title) for role in services.list_job_roles()
+    ]
     if person is not None and request.method == "GET":
         form.job_role.data = person.job_role.slug
         form.division.data = person.division.name if person.division else ""

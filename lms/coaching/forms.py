@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
 from lms.coaching.rules import HOW
@@ -11,7 +12,7 @@ class SignOffForm(FlaskForm):
 
     how = SelectField(
         "How was the skill shown?",
-        choices=[("", "—"), *HOW.items()],
+        choices=[SelectChoice("", "—"), *(SelectChoice(key, label) for key, label in HOW.items())],
         validators=[Optional()],
     )
     note = TextAreaField("Note for the learner", validators=[Length(max=4000)])

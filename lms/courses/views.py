@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from lms.auth import rules as access_rules
 from lms.auth import services as people
@@ -204,7 +205,9 @@ def team():
 def assign(slug):
     course = _course_or_404(slug)
     form = AssignForm()
-    form.division.choices = [("", "—")] + [(str(d.id), d.name) for d in people.list_divisions()]
+    form.division.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(d.id), d.name) for d in people.list_divisions()
+    ]
     if form.validate_on_submit():
         division = db.get_or_404(Division, int(form.division.data)) if form.division.data else None
         try:

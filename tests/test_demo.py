@@ -24,17 +24,19 @@ def test_demo_twice_duplicates_nothing(tmp_path):
     with fresh_database(tmp_path) as url:
         app = create_app(test_settings(url))
         runner = app.test_cli_runner()
-        first = runner.invoke(args=["demo", "--no-serve"])
-        assert first.exit_code == 0, first.output
-        assert "admin@northwind.example" in first.output and "uptake-demo-2026" in first.output
+        # Flask's CLI only pushes its app's context when no app is current, and the suite's
+        # own app may be: push this one explicitly.
         with app.app_context():
+            first = runner.invoke(args=["demo", "--no-serve"])
+            assert first.exit_code == 0, first.output
+            assert "admin@northwind.example" in first.output and "uptake-demo-2026" in first.output
             after_first = counts()
             managers = db.session.scalar(select(func.count(func.distinct(User.manager_id))))
-        second = runner.invoke(args=["demo", "--no-serve"])
-        assert second.exit_code == 0, second.output
-        assert "0 people created, 16 already there" in second.output
-        with app.app_context():
+            second = runner.invoke(args=["demo", "--no-serve"])
+            assert second.exit_code == 0, second.output
+            assert "0 people created, 16 already there" in second.output
             assert counts() == after_first
+            db.session.remove()
             db.engine.dispose()
     assert after_first["User"] == 16 and after_first["Division"] == 3
     assert managers == 3

@@ -6,6 +6,7 @@ from functools import wraps
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from lms.clock import utcnow
+from lms.database import db, read_only
 from lms.xapi.clients import authenticate_client, authority_for, client_scopes
 from lms.xapi.formats import format_timestamp
 
@@ -80,16 +81,22 @@ def check_version() -> None:
 
 
 def authenticate() -> None:
-    """Find the client from HTTP Basic credentials into `g.lrs_client` (401 otherwise)."""
+    """Find the client from HTTP Basic credentials (401 otherwise): its id, scopes and
+    authority go into `g`, as plain values."""
     auth = request.authorization
     client = None
-    if auth is not None and auth.type == "basic":
-        client = authenticate_client(auth.username or "", auth.password or "")
+    # A read of its own, ended at once: the request's writing transaction then begins at its
+    # first write-side query, after the body is parsed and validated (lms.database).
+    with read_only():
+        if auth is not None and auth.type == "basic":
+            client = authenticate_client(auth.username or "", auth.password or "")
+        if client is not None:
+            g.lrs_client_id = client.id
+            g.lrs_scopes = client_scopes(client)
+            g.lrs_authority = authority_for(client, current_app.config["BASE_URL"])
+        db.session.commit()  # nothing was written; this ends the read
     if client is None:
         raise XapiError(401, "Valid LRS client credentials (HTTP Basic) are required.")
-    g.lrs_client = client
-    g.lrs_scopes = client_scopes(client)
-    g.lrs_authority = authority_for(client, current_app.config["BASE_URL"])
 
 
 def lrs_resource(*any_of_scopes: str):

@@ -113,7 +113,7 @@ def _store_once(statements: list, attachments) -> list[str]:
     return store_statements(
         statements,
         authority=g.lrs_authority,
-        client_id=g.lrs_client.id,
+        client_id=g.lrs_client_id,
         now=utcnow(),
         settings=lrs_settings(),
         attachments=attachments,
@@ -122,7 +122,7 @@ def _store_once(statements: list, attachments) -> list[str]:
 
 def _reader_scope() -> int | None:
     """statements/read/mine reads only what this client stored (Communication 4.2)."""
-    return None if SCOPE_READ_ALL in g.lrs_scopes else g.lrs_client.id
+    return None if SCOPE_READ_ALL in g.lrs_scopes else g.lrs_client_id
 
 
 def _only_parameters(allowed: set[str]) -> None:

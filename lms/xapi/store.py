@@ -108,8 +108,15 @@ def check_indexable(documents: list[dict], paths: list[str], mentions: dict) -> 
 
 
 def _stored_documents(ids: list[str]) -> dict[str, dict]:
+    """The stored statements among these ids. Usually there are none, so look the ids up
+    first and read documents only for those found."""
+    found = list(
+        db.session.scalars(select(Statement.statement_id).where(Statement.statement_id.in_(ids)))
+    )
+    if not found:
+        return {}
     query = select(Statement.statement_id, Statement.document).where(
-        Statement.statement_id.in_(ids)
+        Statement.statement_id.in_(found)
     )
     return {
         statement_id: json.loads(document) for statement_id, document in db.session.execute(query)

@@ -235,8 +235,8 @@ def main() -> None:
         server = start_server(url, args.port, args.workers)
         try:
             print(
-                f"{platform.machine()}, {os.cpu_count()} cores, {dialect}, gunicorn {args.workers} workers,"
-                f" {args.concurrency} client threads"
+                f"{platform.machine()}, {os.cpu_count()} cores, {dialect},"
+                f" gunicorn {args.workers} workers, {args.concurrency} client threads"
             )
             for label, count, batch in (
                 ("single POSTs", args.singles, 1),

@@ -5,21 +5,18 @@ rolled-back transaction of the other tests, so browser tests (marked `browser`) 
 database of their own, seeded once per module.
 """
 
-import threading
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from werkzeug.serving import make_server
 
-from lms import create_app
 from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import today, utcnow
 from lms.courses.enrolment import assign_curricula
 from lms.database import db
-from tests.conftest import FAST_HASH, PASSWORD, load_reference_data, test_settings
-from tests.databases import fresh_database
+from tests.conftest import FAST_HASH, PASSWORD, load_reference_data
+from tests.live import live_uptake
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -60,28 +57,14 @@ def seed_people() -> dict[str, SimpleNamespace]:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """Yields the base URL, the seeded people (with their curricula) and the app of a server
-    on a fresh database."""
-    with fresh_database(tmp_path_factory.mktemp("live")) as url:
-        app = create_app(test_settings(url) | {"WTF_CSRF_ENABLED": True})
-        with app.app_context():
-            db.create_all()
-            load_reference_data()
-            people = seed_people()
-            db.session.commit()
-            db.session.remove()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield SimpleNamespace(
-                url=f"http://127.0.0.1:{server.server_port}", people=people, app=app
-            )
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            server.server_close()
-            with app.app_context():
-                db.engine.dispose()
+    on a fresh database, with CSRF on as in production."""
+
+    def seed():
+        load_reference_data()
+        return seed_people()
+
+    with live_uptake(tmp_path_factory.mktemp("live"), seed=seed, WTF_CSRF_ENABLED=True) as live:
+        yield SimpleNamespace(url=live.url, people=live.seeded, app=live.app)
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,11 @@ live Uptake (a conformant LRS) on its own database; re-sending it there changes 
 import base64
 import hashlib
 import json
-import threading
 from datetime import timedelta
 from urllib.request import Request, urlopen
 
 import pytest
-from werkzeug.serving import make_server
 
-from lms import create_app
 from lms.clock import utcnow
 from lms.database import db
 from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_WRITE, create_client
@@ -22,8 +19,8 @@ from lms.xapi.multipart import parse_multipart
 from lms.xapi.remote import forwarding_lrs
 from lms.xapi.settings import lrs_settings
 from lms.xapi.store import store_statements
-from tests.conftest import T0, test_settings
-from tests.databases import fresh_database
+from tests.conftest import T0
+from tests.live import live_uptake
 from tests.xapi.statement_data import statement
 
 POLICY = ForwardPolicy(batch_size=10, timeout=5, lease=timedelta(minutes=1))
@@ -33,27 +30,16 @@ NOTE = b"here is a simple attachment"
 @pytest.fixture(scope="module")
 def enterprise_lrs(tmp_path_factory):
     """Another Uptake, served on its own database in a thread: (endpoint, key, secret)."""
-    with fresh_database(tmp_path_factory.mktemp("enterprise-lrs")) as url:
-        app = create_app(test_settings(url))
-        with app.app_context():
-            db.create_all()
-            client, secret = create_client(
-                "Uptake forwarder", {SCOPE_WRITE, SCOPE_READ_ALL}, now=T0
-            )
-            key = client.key
-            db.session.commit()
-            db.session.remove()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}/xapi/", key, secret
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            server.server_close()
-            with app.app_context():
-                db.engine.dispose()
+    with live_uptake(
+        tmp_path_factory.mktemp("enterprise-lrs"), seed=_forwarder_credentials
+    ) as live:
+        key, secret = live.seeded
+        yield f"{live.url}/xapi/", key, secret
+
+
+def _forwarder_credentials() -> tuple[str, str]:
+    client, secret = create_client("Uptake forwarder", {SCOPE_WRITE, SCOPE_READ_ALL}, now=T0)
+    return client.key, secret
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """A real third-party client against a live Uptake: tincan's RemoteLRS saves, reads, pages
 through and voids statements over HTTP."""
 
-import threading
 import uuid
 
 import pytest
@@ -15,13 +14,10 @@ from tincan import (
     StatementRef,
     Verb,
 )
-from werkzeug.serving import make_server
 
-from lms import create_app
-from lms.database import db
 from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_WRITE, create_client
-from tests.conftest import T0, test_settings
-from tests.databases import fresh_database
+from tests.conftest import T0
+from tests.live import live_uptake
 
 VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 
@@ -29,30 +25,16 @@ VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 @pytest.fixture(scope="module")
 def lrs(tmp_path_factory):
     """A RemoteLRS talking to Uptake served on its own database in a thread."""
-    with fresh_database(tmp_path_factory.mktemp("remote-lrs")) as url:
-        app = create_app(test_settings(url))
-        with app.app_context():
-            db.create_all()
-            client, secret = create_client("tincan", {SCOPE_WRITE, SCOPE_READ_ALL}, now=T0)
-            key = client.key
-            db.session.commit()
-            db.session.remove()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield RemoteLRS(
-                endpoint=f"http://127.0.0.1:{server.server_port}/xapi/",
-                username=key,
-                password=secret,
-                version="1.0.3",
-            )
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            server.server_close()
-            with app.app_context():
-                db.engine.dispose()
+    with live_uptake(tmp_path_factory.mktemp("remote-lrs"), seed=_credentials) as live:
+        key, secret = live.seeded
+        yield RemoteLRS(
+            endpoint=f"{live.url}/xapi/", username=key, password=secret, version="1.0.3"
+        )
+
+
+def _credentials() -> tuple[str, str]:
+    client, secret = create_client("tincan", {SCOPE_WRITE, SCOPE_READ_ALL}, now=T0)
+    return client.key, secret
 
 
 def a_statement(verb: str = VERB_ANSWERED, name: str = "Quiz question 1") -> Statement:

@@ -16,6 +16,8 @@ from werkzeug.serving import run_simple
 from lms.auth import services as people
 from lms.auth.models import Division, User
 from lms.clock import utcnow
+from lms.coaching.queries import required_skills
+from lms.coaching.services import sign_off_step
 from lms.courses import plan, progress
 from lms.courses.content_sync import sync_content
 from lms.courses.models import Enrollment
@@ -69,7 +71,7 @@ PEOPLE = (
         "North",
         None,
         500,
-        courses_done=6,
+        courses_done=99,  # managers take the application training first
     ),
     DemoPerson(
         "tom.becker@northwind.example",
@@ -78,7 +80,7 @@ PEOPLE = (
         "South",
         None,
         350,
-        courses_done=4,
+        courses_done=99,  # managers take the application training first
     ),
     DemoPerson(
         "aisha.khan@northwind.example",
@@ -87,7 +89,7 @@ PEOPLE = (
         "South",
         None,
         420,
-        courses_done=5,
+        courses_done=99,  # managers take the application training first
     ),
     DemoPerson(
         "liam.obrien@northwind.example",
@@ -194,6 +196,39 @@ PEOPLE = (
 CHAMPIONS = {"North": "emma.janssen@northwind.example", "South": "zoe.fischer@northwind.example"}
 
 
+# (learner, how many of their required skills to coach, up to which step): managers sign
+# every step for one rep per team, who is then onboarded, and part of the way for others.
+COACHING = {
+    "emma.janssen@northwind.example": (99, 4),
+    "zoe.fischer@northwind.example": (99, 4),
+    "sofia.rossi@northwind.example": (1, 2),
+    "noah.schmidt@northwind.example": (2, 1),
+    "lucas.martin@northwind.example": (1, 3),
+    "ben.kowalski@northwind.example": (1, 1),
+}
+NOTES = {
+    1: "Showed the whole flow on a live record, one to one.",
+    2: "Did it together on a real customer; needed a hint on the required fields.",
+    3: "Practised three cases in the training environment; all correct.",
+    4: "Watched it in day-to-day work this week: complete, timely, no rework needed.",
+}
+
+
+def seed_coaching(created: list[User], *, now) -> None:
+    """Managers coach the new demo people as COACHING says; onboarding completes by itself
+    for those signed at step 4 on every skill."""
+    for person in created:
+        skills_to_coach, last_step = COACHING.get(person.email, (0, 0))
+        skills = required_skills([person.job_role_id])[person.job_role_id][:skills_to_coach]
+        for number, skill in enumerate(skills):
+            for step in range(1, last_step + 1):
+                when = now - timedelta(days=4 * (last_step - step) + number + 1)
+                how = "one_to_one" if step == 1 else None
+                sign_off_step(
+                    person.manager, person, skill, step, how=how, note=NOTES[step], now=when
+                )
+
+
 CRM_CLIENT = "Northwind CRM (demo)"
 CRM = "https://crm.northwind.example"
 CRM_ACTIONS = (  # (verb, object path, object name, share of working days it happens)
@@ -277,7 +312,9 @@ def seed_demo(*, now) -> list[User]:
         people.name_champion(division, people.get_user_by_email(email), now=now)
     for spec, person in created:
         _seed_progress(spec, person, now)
-    return [person for _, person in created]
+    newcomers = [person for _, person in created]
+    seed_coaching(newcomers, now=now)
+    return newcomers
 
 
 def _create(spec: DemoPerson, now) -> User:

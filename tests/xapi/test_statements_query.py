@@ -318,6 +318,7 @@ def query_plan(params: dict) -> str:
     ("params", "index"),
     [
         ({"verb": VERB, "limit": "100"}, "ix_statements_verb_id_id"),
+        ({"verb": VERB, "since": "2026-01-01T00:00:00Z"}, "ix_statements_verb_id_id"),
         ({"activity": ACTIVITY}, "ix_statements_activity_id_id"),
         ({"registration": REGISTRATION}, "ix_statements_registration_id"),
         ({"agent": json.dumps(BOB)}, "ix_statement_agents_agent_key_statement"),

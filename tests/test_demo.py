@@ -32,6 +32,7 @@ def test_demo_twice_duplicates_nothing(tmp_path):
             assert "admin@northwind.example" in first.output and "uptake-demo-2026" in first.output
             after_first = counts()
             managers = db.session.scalar(select(func.count(func.distinct(User.manager_id))))
+            db.session.remove()  # end this read: outside a request, SQLite transactions write
             second = runner.invoke(args=["demo", "--no-serve"])
             assert second.exit_code == 0, second.output
             assert "0 people created, 16 already there" in second.output

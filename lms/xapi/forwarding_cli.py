@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
+from lms.database import db, read_only
 from lms.xapi.cli import xapi_cli
 from lms.xapi.export import iter_ndjson_chunks
 from lms.xapi.forwarding import ForwardPolicy, ForwardReport, Worker
@@ -118,8 +119,11 @@ def export_command(since, until):
         raise click.UsageError("--since must be earlier than --until")
     out = sys.stdout.buffer  # bytes: NDJSON is UTF-8 whatever the locale says
     count = 0
-    for chunk in iter_ndjson_chunks(since=since, until=until):
-        out.write(chunk.encode())
-        count += chunk.count("\n")
+    # A read however long the export takes: on SQLite it must not hold the write lock.
+    with read_only():
+        for chunk in iter_ndjson_chunks(since=since, until=until):
+            out.write(chunk.encode())
+            count += chunk.count("\n")
+        db.session.commit()  # nothing was written: this ends the read
     out.flush()
     click.echo(f"{count} statements exported.", err=True)

@@ -31,10 +31,6 @@ class Cell:
         """Ready for my sign-off: I may sign the next step and the learner is waiting for it."""
         return self.can_sign and self.waiting_since is not None
 
-    @property
-    def next_label(self) -> str | None:
-        return rules.step_label(self.next_step) if self.next_step else None
-
 
 @dataclass(frozen=True)
 class BoardRow:

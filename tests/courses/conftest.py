@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from lms.courses.models import Course, CurriculumItem, Enrollment  # noqa: F401
+from lms.courses.models import Course, CurriculumItem, Enrollment
 from lms.courses.progress import current_questions, visible_lessons
 from lms.database import db
 

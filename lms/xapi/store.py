@@ -2,6 +2,7 @@
 bulk statements. Services: they flush, never commit."""
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -32,7 +33,31 @@ AGENT_KEY_LENGTH = StatementAgent.__table__.c.agent_key.type.length
 IRI_LENGTH = StatementActivity.__table__.c.activity_id.type.length
 
 
-def store_statements(
+@dataclass(frozen=True)
+class FreshStatement:
+    """A statement this batch stored for the first time, as what follows it (gamification)
+    needs to see it: `document` is the statement as stored."""
+
+    pk: int
+    user_id: int | None
+    client_id: int | None
+    stored: datetime
+    voided: bool
+    document: dict
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    ids: list[str]  # every statement's id, in the order given
+    fresh: list[FreshStatement]  # those not stored before, in stored order
+
+
+def store_statements(statements: list[dict], **options) -> list[str]:
+    """Store a batch (see `store_batch`); return the statement ids in the order given."""
+    return store_batch(statements, **options).ids
+
+
+def store_batch(
     statements: list[dict],
     *,
     authority: dict | None,
@@ -40,11 +65,11 @@ def store_statements(
     now: datetime,
     settings: LrsSettings,
     attachments: dict[str, tuple[str, bytes]] | None = None,
-) -> list[str]:
-    """Store a batch, all or nothing (Communication 3.2.s3.b9); return the statement ids in
-    the order given. A statement whose id is already stored changes nothing: it is accepted
-    if it is the same statement and refused with 409 if not (Communication 2.1.1.s2, 2.1.2.s2).
-    `attachments` is the raw data of a multipart/mixed request, by SHA-2; None for JSON."""
+) -> StoredBatch:
+    """Store a batch, all or nothing (Communication 3.2.s3.b9). A statement whose id is
+    already stored changes nothing: it is accepted if it is the same statement and refused
+    with 409 if not (Communication 2.1.1.s2, 2.1.2.s2). `attachments` is the raw data of a
+    multipart/mixed request, by SHA-2; None for JSON."""
     paths = [_path(index, len(statements)) for index in range(len(statements))]
     for statement, path in zip(statements, paths, strict=True):
         validate_statement(statement, path)
@@ -63,8 +88,9 @@ def store_statements(
             raise XapiError(
                 409, f"{path}.id: a different statement is already stored as {document['id']}"
             )
+    written = []
     if fresh:
-        _write(
+        written = _write(
             fresh,
             mentions,
             client_id=client_id,
@@ -72,7 +98,7 @@ def store_statements(
             settings=settings,
             attachments=attachments,
         )
-    return [document["id"] for document in documents]
+    return StoredBatch([document["id"] for document in documents], written)
 
 
 def _path(index: int, count: int) -> str:
@@ -123,13 +149,14 @@ def _stored_documents(ids: list[str]) -> dict[str, dict]:
     }
 
 
-def _write(documents, mentions, *, client_id, now, settings, attachments) -> None:
+def _write(documents, mentions, *, client_id, now, settings, attachments) -> list[FreshStatement]:
     """The rows of new statements: the statements, what they mention, the statements they
     void, activity definitions, attachment data and, when forwarding, the outbox."""
     targets = check_voiding(documents)
     voided = targets | _already_voided([document["id"] for document in documents])
     people = users_by_agent_key({agent_key(d["actor"]) or "" for d in documents}, settings.base_url)
-    pks = _insert_statements([_row(d, client_id, now, voided, people) for d in documents])
+    rows = [_row(d, client_id, now, voided, people) for d in documents]
+    pks = _insert_statements(rows)
     _write_mentions(documents, pks, mentions)
     _mark_voided(targets)
     upsert_activity_definitions([a for d in documents for a in defined_activities(d)], now=now)
@@ -140,6 +167,10 @@ def _write(documents, mentions, *, client_id, now, settings, attachments) -> Non
             for pk in pks
         ]
         insert_rows(OutboxItem.__table__, outbox)
+    return [
+        FreshStatement(pk, row["user_id"], client_id, now, row["voided"], document)
+        for pk, row, document in zip(pks, rows, documents, strict=True)
+    ]
 
 
 def _insert_statements(rows: list[dict]) -> list[int]:

@@ -33,6 +33,7 @@ def _import_models() -> None:
     import lms.auth.models
     import lms.coaching.models
     import lms.courses.models
+    import lms.gamification.models
     import lms.xapi.models  # noqa: F401
 
 

@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
+from lms import events
 from lms.auth import services as people
 from lms.auth.models import Division, User
 from lms.clock import utcnow
@@ -24,7 +25,7 @@ from lms.courses.models import Enrollment
 from lms.database import db
 from lms.xapi import clients
 from lms.xapi.settings import lrs_settings
-from lms.xapi.store import store_statements
+from lms.xapi.store import store_batch
 
 DEMO_PASSWORD = "uptake-demo-2026"
 
@@ -263,13 +264,14 @@ def seed_crm_activity(*, now) -> tuple[str, str | None]:
                     )
             if when.weekday() == 4:
                 statements.append(_data_quality(spec, rng.uniform(0.55, 0.98), when))
-    store_statements(
+    batch = store_batch(
         statements,
         authority=clients.authority_for(client, current_app.config["BASE_URL"]),
         client_id=client.id,
         now=now,
         settings=lrs_settings(),
     )
+    events.publish(events.StatementsReceived(fresh=tuple(batch.fresh), now=now))
     return client.key, secret
 
 

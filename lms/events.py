@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from lms.auth.models import User
+from lms.auth.models import Division, User
 from lms.coaching import onboarding
 from lms.courses import enrolment
+from lms.gamification import badges, engine
 from lms.xapi import record as learning_record
 
 if TYPE_CHECKING:
     from lms.coaching.models import CoachingSignOff, OnboardingCompletion
     from lms.courses.models import Course, Enrollment, Lesson, QuizAttempt
+    from lms.gamification.badge_rules import BadgeSpec
+    from lms.gamification.models import BadgeAward
+    from lms.xapi.store import FreshStatement
 
 
 @dataclass(frozen=True)
@@ -113,14 +117,43 @@ class OnboardingReopened:
     now: datetime
 
 
+@dataclass(frozen=True)
+class StatementsReceived:
+    """An LRS client (the CRM, e-learning content) posted statements; `fresh` are those
+    stored for the first time."""
+
+    fresh: tuple["FreshStatement", ...]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class BadgeEarned:
+    award: "BadgeAward"
+    badge: "BadgeSpec"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class ChampionNamed:
+    division: Division
+    person: User
+    now: datetime
+
+
 def publish(event) -> None:
     """Run what follows an event, top to bottom, in the caller's transaction: if any of it
     fails, none of it (nor the change that caused it) is committed."""
-    learning_record.record(event)  # 1. the xAPI statements the event stands for
-    match event:  # 2. what else follows
+    stored = learning_record.record(event)  # 1. the xAPI statements the event stands for
+    engine.apply(stored, now=event.now)  # 2. the points, badges and levels they earn
+    match event:  # 3. what else follows
+        case StatementsReceived(fresh, now):
+            engine.apply(list(fresh), now=now)
+        case ChampionNamed(_division, person, now):
+            badges.award_champion_badges(person, now=now)
         case PeopleJoined(people, now):
             enrolment.assign_curricula(people, now=now)
             learning_record.link_earlier_statements(people)
+            engine.apply_to_linked(people, now=now)
         case JobRolesChanged(people, now):
             enrolment.assign_curricula(people, now=now)
             onboarding.evaluate_onboarding(people, now=now)  # a new role may reopen it

@@ -188,6 +188,7 @@ def name_champion(division: Division, person: User, *, now: datetime) -> None:
         db.session.add(Champion(division_id=division.id, user_id=person.id, named_at=now))
         db.session.flush()
         db.session.expire(division, ["champions"])
+        events.publish(events.ChampionNamed(division=division, person=person, now=now))
 
 
 def remove_champion(division: Division, person: User) -> None:

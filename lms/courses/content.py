@@ -2,8 +2,8 @@
 
 `read_content(path)` returns the typed bundle (see `content_bundle`) and every problem found,
 each with its file, line and field. The bundle is fit to load only when there are no problems.
-Files are read in a fixed order (vocabularies, rollout, courses, curricula), so the problems
-come out in that order too.
+Files are read in a fixed order (vocabularies, rollout, courses, curricula, gamification), so
+the problems come out in that order too.
 """
 
 from pathlib import Path
@@ -29,6 +29,8 @@ from lms.courses.content_yaml import (
     UniqueKeys,
     read_yaml,
 )
+from lms.gamification.content import Vocabulary as GamificationVocabulary
+from lms.gamification.content import read_gamification
 
 __all__ = ["Content", "ContentProblem", "read_content"]
 
@@ -53,12 +55,23 @@ def read_content(path: Path) -> tuple[Content, list[ContentProblem]]:
     curricula = _read_curricula(
         path / "curricula", f"{display}/curricula", vocabulary, folders, problems
     )
+    gamification = read_gamification(
+        path / "gamification",
+        f"{display}/gamification",
+        GamificationVocabulary(
+            courses=frozenset(readings),
+            skills=vocabulary.skills,
+            job_roles=vocabulary.job_roles,
+        ),
+        problems,
+    )
     content = Content(
         job_roles=job_roles or (),
         skills=skills or (),
         rollout=rollout,
         courses=tuple(reading.course for reading in readings.values() if reading),
         curricula=curricula,
+        gamification=gamification,
     )
     return content, _in_file_order(problems)
 

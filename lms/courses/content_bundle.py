@@ -6,6 +6,10 @@ to the database.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lms.gamification.content import GamificationContent
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class Content:
     rollout: Rollout
     courses: tuple[CourseSpec, ...]
     curricula: tuple[CurriculumSpec, ...]
+    gamification: "GamificationContent"
 
     def summary(self) -> str:
         lessons = sum(len(course.lessons) for course in self.courses)
@@ -114,5 +119,5 @@ class Content:
         return (
             f"{len(self.courses)} courses, {lessons} lessons, {questions} quiz questions, "
             f"{len(self.curricula)} curricula, {len(self.job_roles)} job roles, "
-            f"{len(self.skills)} skills"
+            f"{len(self.skills)} skills, {self.gamification.summary()}"
         )

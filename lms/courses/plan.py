@@ -19,10 +19,10 @@ from lms.courses.models import (
     Enrollment,
     Lesson,
     LessonProgress,
-    Setting,
     course_job_roles,
     lesson_job_roles,
 )
+from lms.courses.rollout import get_go_live
 from lms.database import db
 
 
@@ -125,11 +125,6 @@ def course_lines(person: User, enrollments: list[Enrollment], today: date) -> li
             )
         )
     return lines
-
-
-def get_go_live() -> date | None:
-    value = db.session.get(Setting, "go_live")
-    return date.fromisoformat(value.value) if value else None
 
 
 def planned_messages(person: User, go_live: date | None, today: date) -> list[PlannedMessage]:

@@ -10,29 +10,29 @@ from tincan import Statement
 
 from lms import events
 from lms.database import db
-from lms.xapi import coaching_statements, course_statements
+from lms.xapi import coaching_statements, course_statements, gamification_statements
 from lms.xapi import vocabulary as v
 from lms.xapi.clients import lms_authority
 from lms.xapi.models import Statement as StoredStatement
 from lms.xapi.settings import LrsSettings, lrs_settings
-from lms.xapi.store import link_statements_to, store_statements
+from lms.xapi.store import FreshStatement, link_statements_to, store_batch
 
 
-def record(event) -> list[str]:
-    """Store the statements an event stands for; returns their ids (none for events that
-    are not learning records, such as a person joining)."""
+def record(event) -> list[FreshStatement]:
+    """Store the statements an event stands for; returns them as stored (none for events
+    that are not learning records, such as a person joining)."""
     settings = lrs_settings()
     statements = statements_for(event, settings)
     if not statements:
         return []
     documents = [statement.as_version("1.0.3") for statement in statements]
-    return store_statements(
+    return store_batch(
         documents,
         authority=lms_authority(settings.base_url),
         client_id=None,
         now=event.now,
         settings=settings,
-    )
+    ).fresh
 
 
 def link_earlier_statements(people) -> None:
@@ -73,4 +73,6 @@ def statements_for(event, settings: LrsSettings) -> list[Statement]:
             return [coaching_statements.onboarding_completed(completion, now, settings)]
         case events.OnboardingReopened(completion, now):
             return [coaching_statements.onboarding_reopened(completion, now, settings)]
+        case events.BadgeEarned(award, badge, now):
+            return [gamification_statements.badge_earned(award, badge, now, settings)]
     return []

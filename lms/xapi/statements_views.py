@@ -7,6 +7,7 @@ from flask import Response, current_app, g, jsonify, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
+from lms import events
 from lms.clock import utcnow
 from lms.database import db
 from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_WRITE
@@ -17,7 +18,7 @@ from lms.xapi.query import get_statement, query_statements
 from lms.xapi.query_params import parse_query
 from lms.xapi.settings import lrs_settings
 from lms.xapi.statement_responses import page_response, single_response
-from lms.xapi.store import store_statements
+from lms.xapi.store import store_batch
 
 SUPPORTED_VERSIONS = ["1.0.3", "1.0.2", "1.0.1", "1.0.0"]
 
@@ -110,14 +111,19 @@ def _store(statements: list, attachments) -> list[str]:
 
 
 def _store_once(statements: list, attachments) -> list[str]:
-    return store_statements(
+    """Store, then what follows statements from outside (points, badges) in the same
+    transaction."""
+    now = utcnow()
+    batch = store_batch(
         statements,
         authority=g.lrs_authority,
         client_id=g.lrs_client_id,
-        now=utcnow(),
+        now=now,
         settings=lrs_settings(),
         attachments=attachments,
     )
+    events.publish(events.StatementsReceived(fresh=tuple(batch.fresh), now=now))
+    return batch.ids
 
 
 def _reader_scope() -> int | None:

@@ -70,3 +70,12 @@ def onboarding_iri(base_url: str) -> str:
 def extension_iri(base_url: str, name: str) -> str:
     """A context or result extension of Uptake's, e.g. `division` or `reason`."""
     return f"{base_url}/xapi/extensions/{name}"
+
+
+VERB_EARNED = "http://id.tincanapi.com/verb/earned"
+TYPE_BADGE = "http://activitystrea.ms/schema/1.0/badge"
+
+
+def badge_iri(base_url: str, badge_key: str) -> str:
+    """A badge (its Open Badges BadgeClass is hosted at this address)."""
+    return f"{base_url}/badges/{badge_key}"

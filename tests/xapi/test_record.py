@@ -150,7 +150,7 @@ def test_a_failed_statement_leaves_no_domain_change(app, enrollment, monkeypatch
     def refuse(*_args, **_kwargs):
         raise RuntimeError("the LRS refused")
 
-    monkeypatch.setattr("lms.xapi.record.store_statements", refuse)
+    monkeypatch.setattr("lms.xapi.record.store_batch", refuse)
     with pytest.raises(RuntimeError):
         progress.complete_lesson(enrollment, lesson, now=T0)
     db.session.rollback()

@@ -273,7 +273,7 @@ def test_a_race_on_the_same_id_ends_as_if_the_requests_were_in_turn(
 
     s = statement()
     post(client, lrs_headers, s)
-    real, calls = statements_views.store_statements, []
+    real, calls = statements_views.store_batch, []
 
     def lose_the_race_once(*args, **kwargs):
         calls.append(1)
@@ -281,7 +281,7 @@ def test_a_race_on_the_same_id_ends_as_if_the_requests_were_in_turn(
             raise IntegrityError("INSERT", {}, Exception("duplicate key"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(statements_views, "store_statements", lose_the_race_once)
+    monkeypatch.setattr(statements_views, "store_batch", lose_the_race_once)
     assert post(client, lrs_headers, s).json == [s["id"]]
     changed = {**s, "verb": {"id": "http://example.com/other"}}
     calls.clear()

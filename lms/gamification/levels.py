@@ -1,0 +1,63 @@
+"""Levels: a person's level follows from their points; the first time they reach one, a
+notice is kept until they have seen it."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from lms.database import db
+from lms.gamification.models import ALL_TIME, LevelUp, PointsTally
+from lms.gamification.rules import Level, level_for
+from lms.xapi.bulk import insert_rows
+
+
+def record_level_ups(user_ids: set[int], levels: tuple[Level, ...], now: datetime) -> None:
+    """Note each level (above the first) these people have reached and not reached before.
+    Points taken back never take a level's notice away."""
+    if not user_ids or not levels:
+        return
+    totals = dict(
+        db.session.execute(
+            select(PointsTally.user_id, PointsTally.points).where(
+                PointsTally.user_id.in_(user_ids),
+                PointsTally.period == "all",
+                PointsTally.period_start == ALL_TIME,
+            )
+        ).all()
+    )
+    highest = dict(
+        db.session.execute(
+            select(LevelUp.user_id, func.max(LevelUp.level))
+            .where(LevelUp.user_id.in_(user_ids))
+            .group_by(LevelUp.user_id)
+        ).all()
+    )
+    first = min(level.number for level in levels)
+    rows = []
+    for user_id, points in sorted(totals.items()):
+        level = level_for(points, levels)
+        since = highest.get(user_id, first)
+        if level is None:
+            continue
+        for number in range(since + 1, level.number + 1):
+            rows.append({"user_id": user_id, "level": number, "reached_at": now, "seen_at": None})
+    insert_rows(LevelUp.__table__, rows, ignore_duplicates=True)
+
+
+def unseen_level_up(user_id: int) -> LevelUp | None:
+    """The highest level reached and not yet acknowledged."""
+    return db.session.scalar(
+        select(LevelUp)
+        .where(LevelUp.user_id == user_id, LevelUp.seen_at.is_(None))
+        .order_by(LevelUp.level.desc())
+        .limit(1)
+    )
+
+
+def dismiss_level_ups(user_id: int, now: datetime) -> None:
+    db.session.execute(
+        update(LevelUp)
+        .where(LevelUp.user_id == user_id, LevelUp.seen_at.is_(None))
+        .values(seen_at=now),
+        execution_options={"synchronize_session": False},
+    )

@@ -1,0 +1,182 @@
+"""The rules of gamification, pure: which statements earn points, how caps and cool-downs
+limit them, which period an award counts in, levels, and the uniqueness key of an award.
+No app, no database: statements come in as `Facts`, decisions go out as values."""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+SOURCE_LMS = "lms"  # Uptake's own statements
+SOURCE_ANY = "any"
+SOURCE_CLIENT = "client"  # any LRS client; Facts.source is "client:<its name>"
+PER_OBJECT, PER_STATEMENT, PER_DAY = "object", "statement", "day"
+CONTEST_METRICS = ("count", "average_score", "time_to_first", "points")
+CONTEST_PERIODS = ("week", "month", "quarter")
+CONTEST_SCOPES = ("company", "division", "team")
+CONTEST_STATUSES = ("test", "live", "closed")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules look at in one stored statement."""
+
+    statement_id: str
+    verb: str
+    object_id: str
+    activity_type: str  # "" when the object has no type (or is not an Activity)
+    success: bool | None
+    scaled: float | None
+    source: str  # SOURCE_LMS, or "client:<name>" of the LRS client that posted it
+    when: datetime  # the moment it counts at: see `counted_at`
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which statements a rule or a badge looks at. Empty parts match anything."""
+
+    verbs: frozenset[str] = frozenset()
+    activity_types: frozenset[str] = frozenset()
+    activity_prefix: str = ""
+    success: bool | None = None
+    min_score: float | None = None
+    source: str = SOURCE_ANY
+
+    def matches(self, facts: Facts) -> bool:
+        """Every given condition holds; a minimum score needs a score to compare. Source
+        `client` is any LRS client; `client:<name>` one of them."""
+        return (
+            (not self.verbs or facts.verb in self.verbs)
+            and (not self.activity_types or facts.activity_type in self.activity_types)
+            and facts.object_id.startswith(self.activity_prefix)
+            and (self.success is None or facts.success is self.success)
+            and (self.min_score is None or (facts.scaled or -1.0) >= self.min_score)
+            and _from_source(facts.source, self.source)
+        )
+
+
+def _from_source(actual: str, wanted: str) -> bool:
+    if wanted == SOURCE_ANY or actual == wanted:
+        return True
+    return wanted == SOURCE_CLIENT and actual.startswith("client:")
+
+
+@dataclass(frozen=True)
+class PointRule:
+    """`points` for each statement `match` accepts, once per `per` (the object, each
+    statement, or each day), at most `daily_cap` points a day from this rule, and no sooner
+    than `cooldown` after the rule's previous award to the same person."""
+
+    key: str
+    title: str
+    points: int
+    match: Match
+    per: str = PER_OBJECT
+    daily_cap: int | None = None
+    cooldown: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    title: str
+    threshold: int  # points needed
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    """Where data-quality scores come from: result.score.scaled of statements on these
+    activity types (or ids under the prefix); a person needs `min_samples` in a period to be
+    ranked."""
+
+    match: Match
+    min_samples: int = 5
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    rules: tuple[PointRule, ...] = ()
+    levels: tuple[Level, ...] = ()
+    quality: QualitySettings | None = None
+    badges: tuple = field(default=())  # BadgeSpec, see badge_rules
+
+
+def counted_at(timestamp: datetime, stored: datetime) -> datetime:
+    """A statement counts at its timestamp, but never later than it was stored: a sender
+    cannot push activity into a future week by dating it ahead."""
+    return min(timestamp, stored)
+
+
+def object_of(rule: PointRule, facts: Facts) -> str:
+    """What the rule awards once for: the activity, the statement, or the day."""
+    if rule.per == PER_STATEMENT:
+        return facts.statement_id
+    if rule.per == PER_DAY:
+        return facts.when.date().isoformat()
+    return facts.object_id
+
+
+def object_hash(rule_key: str, object_id: str) -> str:
+    return hashlib.sha1(f"{rule_key}|{object_id}".encode()).hexdigest()
+
+
+def award_key(object_hash_: str, generation: int) -> str:
+    """Unique per person. Generation 0 is the first award for (rule, object); each reversal
+    (its statement voided) lets the object earn once more, under the next generation."""
+    return object_hash_ if generation == 0 else f"{object_hash_}:{generation}"
+
+
+def reversal_key(award: str) -> str:
+    """A reversal's key names the award it takes back: no award is reversed twice."""
+    return f"rev:{award}"
+
+
+def points_allowed(rule: PointRule, earned_today: int, last_award: datetime | None, when):
+    """The points the rule may award now: 0 inside the cool-down, the rest of the daily cap
+    when the full amount would pass it."""
+    if rule.cooldown is not None and last_award is not None and when - last_award < rule.cooldown:
+        return 0
+    if rule.daily_cap is None:
+        return rule.points
+    return max(0, min(rule.points, rule.daily_cap - earned_today))
+
+
+def week_start(day: date) -> date:
+    """Weeks start on Monday (ISO 8601)."""
+    return day - timedelta(days=day.weekday())
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def quarter_start(day: date) -> date:
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def next_period_start(period: str, start: date) -> date:
+    """The first day after the period beginning at `start`."""
+    if period == "week":
+        return start + timedelta(days=7)
+    months = {"month": 1, "quarter": 3}[period]
+    month = start.month - 1 + months
+    return date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def period_start(period: str, day: date) -> date:
+    return {"week": week_start, "month": month_start, "quarter": quarter_start}[period](day)
+
+
+def level_for(points: int, levels: tuple[Level, ...]) -> Level | None:
+    """The highest level whose threshold the points reach; None below the first."""
+    reached = [level for level in levels if points >= level.threshold]
+    return max(reached, key=lambda level: level.threshold, default=None)
+
+
+def next_level(points: int, levels: tuple[Level, ...]) -> Level | None:
+    above = [level for level in levels if level.threshold > points]
+    return min(above, key=lambda level: level.threshold, default=None)
+
+
+def scaled_to_score(scaled: float) -> int:
+    """A scaled score (0..1) in ten-thousandths; negative scores count as 0."""
+    return round(max(0.0, min(1.0, scaled)) * 10_000)

@@ -42,6 +42,13 @@ def _register_blueprints(app: Flask) -> None:
     from lms.auth import people_views, views  # noqa: F401  (people_views adds routes to bp)
     from lms.coaching import views as coaching_views
     from lms.courses import views as courses_views
+    from lms.gamification import (  # noqa: F401  (these modules add routes to bp)
+        badge_views,
+        board_views,
+        incentive_views,
+        points_views,
+    )
+    from lms.gamification import views as gamification_views
     from lms.xapi import (  # noqa: F401  (these modules add routes to the two blueprints)
         client_views,
         documents_views,
@@ -58,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(courses_views.bp)
     app.register_blueprint(coaching_views.bp)
+    app.register_blueprint(gamification_views.bp)
     app.register_blueprint(http.bp)
     csrf.exempt(http.bp)  # machines authenticate with HTTP Basic; there is no session to forge
     app.register_blueprint(lrs_pages.bp)

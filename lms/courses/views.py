@@ -16,6 +16,8 @@ from lms.courses.forms import AssignForm
 from lms.courses.models import Course, QuizAttempt
 from lms.database import db
 from lms.errors import DomainError, FieldError
+from lms.gamification.ruleset import current_ruleset
+from lms.gamification.standing import get_standing
 
 bp = Blueprint("courses", __name__)
 
@@ -30,7 +32,12 @@ def _course_or_404(slug: str) -> Course:
 @bp.get("/")
 @login_required
 def my_plan():
-    return render_template("courses/plan.html", plan=plan.get_plan(current_user, today()), own=True)
+    return render_template(
+        "courses/plan.html",
+        plan=plan.get_plan(current_user, today()),
+        standing=get_standing(current_user, current_ruleset()),
+        own=True,
+    )
 
 
 @bp.get("/people/<int:person_id>/plan")
@@ -38,7 +45,10 @@ def my_plan():
 def person_plan(person_id):
     person = people.get_person_for(current_user, person_id) or abort(404)
     return render_template(
-        "courses/plan.html", plan=plan.get_plan(person, today()), own=person.id == current_user.id
+        "courses/plan.html",
+        plan=plan.get_plan(person, today()),
+        standing=get_standing(person, current_ruleset()),
+        own=person.id == current_user.id,
     )
 
 

@@ -1,13 +1,14 @@
 """The points ledger: awarding points for statements by the rules, taking them back when a
 statement is voided, HR's manual entries, and the per-period tallies kept beside them.
-Services: they flush, never commit. Rows are only ever added."""
+Decisions are pure (a `LedgerState` in, rows out), so the live engine and `lms gamification
+rebuild` decide alike. Services: they flush, never commit. Rows are only ever added."""
 
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select, tuple_
 
 from lms.database import db
 from lms.errors import FieldError
@@ -15,6 +16,9 @@ from lms.gamification import rules as r
 from lms.gamification.models import ALL_TIME, PointsEntry, PointsTally
 from lms.gamification.tallies import add_to_tallies
 from lms.xapi.bulk import insert_rows
+
+MAX_MANUAL = 10_000
+REVERSAL_REASON = "its statement was voided"
 
 
 @dataclass
@@ -32,12 +36,18 @@ class Candidate:
 @dataclass
 class LedgerState:
     """What the decisions need to know of the ledger so far, kept up to date as entries
-    are decided, so a batch (or a whole rebuild) is decided in stored order."""
+    are decided, so a batch (or a whole rebuild) is decided in stored order.
+
+    `standing` holds the awards not yet reversed of the statements a later voiding may
+    name, by statement pk; `watch` limits it to those statements (a rebuild watches only
+    statements that end up voided) — None keeps every award."""
 
     awards: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     reversals: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     day_points: dict[tuple[int, str, date], int] = field(default_factory=lambda: defaultdict(int))
     last_award: dict[tuple[int, str], datetime] = field(default_factory=dict)
+    standing: dict[int, list[dict]] = field(default_factory=dict)
+    watch: set[int] | None = None
 
     def generation(self, user_id: int, object_hash: str) -> int | None:
         """The generation an award would take; None while an earlier one still stands."""
@@ -51,14 +61,17 @@ class LedgerState:
             previous = self.last_award.get((row["user_id"], row["rule_key"]))
             if previous is None or row["earned_at"] > previous:
                 self.last_award[row["user_id"], row["rule_key"]] = row["earned_at"]
+            if self.watch is None or row["statement_pk"] in self.watch:
+                self.standing.setdefault(row["statement_pk"], []).append(row)
         else:
             self.reversals[key] += 1
         self.day_points[row["user_id"], row["rule_key"], row["earned_at"].date()] += row["points"]
 
 
 def decide_awards(candidates: list[Candidate], state: LedgerState, now: datetime) -> list[dict]:
-    """Ledger rows for the candidates, in order: once per (person, rule, object), within
-    the rule's daily cap and outside its cool-down."""
+    """Ledger rows for the candidates, in order: once per (person, rule, object) while an
+    award stands, within the rule's daily cap (the rest of the cap when the full amount
+    would pass it) and outside its cool-down."""
     rows = []
     for c in candidates:
         generation = state.generation(c.user_id, c.object_hash)
@@ -81,11 +94,12 @@ def decide_awards(candidates: list[Candidate], state: LedgerState, now: datetime
     return rows
 
 
-def decide_reversals(awarded: list[dict], state: LedgerState, voiding_pk: int, now) -> list[dict]:
+def decide_reversals(target_pk: int, state: LedgerState, voiding_pk: int, now) -> list[dict]:
     """A reversal for each standing award of a voided statement: the same points taken
-    back, in the same period, naming the award. The voiding statement is the reason."""
+    back in the award's own period (its earned_at), keyed `rev:<award key>`. The voiding
+    statement is the reason; the object may earn again afterwards."""
     rows = []
-    for award in awarded:
+    for award in state.standing.pop(target_pk, []):
         row = _entry(
             award["user_id"],
             "reversal",
@@ -99,8 +113,7 @@ def decide_reversals(awarded: list[dict], state: LedgerState, voiding_pk: int, n
             "object_id": award["object_id"],
             "object_hash": award["object_hash"],
             "award_key": r.reversal_key(award["award_key"]),
-            "reverses_id": award.get("id"),
-            "reason": "its statement was voided",
+            "reason": REVERSAL_REASON,
         }
         state.note(row)
         rows.append(row)
@@ -125,90 +138,23 @@ def _entry(user_id, kind, rule_key, points, earned_at, now, statement_pk) -> dic
     }
 
 
-def load_state(candidates: list[Candidate], standing: list[dict] = ()) -> LedgerState:
-    """The ledger as far as these candidates' decisions (and the reversal of these standing
-    awards) need it, in three queries at most."""
-    state = LedgerState()
-    pairs = {(c.user_id, c.object_hash) for c in candidates}
-    pairs |= {(row["user_id"], row["object_hash"]) for row in standing}
-    if not pairs:
-        return state
-    users = {c.user_id for c in candidates}
-    query = select(PointsEntry.user_id, PointsEntry.object_hash, PointsEntry.kind).where(
-        tuple_(PointsEntry.user_id, PointsEntry.object_hash).in_(pairs)
-    )
-    for user_id, object_hash, kind in db.session.execute(query):
-        counts = state.awards if kind == "rule" else state.reversals
-        counts[user_id, object_hash] += 1
-    capped = {c.rule.key for c in candidates if c.rule.daily_cap is not None}
-    if capped and users:
-        _load_day_points(state, users, capped, candidates)
-    cooled = {c.rule.key for c in candidates if c.rule.cooldown is not None}
-    if cooled:
-        _load_last_awards(state, users, cooled)
-    return state
-
-
-def _load_day_points(state, users, rule_keys, candidates) -> None:
-    days = [c.facts.when.date() for c in candidates]
-    start = datetime.combine(min(days), datetime.min.time())
-    end = datetime.combine(max(days), datetime.min.time()) + timedelta(days=1)
-    day = func.date(PointsEntry.earned_at)
-    query = (
-        select(PointsEntry.user_id, PointsEntry.rule_key, day, func.sum(PointsEntry.points))
-        .where(
-            PointsEntry.user_id.in_(users),
-            PointsEntry.rule_key.in_(rule_keys),
-            PointsEntry.earned_at >= start,
-            PointsEntry.earned_at < end,
-        )
-        .group_by(PointsEntry.user_id, PointsEntry.rule_key, day)
-    )
-    for user_id, rule_key, on, points in db.session.execute(query):
-        on = on if isinstance(on, date) else date.fromisoformat(on)  # SQLite answers text
-        state.day_points[user_id, rule_key, on] = points
-
-
-def _load_last_awards(state, users, rule_keys) -> None:
-    query = (
-        select(PointsEntry.user_id, PointsEntry.rule_key, func.max(PointsEntry.earned_at))
-        .where(
-            PointsEntry.user_id.in_(users),
-            PointsEntry.rule_key.in_(rule_keys),
-            PointsEntry.kind == "rule",
-        )
-        .group_by(PointsEntry.user_id, PointsEntry.rule_key)
-    )
-    for user_id, rule_key, last in db.session.execute(query):
-        state.last_award[user_id, rule_key] = last
-
-
-def standing_awards(statement_pks: list[int]) -> dict[int, list[dict]]:
-    """The awards of these statements not yet reversed, by statement."""
-    if not statement_pks:
-        return {}
-    reversed_ids = select(PointsEntry.reverses_id).where(PointsEntry.reverses_id.is_not(None))
-    query = select(PointsEntry).where(
-        PointsEntry.statement_pk.in_(statement_pks),
-        PointsEntry.kind == "rule",
-        PointsEntry.id.not_in(reversed_ids),
-    )
-    found: dict[int, list[dict]] = defaultdict(list)
-    for entry in db.session.scalars(query):
-        found[entry.statement_pk].append(_as_row(entry))
-    return found
-
-
-def _as_row(entry: PointsEntry) -> dict:
-    keys = ("id", "user_id", "rule_key", "object_id", "object_hash", "award_key", "points")
-    return {key: getattr(entry, key) for key in keys} | {"earned_at": entry.earned_at}
-
-
 def write_entries(rows: list[dict]) -> None:
-    """Append the rows to the ledger and add them to the tallies, in one go."""
+    """Append the rows to the ledger and add them to the tallies. Reversals name the row
+    they reverse (found by its award key: it may have been decided in this same batch)."""
     if not rows:
         return
-    insert_rows(PointsEntry.__table__, rows)
+    awards = [row for row in rows if row["kind"] != "reversal"]
+    reversals = [row for row in rows if row["kind"] == "reversal"]
+    insert_rows(PointsEntry.__table__, awards)
+    if reversals:
+        wanted = {(row["user_id"], row["award_key"][4:]) for row in reversals}
+        query = select(PointsEntry.user_id, PointsEntry.award_key, PointsEntry.id).where(
+            tuple_(PointsEntry.user_id, PointsEntry.award_key).in_(wanted)
+        )
+        ids = {(user_id, key): pk for user_id, key, pk in db.session.execute(query)}
+        for row in reversals:
+            row["reverses_id"] = ids.get((row["user_id"], row["award_key"][4:]))
+        insert_rows(PointsEntry.__table__, reversals)
     add_to_tallies(rows)
 
 
@@ -218,7 +164,7 @@ def add_manual_entry(person, points: int, reason: str, *, granted_by, now) -> Po
     reason = (reason or "").strip()
     if points == 0:
         raise FieldError("points", "Points must not be 0: give a bonus or a penalty.")
-    if not -10_000 <= points <= 10_000:
+    if not -MAX_MANUAL <= points <= MAX_MANUAL:
         raise FieldError("points", "Points must be between -10,000 and 10,000.")
     if not reason:
         raise FieldError("reason", "Say why: the person sees the reason beside the points.")

@@ -49,7 +49,10 @@ class Match:
             and (not self.activity_types or facts.activity_type in self.activity_types)
             and facts.object_id.startswith(self.activity_prefix)
             and (self.success is None or facts.success is self.success)
-            and (self.min_score is None or (facts.scaled or -1.0) >= self.min_score)
+            and (
+                self.min_score is None
+                or (facts.scaled is not None and facts.scaled >= self.min_score)
+            )
             and _from_source(facts.source, self.source)
         )
 

@@ -25,6 +25,9 @@ def navigation_for(user) -> list[tuple[str, str]]:
         items.append(("courses.team", "My team"))
     if is_manager or is_delegated_coach(user):
         items.append(("coaching.show_board", "Coaching"))
+    items.append(("gamification.leaderboards", "Leaderboards"))
+    if user.has_role("hr") or user.has_role("admin"):
+        items.append(("gamification.incentives", "Incentives"))
     if rules.can_list_people(user.roles):
         items.append(("auth.list_people", "People"))
         items.append(("auth.list_divisions", "Divisions"))

@@ -30,6 +30,7 @@ from lms.courses.models import (
 from lms.courses.sync_changes import Changes, SyncReport, delete_unwanted, upsert
 from lms.database import db
 from lms.errors import DomainError
+from lms.gamification.contests import sync_example_contests
 
 __all__ = ["ContentInvalid", "SyncReport", "sync_content"]
 
@@ -57,6 +58,8 @@ def sync_content(path: Path, *, now: datetime) -> SyncReport:
     db.session.flush()  # curriculum rows refer to new roles, skills and courses by id
     _sync_curricula(content.curricula, roles, skills, courses, report)
     _sync_settings(content.rollout, report)
+    # Example contests are created once; afterwards they are HR's to edit.
+    sync_example_contests(content.gamification.contests, now=now)
     db.session.flush()
     assign_all_curricula(now=now)
     db.session.flush()

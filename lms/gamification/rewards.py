@@ -1,0 +1,83 @@
+"""Rewards HR grants to the winner of a board or contest for one period: at most one grant
+per board and period (the unique constraint on reward_grants holds even when two people
+press "grant" at once)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms.auth.models import User
+from lms.database import db
+from lms.errors import DomainError
+from lms.gamification.models import Contest, RewardGrant
+
+
+class AlreadyGranted(DomainError):
+    """This board's reward for this period was already granted."""
+
+
+def get_grant(board_key: str, period_start: date) -> RewardGrant | None:
+    query = select(RewardGrant).where(
+        RewardGrant.board_key == board_key, RewardGrant.period_start == period_start
+    )
+    return db.session.scalar(query)
+
+
+def grant_reward(
+    board_key: str,
+    period_start: date,
+    person: User,
+    *,
+    prize: str,
+    note: str,
+    by: User,
+    now: datetime,
+    contest: Contest | None = None,
+) -> RewardGrant:
+    """Record who got what, when and from whom. A second grant for the same board and period
+    is refused, whether it is found first or meets the constraint in a race."""
+    existing = get_grant(board_key, period_start)
+    if existing is not None:
+        raise AlreadyGranted(_refusal(existing))
+    grant = RewardGrant(
+        board_key=board_key,
+        period_start=period_start,
+        user_id=person.id,
+        prize=prize,
+        note=note,
+        granted_by_id=by.id,
+        granted_at=now,
+        contest_id=contest.id if contest else None,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(grant)
+    except IntegrityError:
+        raise AlreadyGranted(
+            "The reward for this board and period was granted a moment ago by someone else."
+        ) from None
+    return grant
+
+
+def _refusal(existing: RewardGrant) -> str:
+    return (
+        f"The reward for this board and period was already granted to {existing.user.name}"
+        f" ({existing.prize}) by {existing.granted_by.name}"
+        f" on {existing.granted_at.date().isoformat()}; it is granted once."
+    )
+
+
+def list_rewards_for(user_id: int) -> list[RewardGrant]:
+    """A person's rewards, newest first (shown to them on My plan)."""
+    query = (
+        select(RewardGrant)
+        .where(RewardGrant.user_id == user_id)
+        .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def grants_for_period(period_start: date) -> dict[str, RewardGrant]:
+    query = select(RewardGrant).where(RewardGrant.period_start == period_start)
+    return {grant.board_key: grant for grant in db.session.scalars(query)}

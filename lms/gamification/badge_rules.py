@@ -5,7 +5,7 @@ happens."""
 
 from dataclasses import dataclass
 
-from lms.gamification.rules import Facts, Match
+from lms.gamification.rules import Facts, Match, week_start
 
 ICONS = ("star", "check", "shield", "bolt", "trophy", "heart", "rocket", "target")
 
@@ -67,6 +67,9 @@ class Iris:
 
 
 VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+MAX_REASON = 2000
+# Who may do what with awards (the roles of lms.auth.rules).
+BADGE_OFFICERS = frozenset({"hr", "admin"})
 
 
 def could_change(badge: BadgeSpec, facts: Facts, iris: Iris) -> bool:
@@ -86,3 +89,21 @@ def could_change(badge: BadgeSpec, facts: Facts, iris: Iris) -> bool:
         case "quality_streak":
             return iris.quality is not None and iris.quality.matches(facts)
     return False
+
+
+def occasion(badge: BadgeSpec, facts: Facts):
+    """What a statement is judged in for this badge: its week for the weekly kinds (a batch
+    spanning weeks is judged in each), nothing for the rest (one look per person is enough)."""
+    if badge.criterion.kind in (STATEMENTS_IN_WEEK, QUALITY_STREAK):
+        return week_start(facts.when.date())
+    return None
+
+
+def can_revoke(viewer_roles) -> bool:
+    """HR and admins revoke badges."""
+    return bool(viewer_roles & BADGE_OFFICERS)
+
+
+def can_download(viewer_id: int, viewer_roles, holder_id: int) -> bool:
+    """The baked badge (it names its holder, hashed) is for its holder, HR and admins."""
+    return viewer_id == holder_id or bool(viewer_roles & BADGE_OFFICERS)

@@ -5,7 +5,7 @@ says the criterion holds. Services: they flush, never commit."""
 import json
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from lms import events
 from lms.auth.models import Champion, User
@@ -13,11 +13,11 @@ from lms.coaching.queries import required_skills
 from lms.courses.models import Skill
 from lms.courses.rollout import get_go_live
 from lms.database import db
-from lms.errors import DomainError, FieldError
+from lms.errors import DomainError, FieldError, NotAllowed
 from lms.gamification import badge_rules as b
 from lms.gamification.facts import client_sources, facts_of
 from lms.gamification.models import BadgeAward, QualityTally
-from lms.gamification.rules import Facts, Ruleset, week_start
+from lms.gamification.rules import Facts, Ruleset, counted_at, week_start
 from lms.gamification.ruleset import current_ruleset
 from lms.xapi import vocabulary as v
 from lms.xapi.models import Statement
@@ -37,25 +37,29 @@ def badge_iris(ruleset: Ruleset) -> b.Iris:
 
 
 def evaluate_badges(earning, ruleset: Ruleset, now: datetime) -> list[BadgeAward]:
-    """Award every badge these statements (pk, user_id, facts) complete the criteria of."""
+    """Award every badge these statements (pk, user_id, facts) complete the criteria of.
+    A badge is looked at once per person and occasion (the week, for the weekly kinds): a
+    batch spanning two weeks has each week counted, not only the first statement's."""
     if not ruleset.badges or not earning:
         return []
     iris = badge_iris(ruleset)
-    looks: dict[tuple[int, str], tuple[int, Facts, b.BadgeSpec]] = {}
+    looks: dict[tuple[int, str, object], tuple[int, Facts, b.BadgeSpec]] = {}
     for pk, user_id, facts in earning:
         for badge in ruleset.badges:
             if b.could_change(badge, facts, iris):
-                looks.setdefault((user_id, badge.key), (pk, facts, badge))
+                occasion = b.occasion(badge, facts)
+                looks.setdefault((user_id, badge.key, occasion), (pk, facts, badge))
     if not looks:
         return []
-    held = _held({user_id for user_id, _ in looks}, {key for _, key in looks})
+    held = _held({user_id for user_id, _, _ in looks}, {key for _, key, _ in looks})
     awarded = []
-    for (user_id, key), (pk, facts, badge) in looks.items():
+    for (user_id, key, _), (pk, facts, badge) in looks.items():
         if (user_id, key) in held:
             continue
         evidence = qualifies(db.session.get(User, user_id), badge, facts, pk, iris)
         if evidence:
             awarded.append(award_badge(user_id, badge, evidence, pk, now=now))
+            held.add((user_id, key))
     return awarded
 
 
@@ -98,7 +102,7 @@ def qualifies(person: User, badge: b.BadgeSpec, facts: Facts, pk: int, iris: b.I
         case b.QUALITY_STREAK:
             return _quality_streak(person.id, c, facts.when.date())
         case b.EARLY_ADOPTER:
-            return _early_adopter(person, c, facts, pk, iris)
+            return _early_adopter(person, c, iris)
     return ""
 
 
@@ -113,78 +117,115 @@ def _completed(user_id: int, iris: list[str]) -> set[str]:
 
 
 def _coaching_finished(person: User, c: b.Criterion, iris: b.Iris) -> str:
+    """Step 4 signed off (and not withdrawn) for every named skill, or for every skill the
+    person's role requires; a role that requires none earns nothing."""
     if c.skills is None:
-        skills = [s.slug for s in required_skills([person.job_role_id])[person.job_role_id]]
+        required = required_skills([person.job_role_id]).get(person.job_role_id, [])
+        skills = [s.slug for s in required]
     else:
         skills = list(c.skills)
-    wanted = [iris.skill_step4[slug] for slug in skills if slug in iris.skill_step4]
-    if not wanted or _completed(person.id, wanted) != set(wanted):
+    if not skills or any(slug not in iris.skill_step4 for slug in skills):
+        return ""
+    wanted = [iris.skill_step4[slug] for slug in skills]
+    if _completed(person.id, wanted) != set(wanted):
         return ""
     return "Step 4 signed off for " + ", ".join(skills)
 
 
 def _busy_week(user_id: int, c: b.Criterion, facts: Facts) -> str:
-    """Matching statements in the week (Monday to Sunday) of the statement just stored."""
-
+    """Matching statements counted in the week (Monday to Sunday) of the statement just
+    stored, each at the moment it counts at (rules.counted_at: its timestamp, never later
+    than it was stored) — the same moment points use."""
     start = datetime.combine(week_start(facts.when.date()), datetime.min.time())
+    end = start + timedelta(days=7)
     query = select(Statement.document, Statement.client_id, Statement.stored).where(
         Statement.user_id == user_id,
         Statement.voided.is_(False),
         Statement.timestamp >= start,
-        Statement.timestamp < start + timedelta(days=7),
+        Statement.stored >= start,
+        or_(Statement.timestamp < end, Statement.stored < end),
     )
     if c.match.verbs:
         query = query.where(Statement.verb_id.in_(c.match.verbs))
     rows = db.session.execute(query).all()
     sources = client_sources(row.client_id for row in rows)
-    count = sum(
-        1
-        for row in rows
-        if c.match.matches(facts_of(json.loads(row.document), row.client_id, row.stored, sources))
-    )
+    count = 0
+    for row in rows:
+        seen = facts_of(json.loads(row.document), row.client_id, row.stored, sources)
+        count += start <= seen.when < end and c.match.matches(seen)
     return f"{count} in the week of {start.date():%d %b %Y}" if count >= c.count else ""
 
 
 def _quality_streak(user_id: int, c: b.Criterion, day: date) -> str:
-    """Weekly averages at or above the threshold for the last `weeks` weeks, this one
-    included."""
-    starts = [week_start(day) - timedelta(weeks=n) for n in range(c.weeks)]
+    """`weeks` consecutive weeks, one of them the week of `day`, each with a weekly average
+    at or above the threshold. Any run through this week counts: a score reported late for
+    an earlier week can complete a streak that ends later."""
+    this_week = week_start(day)
+    span = [this_week + timedelta(weeks=n) for n in range(1 - c.weeks, c.weeks)]
     query = select(QualityTally.period_start, QualityTally.score_sum, QualityTally.samples).where(
         QualityTally.user_id == user_id,
         QualityTally.period == "week",
-        QualityTally.period_start.in_(starts),
+        QualityTally.period_start.in_(span),
     )
-    weeks = {start: (total, samples) for start, total, samples in db.session.execute(query)}
-    for start in starts:
-        total, samples = weeks.get(start, (0, 0))
-        if samples <= 0 or total / samples < c.threshold * 10_000:
-            return ""
-    return f"Weekly data quality of {c.threshold:.0%} or better for {c.weeks} weeks"
+    good = {
+        start
+        for start, total, samples in db.session.execute(query)
+        if samples > 0 and total >= c.threshold * 10_000 * samples
+    }
+    run = 0
+    for start in span:
+        run = run + 1 if start in good else 0
+        if run >= c.weeks:
+            return f"Weekly data quality of {c.threshold:.0%} or better for {c.weeks} weeks"
+    return ""
 
 
-def _early_adopter(person: User, c: b.Criterion, facts: Facts, pk: int, iris: b.Iris) -> str:
-    if not _completed(person.id, [iris.onboarding]):
+def _early_adopter(person: User, c: b.Criterion, iris: b.Iris) -> str:
+    """Judged by the person's first onboarding completion (a reopened and completed again
+    onboarding does not move it): among the first N people to complete onboarding, in
+    stored order; or within D days of their hire date; or of go-live (completing before
+    go-live is within it)."""
+    first = _first_onboarding(person.id, iris)
+    if first is None:
         return ""
-    completed_on = facts.when.date()
+    first_pk, completed_at = first
     if c.first is not None:
         before = db.session.scalar(
             select(func.count(func.distinct(Statement.user_id))).where(
                 Statement.verb_id == b.VERB_COMPLETED,
                 Statement.activity_id == iris.onboarding,
                 Statement.voided.is_(False),
-                Statement.id < pk,
+                Statement.id < first_pk,
                 Statement.user_id != person.id,
             )
         )
         return f"Number {before + 1} to complete onboarding" if before < c.first else ""
     if c.days_after_hire is not None:
-        days = (completed_on - person.hire_date).days
+        if person.hire_date is None:
+            return ""
+        days = (completed_at.date() - person.hire_date).days
         return f"Onboarded {days} days after joining" if days <= c.days_after_hire else ""
     go_live = get_go_live()
     if go_live is None:
         return ""
-    days = (completed_on - go_live).days
+    days = (completed_at.date() - go_live).days
     return f"Onboarded {days} days after go-live" if days <= c.days_after_go_live else ""
+
+
+def _first_onboarding(user_id: int, iris: b.Iris) -> tuple[int, datetime] | None:
+    """(pk, moment it counts at) of the person's first standing onboarding completion."""
+    row = db.session.execute(
+        select(Statement.id, Statement.timestamp, Statement.stored)
+        .where(
+            Statement.user_id == user_id,
+            Statement.verb_id == b.VERB_COMPLETED,
+            Statement.activity_id == iris.onboarding,
+            Statement.voided.is_(False),
+        )
+        .order_by(Statement.id)
+        .limit(1)
+    ).first()
+    return None if row is None else (row.id, counted_at(row.timestamp, row.stored))
 
 
 def award_champion_badges(person: User, *, now: datetime) -> None:
@@ -199,13 +240,18 @@ def award_champion_badges(person: User, *, now: datetime) -> None:
             award_badge(person.id, badge, "Named CRM champion", None, now=now)
 
 
-def revoke_badge(award: BadgeAward, reason: str, *, revoked_by, now) -> None:
-    """HR revokes an award with a reason; the hosted assertion then answers as revoked."""
-    reason = (reason or "").strip()
+def revoke_badge(award: BadgeAward, reason: str, *, revoked_by: User, now: datetime) -> None:
+    """HR or an admin revokes an award, saying why: the person sees the reason, the hosted
+    assertion answers 410 with it, and the badge is not awarded to them again."""
+    if not b.can_revoke(revoked_by.roles):
+        raise NotAllowed("Only HR and admins revoke badges.")
     if award.revoked_at is not None:
         raise DomainError("This badge was already revoked.")
+    reason = (reason or "").strip()
     if not reason:
         raise FieldError("reason", "Say why the badge is revoked: the person sees the reason.")
-    award.revoked_at, award.revoked_by_id = now, revoked_by.id if revoked_by else None
-    award.revocation_reason = reason[:2000]
+    if len(reason) > b.MAX_REASON:
+        raise FieldError("reason", f"Keep the reason under {b.MAX_REASON} characters.")
+    award.revoked_at, award.revoked_by_id = now, revoked_by.id
+    award.revocation_reason = reason
     db.session.flush()

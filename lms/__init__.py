@@ -30,9 +30,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every model module, so the metadata (and Alembic) sees every table."""
+    import lms.adoption.models
     import lms.auth.models
     import lms.coaching.models
+    import lms.communications.models
     import lms.courses.models
+    import lms.feedback.models
     import lms.gamification.models
     import lms.xapi.models  # noqa: F401
 
@@ -78,6 +81,7 @@ def _register_cli(app: Flask) -> None:
     from lms.coaching.cli import onboarding_cli
     from lms.courses.cli import content_cli
     from lms.demo import demo_command
+    from lms.gamification.cli import gamification_cli
     from lms.xapi import forwarding_cli  # noqa: F401  (adds its commands to xapi_cli)
     from lms.xapi.cli import xapi_cli
 
@@ -86,3 +90,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(xapi_cli)
+    app.cli.add_command(gamification_cli)

@@ -132,7 +132,7 @@ def decide(steps, ruleset: Ruleset, state: ledger.LedgerState, now: datetime) ->
     return rows
 
 
-def apply_to_linked(people, *, now: datetime) -> None:
+def apply_to_linked(people, *, now: datetime, ruleset: Ruleset | None = None) -> None:
     """Statements stored before these (new) people were known earn now, in stored order,
     with the statements voiding them, as a rebuild would decide them."""
     ids = [person.id for person in people]
@@ -145,8 +145,13 @@ def apply_to_linked(people, *, now: datetime) -> None:
         Statement.target_statement_id.in_([s.statement_id for s in mine]),
     )
     every = sorted([*mine, *db.session.scalars(voiding)], key=lambda s: s.id)
-    apply([as_fresh(s) for s in every], now=now)
+    apply([as_fresh(s) for s in every], now=now, ruleset=ruleset)
 
 
 def as_fresh(s: Statement) -> FreshStatement:
-    return FreshStatement(s.id, s.user_id, s.client_id, s.stored, s.voided, json.loads(s.document))
+    return as_fresh_row(s.id, s.user_id, s.client_id, s.stored, s.voided, s.document)
+
+
+def as_fresh_row(pk, user_id, client_id, stored, voided, document: str) -> FreshStatement:
+    """A stored statement as the engine sees a fresh one."""
+    return FreshStatement(pk, user_id, client_id, stored, voided, json.loads(document))

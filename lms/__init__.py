@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Every model module, so the metadata (and Alembic) sees every table."""
     import lms.adoption.models
+    import lms.adoption.models
     import lms.auth.models
     import lms.coaching.models
     import lms.communications.models

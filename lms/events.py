@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from lms.adoption import aggregates as adoption_weeks
 from lms.auth.models import Division, User
 from lms.coaching import onboarding
 from lms.courses import enrolment
@@ -148,12 +149,14 @@ def publish(event) -> None:
     match event:  # 3. what else follows
         case StatementsReceived(fresh, now):
             engine.apply(list(fresh), now=now)
+            adoption_weeks.apply(fresh)  # weekly CRM use, for the adoption measures
         case ChampionNamed(_division, person, now):
             badges.award_champion_badges(person, now=now)
         case PeopleJoined(people, now):
             enrolment.assign_curricula(people, now=now)
             learning_record.link_earlier_statements(people)
             engine.apply_to_linked(people, now=now)
+            adoption_weeks.apply_to_linked(people)
         case JobRolesChanged(people, now):
             enrolment.assign_curricula(people, now=now)
             onboarding.evaluate_onboarding(people, now=now)  # a new role may reopen it

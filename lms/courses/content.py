@@ -8,6 +8,7 @@ the problems come out in that order too.
 
 from pathlib import Path
 
+from lms.adoption.content import read_adoption  # checked here, used via current_adoption()
 from lms.courses.content_bundle import (
     Content,
     CourseSpec,
@@ -65,6 +66,7 @@ def read_content(path: Path) -> tuple[Content, list[ContentProblem]]:
         ),
         problems,
     )
+    read_adoption(path / "adoption.yaml", f"{display}/adoption.yaml", frozenset(readings), problems)
     content = Content(
         job_roles=job_roles or (),
         skills=skills or (),

@@ -1,0 +1,147 @@
+"""Weekly per-person counts of CRM use, kept in step with the statement store: added to in
+the transaction that stores the statements (lms.events.publish), taken back when one is
+voided, added for earlier statements when their person becomes known, and rebuilt from the
+statements by `lms adoption rebuild`."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.adoption import rules as r
+from lms.adoption.content import current_adoption
+from lms.adoption.models import AdoptionWeek
+from lms.database import db
+from lms.xapi.formats import parse_timestamp
+from lms.xapi.models import Statement
+
+COUNTED = ("inputs", "outputs", "reports")
+VERB_VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+Counts = dict[tuple[int, object], list[int]]  # (user_id, week) -> [inputs, outputs, reports]
+
+
+def apply(fresh, classes=None) -> None:
+    """Count newly stored statements (FreshStatement): CRM use by a known person adds to
+    their week; a voiding statement takes its target's count back."""
+    classes = current_adoption().classes if classes is None else classes
+    sums: Counts = defaultdict(lambda: [0, 0, 0])
+    voided_ids = []
+    for s in fresh:
+        verb = s.document["verb"]["id"]
+        if verb == VERB_VOIDED:
+            voided_ids.append(s.document["object"]["id"].lower())
+        elif s.client_id is not None and s.user_id is not None and not s.voided:
+            when = r.counted_at(parse_timestamp(s.document["timestamp"]) or s.stored, s.stored)
+            _add(sums, s.user_id, when, r.classify(verb, _activity(s.document), classes), 1)
+    # A target stored in this same batch arrived voided and was never counted.
+    batch = {s.document["id"] for s in fresh}
+    voided_ids = [statement_id for statement_id in voided_ids if statement_id not in batch]
+    if voided_ids:
+        _take_back(sums, voided_ids, classes)
+    write(sums)
+
+
+def _activity(document: dict) -> str | None:
+    target = document["object"]
+    return target.get("id") if target.get("objectType", "Activity") == "Activity" else None
+
+
+def _add(sums: Counts, user_id: int, when, kind: str | None, sign: int) -> None:
+    if kind is None:
+        return
+    total = sums[user_id, r.week_of(when)]
+    for index, count in enumerate(r.counts_of(kind)):
+        total[index] += sign * count
+
+
+def _take_back(sums: Counts, statement_ids: list[str], classes) -> None:
+    """Voided targets that were counted (CRM statements of a known person) leave their week."""
+    query = select(
+        Statement.user_id,
+        Statement.verb_id,
+        Statement.activity_id,
+        Statement.timestamp,
+        Statement.stored,
+    ).where(
+        Statement.statement_id.in_(statement_ids),
+        Statement.client_id.is_not(None),
+        Statement.user_id.is_not(None),
+    )
+    for user_id, verb, activity, timestamp, stored in db.session.execute(query):
+        kind = r.classify(verb, activity, classes)
+        _add(sums, user_id, r.counted_at(timestamp, stored), kind, -1)
+
+
+def apply_to_linked(people: Iterable) -> None:
+    """Statements stored before these people were known count now."""
+    ids = [person.id for person in people]
+    if ids:
+        write(count_statements(Statement.user_id.in_(ids)))
+
+
+def count_statements(*conditions, classes=None) -> Counts:
+    """The counts the statements matching `conditions` make, from their indexed columns."""
+    classes = current_adoption().classes if classes is None else classes
+    verbs = sorted({c.verb for c in classes})
+    query = select(
+        Statement.user_id,
+        Statement.verb_id,
+        Statement.activity_id,
+        Statement.timestamp,
+        Statement.stored,
+    ).where(
+        Statement.client_id.is_not(None),
+        Statement.user_id.is_not(None),
+        Statement.voided.is_(False),
+        Statement.is_voiding.is_(False),
+        Statement.verb_id.in_(verbs),
+        *conditions,
+    )
+    sums: Counts = defaultdict(lambda: [0, 0, 0])
+    rows = db.session.execute(query.execution_options(yield_per=20_000))
+    for user_id, verb, activity, timestamp, stored in rows:
+        kind = r.classify(verb, activity, classes)
+        _add(sums, user_id, r.counted_at(timestamp, stored), kind, 1)
+    return sums
+
+
+def write(sums: Counts) -> None:
+    """Add the counts to the weeks (an upsert, in sorted order so concurrent transactions
+    lock rows in the same order)."""
+    values = [
+        {"user_id": u, "week_start": w, "inputs": c[0], "outputs": c[1], "reports": c[2]}
+        for (u, w), c in sorted(sums.items())
+        if any(c)
+    ]
+    if not values:
+        return
+    dialect = db.session.connection().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(AdoptionWeek.__table__)
+    table = AdoptionWeek.__table__
+    added = {name: table.c[name] + insert.excluded[name] for name in COUNTED}
+    statement = insert.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.week_start], set_=added
+    )
+    for start in range(0, len(values), 5_000):
+        db.session.execute(statement, values[start : start + 5_000])
+
+
+def rebuild() -> list[str]:
+    """Recompute every week from the statements; return the differences found between what
+    was kept and what the statements say (none, when everything was kept in step)."""
+    expected = {key: tuple(c) for key, c in count_statements().items() if any(c)}
+    kept = {
+        (row.user_id, row.week_start): (row.inputs, row.outputs, row.reports)
+        for row in db.session.execute(select(AdoptionWeek.__table__))
+        if row.inputs or row.outputs or row.reports
+    }
+    differences = [
+        f"person {user_id}, week of {week}: kept {kept.get((user_id, week))},"
+        f" statements say {expected.get((user_id, week))}"
+        for user_id, week in sorted(set(expected) | set(kept))
+        if kept.get((user_id, week)) != expected.get((user_id, week))
+    ]
+    db.session.execute(delete(AdoptionWeek))
+    write({key: list(c) for key, c in expected.items()})
+    return differences

@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from lms.auth.cli import users_cli
     from lms.coaching.cli import onboarding_cli
+    from lms.communications.cli import notify_cli
     from lms.courses.cli import content_cli
     from lms.demo import demo_command
     from lms.gamification.cli import gamification_cli
@@ -91,4 +92,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(xapi_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(gamification_cli)

@@ -49,6 +49,36 @@ def actor_identifier(value: str) -> str:
     return value
 
 
+MAIL_BACKENDS = ("smtp", "file", "console", "none")
+
+
+def mail_settings(env, instance_path: Path) -> dict:
+    """How notifications are e-mailed. MAIL_BACKEND: smtp (MAIL_SMTP_HOST, MAIL_SMTP_PORT,
+    MAIL_SMTP_USER, MAIL_SMTP_PASSWORD, MAIL_SMTP_TLS=1 for STARTTLS), file (.eml files in
+    MAIL_FILE_DIR, default instance/mail), console (printed by `lms notify run`) or none (the
+    default: in-app notifications only). MAIL_FROM is the sender."""
+    backend = env.get("MAIL_BACKEND", "none").strip().lower() or "none"
+    if backend not in MAIL_BACKENDS:
+        raise ConfigError(
+            f"MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}, not {backend!r}"
+        )
+    if backend == "smtp" and not env.get("MAIL_SMTP_HOST"):
+        raise ConfigError("MAIL_SMTP_HOST must be set when MAIL_BACKEND=smtp")
+    port = env.get("MAIL_SMTP_PORT", "587")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"MAIL_SMTP_PORT must be a port number, not {port!r}")
+    return {
+        "MAIL_BACKEND": backend,
+        "MAIL_FROM": env.get("MAIL_FROM", "Uptake <uptake@localhost>"),
+        "MAIL_SMTP_HOST": env.get("MAIL_SMTP_HOST") or None,
+        "MAIL_SMTP_PORT": int(port),
+        "MAIL_SMTP_USER": env.get("MAIL_SMTP_USER") or None,
+        "MAIL_SMTP_PASSWORD": env.get("MAIL_SMTP_PASSWORD") or None,
+        "MAIL_SMTP_TLS": env.get("MAIL_SMTP_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_FILE_DIR": Path(env.get("MAIL_FILE_DIR") or instance_path / "mail"),
+    }
+
+
 def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
     """Every setting the application reads, as a dict for `app.config`."""
     env = os.environ if environ is None else environ
@@ -75,4 +105,5 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         "LRS_FORWARD_ENDPOINT": env.get("LRS_FORWARD_ENDPOINT") or None,
         "LRS_FORWARD_USERNAME": env.get("LRS_FORWARD_USERNAME") or None,
         "LRS_FORWARD_PASSWORD": env.get("LRS_FORWARD_PASSWORD") or None,
+        **mail_settings(env, instance_path),
     }

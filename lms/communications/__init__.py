@@ -1,0 +1,1 @@
+"""The communication plan: in-app notifications, e-mail, and what is sent when."""

@@ -1,0 +1,1 @@
+"""Feedback on the CRM: problems and suggestions, their triage, and the answers."""

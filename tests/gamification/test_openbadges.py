@@ -20,7 +20,7 @@ from tests.conftest import T0
 from tests.gamification import badge_fixtures
 from tests.gamification.badge_fixtures import awards, finish_course, openbadges_itxt, png_chunks
 
-people = badge_fixtures.people
+people, badge_content = badge_fixtures.people, badge_fixtures.badge_content
 BASE = "http://lms.test"
 ASSERTION_FIELDS = {"@context", "type", "id", "recipient", "badge", "verification", "issuedOn"}
 
@@ -171,3 +171,30 @@ def test_the_issuer_email_is_given_only_when_known():
     assert ob.issuer_profile(ob.Issuer("Northwind", BASE, "hr@nw.example"))["email"] == (
         "hr@nw.example"
     )
+
+
+def test_a_content_image_is_used_and_baked_afresh(people, client, login, badge_content):
+    """A PNG content supplies (here one already baked elsewhere) replaces the drawn one; its
+    old openbadges chunk is replaced, never kept beside the new one."""
+    folder = badge_content(OWN_IMAGE)
+    (folder / "gamification" / "own.png").write_bytes(
+        bake(drawn_badge("x", "X", "#000000", "heart"), '{"old": true}')
+    )
+    finish_course(people.rep, "new-hire-orientation")
+    db.session.commit()
+    [award] = awards(people.rep, "own-image")
+    login(people.rep)
+    [chunk] = openbadges_itxt(client.get(f"/badges/awards/{award.uuid}/baked.png").data)
+    assert json.loads(chunk["text"])["id"].endswith(f"/badges/assertions/{award.uuid}.json")
+
+
+OWN_IMAGE = """
+- key: own-image
+  name: Own image
+  description: A badge with its own picture.
+  criteria: Complete the New-hire orientation course.
+  colour: "#123456"
+  icon: star
+  image: own.png
+  courses_completed: [new-hire-orientation]
+"""

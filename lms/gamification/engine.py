@@ -53,14 +53,15 @@ def apply(fresh: list[FreshStatement], *, now: datetime, ruleset: Ruleset | None
     steps = steps_of(fresh)
     earning = [(s.pk, s.user_id, s.facts) for s in steps if isinstance(s, Earn)]
     voids = [s for s in steps if isinstance(s, Void)]
-    candidates = [c for s in steps if isinstance(s, Earn) for c in candidates_of(s, ruleset)]
+    found = {s.pk: candidates_of(s, ruleset) for s in steps if isinstance(s, Earn)}
+    candidates = [c for matched in found.values() for c in matched]
     rows = []
     if candidates or voids:
         lock_people(
             [c.user_id for c in candidates] + [v.target_user_id for v in voids if v.target_user_id]
         )
         state = load_state(candidates, [v.target_pk for v in voids])
-        rows = decide(steps, ruleset, state, now)
+        rows = decide(steps, ruleset, state, now, found)
         ledger.write_entries(rows)
     write_samples(quality_samples(earning, ruleset.quality))
     remove_samples([v.target_pk for v in voids])
@@ -121,14 +122,16 @@ def candidates_of(step: Earn, ruleset: Ruleset) -> list[ledger.Candidate]:
     return found
 
 
-def decide(steps, ruleset: Ruleset, state: ledger.LedgerState, now: datetime) -> list[dict]:
-    """The ledger rows the steps make, decided one after another from `state`."""
+def decide(steps, ruleset: Ruleset, state: ledger.LedgerState, now: datetime, found=None):
+    """The ledger rows the steps make, decided one after another from `state`; `found`
+    holds each earning step's candidates when the caller has them already."""
     rows = []
     for step in steps:
         if isinstance(step, Void):
             rows += ledger.decide_reversals(step.target_pk, state, step.pk, now)
         else:
-            rows += ledger.decide_awards(candidates_of(step, ruleset), state, now)
+            matched = found[step.pk] if found else candidates_of(step, ruleset)
+            rows += ledger.decide_awards(matched, state, now)
     return rows
 
 

@@ -1,0 +1,84 @@
+"""Three `lms notify run` passes at the same moment on PostgreSQL: each message is recorded
+once per person and each e-mail written once. Each pass runs in its own thread, session and
+connection, on a database of its own with committed data."""
+
+import threading
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from lms import create_app
+from lms.auth.models import User
+from lms.auth.services import get_job_role, get_or_create_division
+from lms.communications.cli import run_pass
+from lms.communications.models import MailDelivery, Notification
+from lms.database import db
+from tests.conftest import load_reference_data, test_settings
+from tests.databases import BACKEND, fresh_database
+
+pytestmark = pytest.mark.skipif(
+    BACKEND != "postgresql", reason="concurrent senders need PostgreSQL (row locks, threads)"
+)
+HIRED = date(2026, 11, 2)
+NOW = datetime(2026, 11, 2, 9)
+PEOPLE, SENDERS = 30, 3
+
+
+def seed() -> None:
+    for n in range(PEOPLE):
+        user = User(
+            email=f"rep{n}@example.com",
+            name=f"Rep {n}",
+            job_role=get_job_role("sales_rep"),
+            division=get_or_create_division("North"),
+            hire_date=HIRED,
+        )
+        user.set_roles({"learner"})
+        db.session.add(user)
+
+
+@pytest.fixture
+def senders_app(tmp_path):
+    with fresh_database(tmp_path) as url:
+        settings = test_settings(url) | {"MAIL_BACKEND": "file", "MAIL_FILE_DIR": tmp_path / "mail"}
+        app = create_app(settings)
+        with app.app_context():
+            db.create_all()
+            load_reference_data()
+            seed()
+            db.session.commit()
+            db.session.remove()
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+
+
+def test_concurrent_passes_send_each_message_once(senders_app, tmp_path):
+    start, errors = threading.Barrier(SENDERS), []
+
+    def one_pass() -> None:
+        try:
+            with senders_app.app_context():
+                start.wait(timeout=10)
+                run_pass(NOW)
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one_pass) for _ in range(SENDERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with senders_app.app_context():
+        notices = db.session.scalar(select(func.count(Notification.id)))
+        sent = db.session.scalar(
+            select(func.count(MailDelivery.id)).where(MailDelivery.status == "sent")
+        )
+        db.session.remove()
+    assert notices == PEOPLE  # the welcome, once each
+    assert sent == PEOPLE and len(list((tmp_path / "mail").glob("*.eml"))) == PEOPLE

@@ -10,6 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from lms.gamification.rules import (
@@ -43,12 +44,14 @@ class ContestForm(FlaskForm):
         "Title", validators=[DataRequired("Title: give the contest a title."), Length(max=200)]
     )
     description = TextAreaField("Description", validators=[Length(max=1000)])
-    metric = SelectField("Metric", choices=[(m, m.replace("_", " ")) for m in CONTEST_METRICS])
+    metric = SelectField(
+        "Metric", choices=[SelectChoice(m, m.replace("_", " ")) for m in CONTEST_METRICS]
+    )
     verb_id = StringField("Verb IRI", validators=[Length(max=2048), _iri])
     activity_type = StringField("Activity type IRI", validators=[Length(max=2048), _iri])
     activity_prefix = StringField("Activity id prefix", validators=[Length(max=2048), _iri])
-    period = SelectField("Period", choices=[(p, p) for p in CONTEST_PERIODS])
-    scope = SelectField("Scope", choices=[(s, s) for s in CONTEST_SCOPES])
+    period = SelectField("Period", choices=[SelectChoice(p, p) for p in CONTEST_PERIODS])
+    scope = SelectField("Scope", choices=[SelectChoice(s, s) for s in CONTEST_SCOPES])
     division_id = SelectField("Division", coerce=int, validators=[Optional()])
     team_manager_id = SelectField("Team manager", coerce=int, validators=[Optional()])
     eligible_roles = StringField(
@@ -61,7 +64,7 @@ class ContestForm(FlaskForm):
         validators=[NumberRange(1, 1000, "Minimum samples: a whole number from 1 to 1000.")],
     )
     prize = StringField("Prize", validators=[Length(max=300)])
-    status = SelectField("Status", choices=[(s, s) for s in CONTEST_STATUSES])
+    status = SelectField("Status", choices=[SelectChoice(s, s) for s in CONTEST_STATUSES])
     starts_on = DateField("Starts on", validators=[Optional()])
 
     def values(self) -> dict:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from lms.auth.access import allowed_if
 from lms.auth.models import Division, User
@@ -152,8 +153,10 @@ def export_board(key):
 def edit_contest(contest_id=None):
     contest = db.get_or_404(Contest, contest_id) if contest_id else None
     form = ContestForm(obj=contest)
-    form.division_id.choices = [(0, "—")] + [(d.id, d.name) for d in list_divisions()]
-    form.team_manager_id.choices = [(0, "—")] + [(m.id, m.name) for m in audit.list_managers()]
+    none = SelectChoice(0, "—")
+    form.division_id.choices = [none, *(SelectChoice(d.id, d.name) for d in list_divisions())]
+    managers = audit.list_managers()
+    form.team_manager_id.choices = [none, *(SelectChoice(m.id, m.name) for m in managers)]
     if form.validate_on_submit():
         try:
             saved = contests.save_contest(contest, form.values(), by=current_user, now=utcnow())

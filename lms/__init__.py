@@ -43,9 +43,11 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms import pages
-    from lms.auth import people_views, views  # noqa: F401  (people_views adds routes to bp)
+    from lms.auth import champion_views, people_views, views  # noqa: F401  (add routes to bp)
     from lms.coaching import views as coaching_views
+    from lms.communications import views as communications_views
     from lms.courses import views as courses_views
+    from lms.feedback import views as feedback_views
     from lms.gamification import (  # noqa: F401  (these modules add routes to bp)
         badge_views,
         board_views,
@@ -69,6 +71,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(courses_views.bp)
     app.register_blueprint(coaching_views.bp)
+    app.register_blueprint(communications_views.bp)
+    app.register_blueprint(feedback_views.bp)
     app.register_blueprint(gamification_views.bp)
     app.register_blueprint(http.bp)
     csrf.exempt(http.bp)  # machines authenticate with HTTP Basic; there is no session to forge

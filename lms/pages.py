@@ -5,8 +5,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from lms.auth import rules
+from lms.auth.champions import is_champion
 from lms.auth.services import load_session_user
 from lms.coaching.queries import is_delegated_coach
+from lms.communications.services import navigation_label
 from lms.extensions import login_manager
 
 
@@ -25,6 +27,8 @@ def navigation_for(user) -> list[tuple[str, str]]:
         items.append(("courses.team", "My team"))
     if is_manager or is_delegated_coach(user):
         items.append(("coaching.show_board", "Coaching"))
+    if is_champion(user):
+        items.append(("auth.my_supported_people", "People you support"))
     items.append(("gamification.leaderboards", "Leaderboards"))
     if user.has_role("hr") or user.has_role("admin"):
         items.append(("gamification.incentives", "Incentives"))
@@ -35,6 +39,10 @@ def navigation_for(user) -> list[tuple[str, str]]:
         items.append(("auth.import_people", "Import"))
         items.append(("lrs.list_clients", "LRS clients"))
         items.append(("lrs.outbox", "Forwarding"))
+        items.append(("feedback.inbox", "Feedback inbox"))
+        items.append(("communications.sent_record", "Sent messages"))
+    items.append(("communications.list_notifications", navigation_label(user)))
+    items.append(("feedback.my_feedback", "Feedback"))
     items.append(("auth.account", "Account"))
     return items
 

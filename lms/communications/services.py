@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import contains_eager
 
 from lms.auth.models import User
 from lms.communications import rules
@@ -147,6 +148,12 @@ def count_unread(person: User) -> int:
     )
 
 
+def navigation_label(person: User) -> str:
+    """ "Notifications", with the unread count when there are any."""
+    unread = count_unread(person)
+    return f"Notifications ({unread})" if unread else "Notifications"
+
+
 def get_own_notification(person: User, notification_id: int) -> Notification | None:
     """The notification if it is this person's; anyone else's is None (404)."""
     notification = db.session.get(Notification, notification_id)
@@ -183,12 +190,13 @@ class SentFilters:
 
 
 def search_sent(filters: SentFilters):
-    """A select of (Notification, User, MailDelivery or None), newest first, filtered by
+    """A select of notifications (with person and e-mail loaded), newest first, filtered by
     person (name or e-mail), kind, e-mail status and the days it was sent (inclusive)."""
     stmt = (
-        select(Notification, User, MailDelivery)
+        select(Notification)
         .join(User, User.id == Notification.user_id)
         .outerjoin(MailDelivery, MailDelivery.notification_id == Notification.id)
+        .options(contains_eager(Notification.user), contains_eager(Notification.delivery))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     if filters.query:

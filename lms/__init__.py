@@ -31,7 +31,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Every model module, so the metadata (and Alembic) sees every table."""
     import lms.adoption.models
-    import lms.adoption.models
     import lms.auth.models
     import lms.coaching.models
     import lms.communications.models
@@ -43,6 +42,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms import pages
+    from lms.adoption import views as adoption_views
     from lms.auth import champion_views, people_views, views  # noqa: F401  (add routes to bp)
     from lms.coaching import views as coaching_views
     from lms.communications import views as communications_views
@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(communications_views.bp)
     app.register_blueprint(feedback_views.bp)
     app.register_blueprint(gamification_views.bp)
+    app.register_blueprint(adoption_views.bp)
     app.register_blueprint(http.bp)
     csrf.exempt(http.bp)  # machines authenticate with HTTP Basic; there is no session to forge
     app.register_blueprint(lrs_pages.bp)
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from lms.adoption.cli import adoption_cli
     from lms.auth.cli import users_cli
     from lms.coaching.cli import onboarding_cli
     from lms.communications.cli import notify_cli
@@ -92,6 +94,7 @@ def _register_cli(app: Flask) -> None:
     from lms.xapi.cli import xapi_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(adoption_cli)
     app.cli.add_command(onboarding_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)

@@ -35,6 +35,7 @@ def navigation_for(user) -> list[tuple[str, str]]:
     if rules.can_list_people(user.roles):
         items.append(("auth.list_people", "People"))
         items.append(("auth.list_divisions", "Divisions"))
+        items.append(("adoption.show_dashboard", "Adoption"))
     if rules.can_edit_people(user.roles):
         items.append(("auth.import_people", "Import"))
         items.append(("lrs.list_clients", "LRS clients"))

@@ -242,9 +242,3 @@ def low_three_x(history: History, spec: SignalSpec) -> Signal | None:
 def history_length(specs) -> int:
     """How many weeks of history the specs need."""
     return max([spec.weeks + spec.earlier_weeks for spec in specs] or [1])
-
-
-def is_same_episode(previous_week: date | None, week: date) -> bool:
-    """A signal raised again the week after it was last raised continues the same episode,
-    which is acted on once."""
-    return previous_week is not None and week - previous_week <= timedelta(weeks=1)

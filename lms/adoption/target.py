@@ -1,0 +1,28 @@
+"""The adoption target: the admin's figure when one is set, else content's default."""
+
+from datetime import datetime
+
+from lms.adoption.content import current_adoption
+from lms.adoption.models import AdoptionSetting
+from lms.database import db
+from lms.errors import FieldError
+
+SETTINGS_ID = 1
+
+
+def get_target_percent() -> int:
+    setting = db.session.get(AdoptionSetting, SETTINGS_ID)
+    return setting.target_percent if setting else current_adoption().target_percent
+
+
+def set_target_percent(percent: int | None, *, by, now: datetime) -> AdoptionSetting:
+    """A whole percentage from 1 to 100; FieldError names the form field otherwise."""
+    if percent is None or not 1 <= percent <= 100:
+        raise FieldError("target_percent", "Give a whole percentage from 1 to 100.")
+    setting = db.session.get(AdoptionSetting, SETTINGS_ID)
+    if setting is None:
+        setting = AdoptionSetting(id=SETTINGS_ID, target_percent=percent, updated_at=now)
+        db.session.add(setting)
+    setting.target_percent, setting.updated_at, setting.updated_by = percent, now, by
+    db.session.flush()
+    return setting

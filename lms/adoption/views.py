@@ -1,0 +1,166 @@
+"""The adoption dashboard (HR and admins), a manager's team view, the target (admins), and
+the quarterly governance summary; every table also as CSV."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from lms.adoption import dashboard, governance
+from lms.adoption.content import current_adoption
+from lms.adoption.forms import TargetForm
+from lms.adoption.rules import SIGNAL_TITLES
+from lms.adoption.target import get_target_percent, set_target_percent
+from lms.auth import rules as access_rules
+from lms.auth.access import allowed_if
+from lms.auth.models import User
+from lms.auth.services import list_reports_tree
+from lms.clock import today, utcnow
+from lms.database import db
+from lms.errors import FieldError
+
+bp = Blueprint("adoption", __name__, url_prefix="/adoption")
+MAX_WEEKS = 104
+
+
+@bp.app_template_filter("adoption_pct")
+def _pct(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
+
+
+@bp.context_processor
+def _titles():
+    return {"titles": SIGNAL_TITLES}
+
+
+def _weeks() -> int | None:
+    weeks = request.args.get("weeks", type=int)
+    return None if weeks is None else max(2, min(MAX_WEEKS, weeks))
+
+
+def _dashboard(person_ids=None) -> dashboard.Dashboard:
+    return dashboard.get_dashboard(
+        today(), current_adoption(), get_target_percent(), person_ids=person_ids, weeks=_weeks()
+    )
+
+
+def _team_or_404(manager_id: int) -> tuple[User, list[int]]:
+    """A manager whose team the viewer may see (their own, one below them, or any for HR
+    and admins), and the people in it; 404 for anyone else."""
+    manager = db.get_or_404(User, manager_id)
+    chain = manager.manager_chain_ids()
+    if not access_rules.can_view_person(current_user.id, current_user.roles, manager.id, chain):
+        abort(404)
+    tree = list_reports_tree(manager)
+    if not tree:
+        abort(404)
+    return manager, [person.id for person, _depth in tree]
+
+
+@bp.get("")
+@allowed_if(access_rules.can_list_people)
+def show_dashboard():
+    return render_template(
+        "adoption/dashboard.html",
+        board=_dashboard(),
+        can_set_target=access_rules.can_edit_people(current_user.roles),
+        csv_endpoint="adoption.dashboard_csv",
+        csv_args={},
+    )
+
+
+@bp.get("/<any(weekly, onboarding, coaching, signals):table>.csv")
+@allowed_if(access_rules.can_list_people)
+def dashboard_csv(table):
+    return _csv(dashboard.csv_rows(_dashboard(), table), f"adoption-{table}-{today()}.csv")
+
+
+@bp.get("/team")
+@login_required
+def my_team():
+    if not current_user.is_manager:
+        abort(403)
+    return redirect(url_for("adoption.show_team", manager_id=current_user.id))
+
+
+@bp.get("/team/<int:manager_id>")
+@login_required
+def show_team(manager_id):
+    manager, people = _team_or_404(manager_id)
+    return render_template(
+        "adoption/team.html",
+        manager=manager,
+        board=_dashboard(people),
+        csv_endpoint="adoption.team_csv",
+        csv_args={"manager_id": manager.id},
+    )
+
+
+@bp.get("/team/<int:manager_id>/<any(weekly, onboarding, coaching, signals):table>.csv")
+@login_required
+def team_csv(manager_id, table):
+    manager, people = _team_or_404(manager_id)
+    rows = dashboard.csv_rows(_dashboard(people), table)
+    return _csv(rows, f"team-{manager.id}-{table}-{today()}.csv")
+
+
+@bp.route("/target", methods=["GET", "POST"])
+@allowed_if(access_rules.can_edit_people)
+def edit_target():
+    form = TargetForm(data={"target_percent": get_target_percent()})
+    if form.validate_on_submit():
+        try:
+            set_target_percent(form.target_percent.data, by=current_user, now=utcnow())
+        except FieldError as exc:
+            form.target_percent.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"The adoption target is now {form.target_percent.data}%.", "success")
+            return redirect(url_for("adoption.show_dashboard"))
+    return render_template("adoption/target.html", form=form)
+
+
+@bp.get("/governance")
+@allowed_if(access_rules.can_list_people)
+def governance_summary():
+    return render_template("adoption/governance.html", summary=_summary(), download=False)
+
+
+@bp.get("/governance/download")
+@allowed_if(access_rules.can_list_people)
+def governance_download():
+    summary = _summary()
+    html = render_template("adoption/governance.html", summary=summary, download=True)
+    name = f"uptake-governance-{summary.label}.html"
+    return Response(
+        html,
+        mimetype="text/html",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _summary() -> governance.Summary:
+    quarter = governance.parse_quarter(request.args.get("quarter", ""), today())
+    if quarter is None:
+        abort(404)
+    return governance.get_summary(quarter, today(), current_adoption(), get_target_percent())
+
+
+def _csv(rows: list[list], name: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([_safe_cell(cell) for cell in row])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _safe_cell(cell):
+    """Text a spreadsheet would run as a formula is written with a leading apostrophe."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
+        return "'" + cell
+    return cell

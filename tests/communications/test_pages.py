@@ -55,6 +55,7 @@ def test_signing_in_is_required(client):
 
 def test_only_admins_see_the_record_of_what_was_sent(client, login, make_user):
     for roles in ((), ("hr",)):
+        client.post("/logout")
         login(make_user(roles=roles))
         assert client.get("/notifications/sent").status_code == 403
 

@@ -42,29 +42,28 @@ def notify(
     does nothing and returns None. Queues an e-mail when mail is configured, unless the
     person muted non-essential messages and this one is not essential."""
     notice = Notice(key, title, body, essential, link)
-    return send(person, notice, now=now, muted=not essential and is_muted(person.id))
+    new_id = send(person, notice, now=now, muted=not essential and is_muted(person.id))
+    return None if new_id is None else db.session.get(Notification, new_id)
 
 
-def send(person: User, notice: Notice, *, now: datetime, muted: bool) -> Notification | None:
-    """`notify` for callers that know already whether the person muted (bulk senders)."""
+def send(person: User, notice: Notice, *, now: datetime, muted: bool) -> int | None:
+    """`notify` for bulk senders, who know already whether the person muted: the new
+    notification's id, or None when this person had it already."""
     if not rules.is_safe_link(notice.link):
         raise ValueError(f"notification links are paths inside Uptake, not {notice.link!r}")
     muted = muted and not notice.essential
     new_id = _insert_once(person.id, notice, now=now, muted=muted)
     if new_id is None:
         return None
-    notification = db.session.get(Notification, new_id)
-    if mail_enabled() and rules.should_email(
+    wanted = rules.should_email(
         wants_email=notice.wants_email,
         essential=notice.essential,
         muted=muted,
         active=person.active,
-    ):
-        db.session.add(
-            MailDelivery(notification=notification, to_address=person.email, queued_at=now)
-        )
-        db.session.flush()
-    return notification
+    )
+    if wanted and mail_enabled():
+        db.session.add(MailDelivery(notification_id=new_id, to_address=person.email, queued_at=now))
+    return new_id
 
 
 def _insert_once(user_id: int, notice: Notice, *, now: datetime, muted: bool) -> int | None:

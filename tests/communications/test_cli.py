@@ -51,3 +51,32 @@ def test_mail_settings_read_smtp(tmp_path):
 def test_bad_mail_settings_name_the_setting(tmp_path, environ, named):
     with pytest.raises(ConfigError, match=named):
         mail_settings(environ, tmp_path)
+
+
+class Stop(Exception):
+    """Raised by the patched sleep to end the long-running loop."""
+
+
+def test_the_long_running_mode_keeps_going_after_a_failed_pass(runner, monkeypatch):
+    from lms.communications import cli
+
+    passes, naps = [], []
+
+    def flaky_pass(now):
+        passes.append(now)
+        if len(passes) == 1:
+            raise RuntimeError("database went away")
+        return {"communications": 0}
+
+    def sleep(seconds):
+        naps.append(seconds)
+        if len(naps) == 2:
+            raise Stop
+
+    monkeypatch.setattr(cli, "run_pass", flaky_pass)
+    monkeypatch.setattr(cli.time, "sleep", sleep)
+    result = runner.invoke(args=["notify", "run", "--interval", "60"])
+    assert isinstance(result.exception, Stop)
+    assert len(passes) == 2 and naps == [60, 60]
+    assert "pass failed: database went away" in result.output
+    assert "communications: 0" in result.output

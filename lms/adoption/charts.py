@@ -46,7 +46,8 @@ def line_chart(title: str, labels: list[str], series: list[Series], target: floa
             f"Target {target:.0%}</text>"
         )
     for index, one in enumerate(series):
-        parts.append(_line(one, STYLES[index % len(STYLES)], x, y, label_values=index == 0))
+        style = STYLES[index % len(STYLES)]
+        parts.append(_line(one, style, x, y, label_values=index == 0, named=len(series) > 1))
     description = "; ".join(
         f"{one.label}: " + ", ".join(_pct(v) for v in one.values) for one in series
     )
@@ -72,7 +73,9 @@ def _axes(labels, x, y) -> str:
     return "".join(parts)
 
 
-def _line(one: Series, style, x, y, *, label_values: bool) -> str:
+def _line(one: Series, style, x, y, *, label_values: bool, named: bool) -> str:
+    """One series; its values printed over its points, its name at its end when the chart
+    has several (with one, the title names it)."""
     colour, dash, marker = style
     points = [(x(i), y(v), v) for i, v in enumerate(one.values) if v is not None]
     if not points:
@@ -85,9 +88,12 @@ def _line(one: Series, style, x, y, *, label_values: bool) -> str:
         if label_values:
             parts.append(
                 f'<text x="{px:.1f}" y="{py - 8:.1f}" text-anchor="middle"'
-                f' class="chart-value">{_pct(value)}</text>'
+                f' class="chart-value" stroke="#fff" stroke-width="3" paint-order="stroke">'
+                f"{_pct(value)}</text>"
             )
     last_x, last_y, _ = points[-1]
+    if not named:
+        return "".join(parts)
     parts.append(
         f'<text x="{last_x + 8:.1f}" y="{last_y + 4:.1f}" class="chart-label">'
         f"{escape(one.label)}</text>"
@@ -140,7 +146,8 @@ def bar_chart(title: str, stages: list[tuple[str, int]]):
 def _svg(title: str, description: str, body: str, height: int = HEIGHT) -> Markup:
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img"'
-        f' xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">'
+        f' xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}"'
+        ' font-family="system-ui, sans-serif" font-size="11">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>{body}</svg>"
     )
 

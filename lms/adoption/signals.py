@@ -3,6 +3,7 @@ quality, judged by the rules in content/adoption.yaml; recorded per finished wee
 `lms adoption signals`, so that what each one triggers is taken once per episode."""
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -89,7 +90,10 @@ def evaluate_team(person_ids: list[int], week: date, content) -> list[r.Signal]:
     )
     quality = _quality(person_ids, week, content).values()
     summed = _average(sum(q[0] for q in quality), sum(q[1] for q in quality))
-    return r.evaluate(r.History(weeks, summed), content.signals)
+    found = r.evaluate(r.History(weeks, summed), content.signals)
+    return [
+        replace(s, reason=f"Together, the team: {s.reason[0].lower()}{s.reason[1:]}") for s in found
+    ]
 
 
 def record_signals(now: datetime, content: AdoptionContent) -> list[AdoptionSignal]:

@@ -152,11 +152,28 @@ def measure(runs: int) -> None:
         db.session.rollback()  # end the read: no snapshot held between cases
 
 
+def build(path: Path, people: int, rows: int) -> None:
+    upgrade(directory=MIGRATIONS_DIR)
+    sync_content(PROJECT_ROOT / "content", now=NOW)
+    db.session.commit()
+    db.engine.dispose()
+    started = time.perf_counter()
+    raw = sqlite3.connect(path)
+    seed(raw, people, rows)
+    raw.close()
+    size = path.stat().st_size / 2**30
+    print(
+        f"seeded {people} people, {rows} ledger rows, tallies and quality in"
+        f" {time.perf_counter() - started:.0f} s ({size:.1f} GiB)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--keep", type=Path, help="seed this file once, then reuse it")
     args = parser.parse_args()
     began = time.perf_counter()
     print(
@@ -164,22 +181,12 @@ def main() -> None:
         f" {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.db"
+        path = args.keep or Path(tmp) / "bench.db"
+        fresh = not path.exists()
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"})
         with app.app_context():
-            upgrade(directory=MIGRATIONS_DIR)
-            sync_content(PROJECT_ROOT / "content", now=NOW)
-            db.session.commit()
-            db.engine.dispose()
-            started = time.perf_counter()
-            raw = sqlite3.connect(path)
-            seed(raw, args.people, args.rows)
-            raw.close()
-            size = path.stat().st_size / 2**30
-            print(
-                f"seeded {args.people} people, {args.rows} ledger rows, tallies and quality in"
-                f" {time.perf_counter() - started:.0f} s ({size:.1f} GiB)"
-            )
+            if fresh:
+                build(path, args.people, args.rows)
             measure(args.runs)
             db.engine.dispose()
     print(f"total {time.perf_counter() - began:.0f} s")

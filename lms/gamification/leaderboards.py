@@ -128,16 +128,12 @@ def rank_of(board: Board, user_id: int, scope: Scope = COMPANY) -> Standing | No
     mine = get_standing(board, user_id)
     if mine is None:
         return None
-    ahead = _ahead(board, mine, user_id)
     if board.is_quality or scope.kind != "company":
-        query = _in_scope(
-            select(func.count()).select_from(QualityTally if board.is_quality else PointsTally),
-            scope,
-            _user_column(board),
-        )
-        count = db.session.scalar(query.where(_period(board), ahead))
+        table = QualityTally if board.is_quality else PointsTally
+        query = _in_scope(select(func.count()).select_from(table), scope, _user_column(board))
+        count = db.session.scalar(query.where(_period(board), _ahead(board, mine, user_id)))
     else:
-        count = _count_company_ahead(board, ahead)
+        count = _count_company_ahead(board, mine, user_id)
     return Standing(count + 1, user_id, mine[0], mine[1])
 
 
@@ -149,18 +145,27 @@ def _period(board: Board):
     return and_(condition, t.points > 0)
 
 
-def _count_company_ahead(board: Board, ahead) -> int:
-    """Everyone ahead, from the index alone, less the few inactive people ahead (found from
-    users, so the count never joins a hundred thousand rows)."""
-    t = PointsTally
-    everyone = db.session.scalar(select(func.count()).select_from(t).where(_period(board), ahead))
-    inactive = db.session.scalar(
-        select(func.count())
-        .select_from(User)
-        .join(t, t.user_id == User.id)
-        .where(User.active.is_(False), _period(board), ahead)
+def _count_company_ahead(board: Board, mine: tuple, user_id: int) -> int:
+    """Everyone ahead, counted as three ranges of the board index (an OR would scan the
+    whole period), less the few inactive people ahead: looked up by their ids, so the count
+    never joins the board's hundred thousand rows to users."""
+    t, (value, reached) = PointsTally, mine
+    parts = (
+        t.points > value,
+        and_(t.points == value, t.reached_at < reached),
+        and_(t.points == value, t.reached_at == reached, t.user_id < user_id),
     )
-    return everyone - inactive
+    everyone = sum(
+        db.session.scalar(select(func.count()).select_from(t).where(_period(board), part))
+        for part in parts
+    )
+    inactive = select(User.id).where(User.active.is_(False))
+    gone = db.session.scalar(
+        select(func.count())
+        .select_from(t)
+        .where(_period(board), t.user_id.in_(inactive), _ahead(board, mine, user_id))
+    )
+    return everyone - gone
 
 
 def _ahead(board: Board, mine: tuple, user_id: int):

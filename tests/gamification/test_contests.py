@@ -19,6 +19,7 @@ from tests.conftest import T0
 VIEWED = "http://id.tincanapi.com/verb/viewed"
 REPORT = "https://crm.northwind.example/reports/pipeline"
 SCORED = "http://adlnet.gov/expapi/verbs/scored"
+CREATE = "http://activitystrea.ms/schema/1.0/create"
 WEEK = date(2026, 10, 5)
 
 
@@ -173,3 +174,40 @@ def test_save_contest_names_the_field(make_user):
         )
     saved = c.save_contest(None, base | {"scope": "company"}, by=hr, now=T0)
     assert saved.slug == "quality-push" and saved.created_by_id == hr.id
+
+
+def test_early_adopters_soonest_after_go_live_or_hire(make_user):
+    from lms.courses.rollout import get_go_live
+    from lms.xapi.models import LrsClient
+    from lms.xapi.vocabulary import VERB_COMPLETED, onboarding_iri
+
+    go_live = get_go_live()
+    start = datetime.combine(go_live, datetime.min.time())
+    crm = LrsClient(name="crm", key="k-early", secret_hash="x", scopes="", created_at=T0)
+    db.session.add(crm)
+    db.session.flush()
+    onboarded, updater, late_hire, tie = (make_user(hire_date=date(2020, 1, 1)) for _ in range(4))
+    late_hire.hire_date = go_live + timedelta(days=30)
+    statement(
+        onboarded, VERB_COMPLETED, onboarding_iri("http://lms.test"), start + timedelta(days=5)
+    )
+    statement(updater, CREATE, "https://crm.example/leads/1", start + timedelta(days=2, hours=3))
+    db.session.flush()
+    db.session.execute(
+        Statement.__table__.update().where(Statement.user_id == updater.id).values(client_id=crm.id)
+    )
+    statement(tie, CREATE, "https://crm.example/leads/2", start + timedelta(days=2, hours=9))
+    statement(
+        late_hire, VERB_COMPLETED, onboarding_iri("http://lms.test"), start + timedelta(days=31)
+    )  # one day after their hire date
+    statement(
+        tie, VERB_COMPLETED, onboarding_iri("http://lms.test"), start + timedelta(days=2, hours=9)
+    )
+    found = [(s.user_id, s.value) for s in c.early_adopter_standings()]
+    mine = {onboarded.id, updater.id, late_hire.id, tie.id}
+    assert [row for row in found if row[0] in mine] == [
+        (late_hire.id, 1),
+        (updater.id, 2),
+        (tie.id, 2),
+        (onboarded.id, 5),
+    ]

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from lms import events
 from lms.auth.models import Champion, User
 from lms.coaching.queries import required_skills
-from lms.courses.models import Skill
+from lms.courses.models import Course, Skill
 from lms.courses.rollout import get_go_live
 from lms.database import db
 from lms.errors import DomainError, FieldError, NotAllowed
@@ -92,7 +92,7 @@ def qualifies(person: User, badge: b.BadgeSpec, facts: Facts, pk: int, iris: b.I
         case b.COURSES_COMPLETED:
             wanted = [iris.course[slug] for slug in c.courses]
             done = _completed(person.id, wanted)
-            return "Completed " + ", ".join(c.courses) if done == set(wanted) else ""
+            return "Completed " + _titles(Course, c.courses) if done == set(wanted) else ""
         case b.ONBOARDING_COMPLETED:
             return "Completed onboarding" if _completed(person.id, [iris.onboarding]) else ""
         case b.COACHING_FINISHED:
@@ -116,6 +116,13 @@ def _completed(user_id: int, iris: list[str]) -> set[str]:
     return set(db.session.scalars(query))
 
 
+def _titles(model, slugs) -> str:
+    """The titles people know courses and skills by, in the order content names them."""
+    query = select(model.slug, model.title).where(model.slug.in_(slugs))
+    titles = dict(db.session.execute(query).all())
+    return ", ".join(titles.get(slug, slug) for slug in slugs)
+
+
 def _coaching_finished(person: User, c: b.Criterion, iris: b.Iris) -> str:
     """Step 4 signed off (and not withdrawn) for every named skill, or for every skill the
     person's role requires; a role that requires none earns nothing."""
@@ -129,7 +136,7 @@ def _coaching_finished(person: User, c: b.Criterion, iris: b.Iris) -> str:
     wanted = [iris.skill_step4[slug] for slug in skills]
     if _completed(person.id, wanted) != set(wanted):
         return ""
-    return "Step 4 signed off for " + ", ".join(skills)
+    return "Step 4 signed off for " + _titles(Skill, skills)
 
 
 def _busy_week(user_id: int, c: b.Criterion, facts: Facts) -> str:

@@ -33,7 +33,7 @@ def test_a_badge_page_shows_criteria_holders_and_my_award(people, award, client,
     page = client.get("/badges/first-steps").get_data(as_text=True)
     assert "Complete the New-hire orientation course." in page
     assert "1 person holds this badge." in page
-    assert "Completed new-hire-orientation" in page
+    assert "Completed Welcome to the CRM at Northwind Components" in page
     assert f"/badges/awards/{award.uuid}/baked.png" in page
     assert "Download baked badge" in page
 

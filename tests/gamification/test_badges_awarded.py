@@ -43,7 +43,7 @@ def earned_statements(person, key: str) -> list[dict]:
 def test_completing_the_courses_earns_the_course_badge_once(people):
     finish_course(people.rep, "new-hire-orientation")
     [award] = awards(people.rep, "first-steps")
-    assert award.evidence == "Completed new-hire-orientation"
+    assert award.evidence == "Completed Welcome to the CRM at Northwind Components"
     [statement] = earned_statements(people.rep, "first-steps")
     assert statement["id"] == award.uuid
     assert statement["result"]["response"] == award.evidence

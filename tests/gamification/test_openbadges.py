@@ -58,7 +58,7 @@ def test_the_baked_badge_validates_against_the_hosted_documents(people, client, 
     assert recipient["type"] == "email" and recipient["hashed"] is True
     digest = hashlib.sha256((people.rep.email + recipient["salt"]).encode()).hexdigest()
     assert recipient["identity"] == "sha256$" + digest
-    assert baked["evidence"]["narrative"] == "Completed new-hire-orientation"
+    assert baked["evidence"]["narrative"] == "Completed Welcome to the CRM at Northwind Components"
 
     hosted = client.get(local(baked["id"]))
     assert hosted.status_code == 200

@@ -6,7 +6,8 @@ tallies that sum them (INSERT ... SELECT ... GROUP BY over the ledger, so they a
 weekly and monthly data-quality tallies for 30% of people; then times, through the real
 functions in lms.gamification.leaderboards, the weekly points board (top ten), the weekly
 data-quality board of one division, and one person's own rank (a mid-table person, so
-the count covers half the board). No cache: every run queries the database.
+the count covers half the board), and the whole of what a learner's page reads
+(top ten, own row, neighbours, their true ranks). No cache: every run queries the database.
 
     .venv/bin/python bench/leaderboards.py [--people 100000] [--rows 10000000] [--runs 50]
 """
@@ -25,10 +26,12 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from lms import MIGRATIONS_DIR, create_app
+from lms.auth.models import User
 from lms.config import PROJECT_ROOT
 from lms.courses.content_sync import sync_content
 from lms.database import db
 from lms.gamification import leaderboards as lb
+from lms.gamification import privacy
 from lms.gamification.rules import week_start
 
 DIVISIONS = 12
@@ -138,17 +141,21 @@ def measure(runs: int) -> None:
         {"s": board.start.isoformat()},
     )
     middle = lb.list_standings(board, limit=1, offset=count // 2)[0]
+    viewer = db.session.get(User, middle.user_id)
     cases = {
         "weekly points board, top 10": lambda: lb.list_standings(board, limit=10),
         "data quality, one division": lambda: lb.list_standings(quality_board, division, limit=10),
         "own rank (mid-table)": lambda: lb.rank_of(board, middle.user_id),
-        "own rank + neighbours": lambda: lb.neighbours(board, middle.user_id),
+        "neighbours (one above, one below)": lambda: lb.neighbours(board, middle.user_id),
+        "a learner's whole view (page data)": lambda: privacy.learner_view(
+            board, lb.COMPANY, viewer
+        ),
     }
     print(f"week of {board.start}: {count} people on the weekly board; measured {middle}")
-    print(f"{'query':<32}{'median ms':>10}{'p95 ms':>10}")
+    print(f"{'query':<36}{'median ms':>10}{'p95 ms':>10}")
     for name, run in cases.items():
         median, p95 = timed(run, runs)
-        print(f"{name:<32}{median:>10.1f}{p95:>10.1f}")
+        print(f"{name:<36}{median:>10.1f}{p95:>10.1f}")
         db.session.rollback()  # end the read: no snapshot held between cases
 
 

@@ -196,23 +196,61 @@ def _quality_parts(board: Board, t, mine, user_id: int) -> tuple[int, int]:
 
 
 def neighbours(board: Board, user_id: int, scope: Scope = COMPANY, *, where=None):
-    """The nearest row above and the nearest below a person (either may be None)."""
+    """The nearest row above and the nearest below a person (either may be None). On a
+    points board each side looks among equal points first, then at the next value, so both
+    queries stay ranges of the board index."""
     mine = get_standing(board, user_id)
     if mine is None:
         return None, None
     ahead = _ahead(board, mine, user_id)
-    found = []
-    for condition, reverse in ((ahead, True), (~ahead, False)):
+    if board.is_quality:
+        sides = [[(ahead, True)], [(~ahead, False)]]
+    else:
+        t, (value, reached) = PointsTally, mine
+        sides = [
+            [
+                (and_(t.points == value, t.reached_at <= reached, ahead), True),
+                (t.points > value, True),
+            ],
+            [
+                (and_(t.points == value, t.reached_at >= reached, ~ahead), False),
+                (t.points < value, False),
+            ],
+        ]
+    return tuple(_nearest(board, scope, user_id, side, where) for side in sides)
+
+
+def _nearest(board: Board, scope: Scope, user_id: int, tries, where):
+    """The first row found by the first condition that finds one, nearest to the person."""
+    for condition, above in tries:
         query = _in_scope(_source(board), scope, _user_column(board)).where(
             condition, _user_column(board) != user_id
         )
         if where is not None:
             query = query.where(where)
         order = _order(board)
-        if reverse:
+        if above:
             order = (order[0].element.asc(), order[1].desc(), order[2].desc())
-        found.append(db.session.execute(query.order_by(*order).limit(1)).first())
-    return tuple(None if row is None else (row[0], row[1], row[2]) for row in found)
+        row = db.session.execute(query.order_by(*order).limit(1)).first()
+        if row is not None:
+            return (row[0], row[1], row[2])
+    return None
+
+
+def count_between(board: Board, scope: Scope, upper: tuple, lower: tuple, where) -> int:
+    """How many people `where` allows rank strictly between two rows (user_id, value,
+    reached_at), `upper` ranking above `lower`."""
+    table, column = (QualityTally if board.is_quality else PointsTally), _user_column(board)
+    condition = and_(
+        _period(board),
+        _ahead(board, lower[1:], lower[0]),
+        ~_ahead(board, upper[1:], upper[0]),
+        column != upper[0],
+    )
+    if not board.is_quality:  # a range of the board index
+        condition = and_(condition, PointsTally.points.between(lower[1], upper[1]))
+    query = _in_scope(select(func.count()).select_from(table), scope, column)
+    return db.session.scalar(query.where(condition, where))
 
 
 def division_winners(board: Board, division_ids) -> dict[int, Standing]:

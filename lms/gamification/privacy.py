@@ -10,10 +10,11 @@ skip where someone is left out. A person always sees their own row, named.
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from lms.auth.models import User
 from lms.database import db
+from lms.gamification import leaderboards as lb
 from lms.gamification.models import BoardPreference
 
 TOP = 10
@@ -56,6 +57,13 @@ def visible_to(viewer_id: int):
         BoardPreference.user_id == User.id, BoardPreference.on_public_boards.is_(False)
     )
     return or_(User.id == viewer_id, ~opted_out)
+
+
+def hidden_from(viewer_id: int):
+    """SQL condition on User: opted out of what colleagues see (found from the few
+    preference rows, not by checking every row of a board)."""
+    opted_out = select(BoardPreference.user_id).where(BoardPreference.on_public_boards.is_(False))
+    return and_(User.id.in_(opted_out), User.id != viewer_id)
 
 
 def display_name(person: User, preference: BoardPreference | None, viewer) -> str:
@@ -106,23 +114,42 @@ def preferences_of(user_ids) -> dict[int, BoardPreference]:
 
 def learner_view(board, scope, viewer) -> tuple[list[BoardRow], list[BoardRow]]:
     """(top rows, the viewer's own row with its neighbours not already in the top) of a
-    board ranked in SQL (leaderboards.Board)."""
-    from lms.gamification import leaderboards as lb
-
-    where = None if is_staff(viewer) else visible_to(viewer.id)
-    top = lb.list_standings(board, scope, limit=TOP, where=where)
-    if where is not None:
-        top = [lb.rank_of(board, s.user_id, scope) for s in top]
+    board ranked in SQL (leaderboards.Board). One full rank count (the viewer's); the
+    neighbours' ranks follow from it and the hidden people between them."""
+    hidden = None if is_staff(viewer) else hidden_from(viewer.id)
+    top = _visible_top(board, scope, viewer)
     own = lb.rank_of(board, viewer.id, scope)
     around = []
     if own is not None:
+        where = None if hidden is None else visible_to(viewer.id)
         above, below = lb.neighbours(board, viewer.id, scope, where=where)
-        for row in (above, own, below):
-            if row is not None and not isinstance(row, lb.Standing):
-                row = lb.rank_of(board, row[0], scope)
-            if row is not None:
-                around.append(row)
+        mine = (own.user_id, own.value, own.reached_at)
+        if above is not None:
+            skipped = _between(board, scope, above, mine, hidden)
+            around.append(lb.Standing(own.rank - 1 - skipped, *above))
+        around.append(own)
+        if below is not None:
+            skipped = _between(board, scope, mine, below, hidden)
+            around.append(lb.Standing(own.rank + 1 + skipped, *below))
     return _split(top, around, viewer)
+
+
+def _between(board, scope, upper, lower, hidden) -> int:
+    return 0 if hidden is None else lb.count_between(board, scope, upper, lower, hidden)
+
+
+def _visible_top(board, scope, viewer, page_size: int = 50):
+    """The first TOP rows this viewer may see, with their true ranks (taken from the whole
+    board in pages, the hidden rows dropped)."""
+    shown, offset = [], 0
+    while len(shown) < TOP:
+        page = lb.list_standings(board, scope, limit=page_size, offset=offset)
+        prefs = preferences_of(s.user_id for s in page)
+        shown += [s for s in page if not is_hidden_from(viewer, prefs.get(s.user_id), s.user_id)]
+        if len(page) < page_size:
+            break
+        offset += page_size
+    return shown[:TOP]
 
 
 def learner_view_of_list(standings, viewer) -> tuple[list[BoardRow], list[BoardRow]]:

@@ -133,3 +133,17 @@ def test_board_start_by_period():
     assert lb.board_start("week", day) == WEEK
     assert lb.board_start("month", day) == date(2026, 10, 1)
     assert lb.board_start("all", day) == date(2000, 1, 1)
+
+
+def test_neighbours_among_equal_points_follow_the_tie_break(make_user):
+    first, second, third = (make_user() for _ in range(3))
+    top, bottom = make_user(), make_user()
+    for n, person in enumerate((first, second, third)):
+        points(person, 20, T0 + timedelta(minutes=n))
+    points(top, 99)
+    points(bottom, 1)
+    board = week_board()
+    above, below = lb.neighbours(board, second.id)
+    assert (above[0], below[0]) == (first.id, third.id)
+    assert lb.neighbours(board, first.id)[0][0] == top.id
+    assert lb.neighbours(board, third.id)[1][0] == bottom.id

@@ -76,3 +76,13 @@ def test_leaderboards_page_shows_colleague_not_name(client, login, ranked):
     page = client.get(f"/leaderboards?start={WEEK.isoformat()}").get_data(as_text=True)
     assert "a colleague in East" in page and "Rank 1<" not in page
     assert "<svg" in page and "150" in page
+
+
+def test_hidden_person_below_keeps_true_ranks(board, ranked):
+    privacy.save_preference(ranked[13], show_name=False, on_public_boards=False, now=T0)
+    _, own = privacy.learner_view(board, privacy_scope(), ranked[12])
+    assert [(row.rank, row.user_id) for row in own] == [
+        (12, ranked[11].id),
+        (13, ranked[12].id),
+        (15, ranked[14].id),
+    ]

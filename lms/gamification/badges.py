@@ -52,15 +52,56 @@ def evaluate_badges(earning, ruleset: Ruleset, now: datetime) -> list[BadgeAward
     if not looks:
         return []
     held = _held({user_id for user_id, _, _ in looks}, {key for _, key, _ in looks})
+    looks = {look: seen for look, seen in looks.items() if look[:2] not in held}
+    short = _short_weeks(looks)
+    weekly_quality = _weekly_quality(looks)
     awarded = []
-    for (user_id, key, _), (pk, facts, badge) in looks.items():
-        if (user_id, key) in held:
+    for (user_id, key, occasion), (pk, facts, badge) in looks.items():
+        if (user_id, key) in held or (user_id, key, occasion) in short:
             continue
-        evidence = qualifies(db.session.get(User, user_id), badge, facts, pk, iris)
+        person = db.session.get(User, user_id)
+        evidence = qualifies(person, badge, facts, pk, iris, weekly_quality)
         if evidence:
             awarded.append(award_badge(user_id, badge, evidence, pk, now=now))
             held.add((user_id, key))
     return awarded
+
+
+def _short_weeks(looks) -> set[tuple]:
+    """The weekly looks (statements_in_week) that cannot be met yet, found with one count
+    per badge and week for everyone in the batch: the count is over a wider window than
+    `_busy_week` judges, so a person below it is surely below the criterion, and the
+    statements of the rest are read only then. Most batches read none."""
+    groups: dict[tuple, set[int]] = {}
+    for (user_id, key, monday), (_, _, badge) in looks.items():
+        if badge.criterion.kind == b.STATEMENTS_IN_WEEK:
+            groups.setdefault((key, badge, monday), set()).add(user_id)
+    short = set()
+    for (key, badge, monday), user_ids in groups.items():
+        start, c = datetime.combine(monday, datetime.min.time()), badge.criterion
+        query = (
+            select(Statement.user_id, func.count())
+            .where(Statement.user_id.in_(user_ids), *_week_window(start, c.match))
+            .group_by(Statement.user_id)
+        )
+        counts = dict(db.session.execute(query).all())
+        short |= {(u, key, monday) for u in user_ids if counts.get(u, 0) < c.count}
+    return short
+
+
+def _week_window(start: datetime, match) -> list:
+    """Statements that may count in the week from `start` (see rules.counted_at), of the
+    criterion's verbs."""
+    end = start + timedelta(days=7)
+    conditions = [
+        Statement.voided.is_(False),
+        Statement.timestamp >= start,
+        Statement.stored >= start,
+        or_(Statement.timestamp < end, Statement.stored < end),
+    ]
+    if match.verbs:
+        conditions.append(Statement.verb_id.in_(match.verbs))
+    return conditions
 
 
 def _held(user_ids, keys) -> set[tuple[int, str]]:
@@ -85,8 +126,11 @@ def award_badge(user_id: int, badge: b.BadgeSpec, evidence: str, statement_pk, *
     return award
 
 
-def qualifies(person: User, badge: b.BadgeSpec, facts: Facts, pk: int, iris: b.Iris) -> str:
-    """Why the person meets the badge's criterion now, in words; "" when they do not."""
+def qualifies(
+    person: User, badge: b.BadgeSpec, facts: Facts, pk: int, iris: b.Iris, weekly_quality=None
+) -> str:
+    """Why the person meets the badge's criterion now, in words; "" when they do not.
+    `weekly_quality` may hold the person's weekly quality tallies, read for a whole batch."""
     c = badge.criterion
     match c.kind:
         case b.COURSES_COMPLETED:
@@ -100,7 +144,9 @@ def qualifies(person: User, badge: b.BadgeSpec, facts: Facts, pk: int, iris: b.I
         case b.STATEMENTS_IN_WEEK:
             return _busy_week(person.id, c, facts)
         case b.QUALITY_STREAK:
-            return _quality_streak(person.id, c, facts.when.date())
+            if weekly_quality is None:
+                weekly_quality = _weekly_quality_of({person.id}, _streak_span(c, facts.when))
+            return _quality_streak(person.id, c, facts.when.date(), weekly_quality)
         case b.EARLY_ADOPTER:
             return _early_adopter(person, c, iris)
     return ""
@@ -146,14 +192,8 @@ def _busy_week(user_id: int, c: b.Criterion, facts: Facts) -> str:
     start = datetime.combine(week_start(facts.when.date()), datetime.min.time())
     end = start + timedelta(days=7)
     query = select(Statement.document, Statement.client_id, Statement.stored).where(
-        Statement.user_id == user_id,
-        Statement.voided.is_(False),
-        Statement.timestamp >= start,
-        Statement.stored >= start,
-        or_(Statement.timestamp < end, Statement.stored < end),
+        Statement.user_id == user_id, *_week_window(start, c.match)
     )
-    if c.match.verbs:
-        query = query.where(Statement.verb_id.in_(c.match.verbs))
     rows = db.session.execute(query).all()
     sources = client_sources(row.client_id for row in rows)
     count = 0
@@ -163,22 +203,47 @@ def _busy_week(user_id: int, c: b.Criterion, facts: Facts) -> str:
     return f"{count} in the week of {start.date():%d %b %Y}" if count >= c.count else ""
 
 
-def _quality_streak(user_id: int, c: b.Criterion, day: date) -> str:
+def _streak_span(c: b.Criterion, moment: datetime) -> list[date]:
+    """The weeks a run of `weeks` weeks through the week of `moment` can cover."""
+    this_week = week_start(moment.date())
+    return [this_week + timedelta(weeks=n) for n in range(1 - c.weeks, c.weeks)]
+
+
+def _weekly_quality(looks) -> dict[tuple[int, date], tuple[int, int]]:
+    """The weekly quality tallies every quality-streak look of the batch needs, at once."""
+    users, weeks = set(), set()
+    for (user_id, _, _), (_, facts, badge) in looks.items():
+        if badge.criterion.kind == b.QUALITY_STREAK:
+            users.add(user_id)
+            weeks.update(_streak_span(badge.criterion, facts.when))
+    return _weekly_quality_of(users, weeks) if users else {}
+
+
+def _weekly_quality_of(user_ids, weeks) -> dict[tuple[int, date], tuple[int, int]]:
+    """(person, Monday) -> (score sum, samples)."""
+    query = select(
+        QualityTally.user_id,
+        QualityTally.period_start,
+        QualityTally.score_sum,
+        QualityTally.samples,
+    ).where(
+        QualityTally.user_id.in_(user_ids),
+        QualityTally.period == "week",
+        QualityTally.period_start.in_(weeks),
+    )
+    return {(u, start): (total, n) for u, start, total, n in db.session.execute(query)}
+
+
+def _quality_streak(user_id: int, c: b.Criterion, day: date, weekly_quality) -> str:
     """`weeks` consecutive weeks, one of them the week of `day`, each with a weekly average
     at or above the threshold. Any run through this week counts: a score reported late for
     an earlier week can complete a streak that ends later."""
-    this_week = week_start(day)
-    span = [this_week + timedelta(weeks=n) for n in range(1 - c.weeks, c.weeks)]
-    query = select(QualityTally.period_start, QualityTally.score_sum, QualityTally.samples).where(
-        QualityTally.user_id == user_id,
-        QualityTally.period == "week",
-        QualityTally.period_start.in_(span),
-    )
-    good = {
-        start
-        for start, total, samples in db.session.execute(query)
-        if samples > 0 and total >= c.threshold * 10_000 * samples
-    }
+    span = _streak_span(c, datetime.combine(day, datetime.min.time()))
+    good = set()
+    for start in span:
+        total, samples = weekly_quality.get((user_id, start), (0, 0))
+        if samples > 0 and total >= c.threshold * 10_000 * samples:
+            good.add(start)
     run = 0
     for start in span:
         run = run + 1 if start in good else 0

@@ -105,5 +105,7 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         "LRS_FORWARD_ENDPOINT": env.get("LRS_FORWARD_ENDPOINT") or None,
         "LRS_FORWARD_USERNAME": env.get("LRS_FORWARD_USERNAME") or None,
         "LRS_FORWARD_PASSWORD": env.get("LRS_FORWARD_PASSWORD") or None,
+        # The contact address of the Open Badges Issuer profile (optional).
+        "BADGE_ISSUER_EMAIL": env.get("BADGE_ISSUER_EMAIL") or None,
         **mail_settings(env, instance_path),
     }

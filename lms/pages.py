@@ -30,6 +30,7 @@ def navigation_for(user) -> list[tuple[str, str]]:
     if is_champion(user):
         items.append(("auth.my_supported_people", "People you support"))
     items.append(("gamification.leaderboards", "Leaderboards"))
+    items.append(("gamification.list_badges", "Badges"))
     if user.has_role("hr") or user.has_role("admin"):
         items.append(("gamification.incentives", "Incentives"))
     if rules.can_list_people(user.roles):

@@ -101,7 +101,9 @@ class AwardFacts:
 
 
 def assertion(award: AwardFacts, base_url: str) -> dict:
-    """A hosted Assertion: its `id` is its own address, the image the baked PNG."""
+    """A hosted Assertion: its `id` is its own address. Its image is the badge's public
+    image: the baked PNG is for the holder (and HR) to download, and a verifier reads the
+    assertion here."""
     document = {
         "@context": CONTEXT,
         "type": "Assertion",
@@ -115,7 +117,7 @@ def assertion(award: AwardFacts, base_url: str) -> dict:
         "badge": badge_class_url(base_url, award.badge_key),
         "verification": {"type": "hosted"},
         "issuedOn": issued_on(award.awarded_at),
-        "image": baked_url(base_url, award.uuid),
+        "image": image_url(base_url, award.badge_key),
     }
     if award.evidence:
         document["evidence"] = {"type": "Evidence", "narrative": award.evidence}

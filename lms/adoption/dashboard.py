@@ -8,7 +8,6 @@ from datetime import date
 from lms.adoption import charts, measures, signals
 from lms.adoption import rules as r
 from lms.adoption.content import AdoptionContent
-from lms.adoption.models import AdoptionSignal
 from lms.coaching.rules import STEPS
 
 SHOWN_SIGNALS = 100  # the page lists this many; the CSV has them all
@@ -23,8 +22,8 @@ class Dashboard:
     onboarding: measures.Funnel
     coaching: measures.Funnel
     signal_week: date | None
-    signals: list[AdoptionSignal]
-    actions: dict[int, AdoptionSignal]  # signal id -> the episode's first row
+    signals: list[signals.SignalLine]  # the first SHOWN_SIGNALS
+    signal_total: int
     team_signals: list[r.Signal]
     charts: dict[str, object]
 
@@ -46,7 +45,7 @@ def get_dashboard(
     weekly = measures.get_weekly(shown, person_ids)
     latest = weekly[measures.COMPANY][-1]
     signal_week = signals.latest_week()
-    listed = signals.list_signals(signal_week, person_ids)
+    listed = signals.list_signals(signal_week, person_ids, limit=SHOWN_SIGNALS)
     team = []
     if person_ids is not None:
         team = signals.evaluate_team(person_ids, r.last_complete_week(today), content)
@@ -61,7 +60,7 @@ def get_dashboard(
         coaching=coaching,
         signal_week=signal_week,
         signals=listed,
-        actions=signals.episode_starts(listed[:SHOWN_SIGNALS]),
+        signal_total=signals.count_signals(signal_week, person_ids),
         team_signals=team,
         charts=_charts(shown, weekly, target, onboarding, coaching),
     )
@@ -84,8 +83,8 @@ def _charts(shown, weekly, target, onboarding, coaching) -> dict[str, object]:
     }
 
 
-def csv_rows(dashboard: Dashboard, table: str) -> list[list]:
-    """The numbers of one table, header first."""
+def csv_rows(dashboard: Dashboard, table: str, person_ids: list[int] | None = None) -> list[list]:
+    """The numbers of one table, header first (signals: all of them, not only those shown)."""
     if table == "weekly":
         return [
             ["group", "week_start", "licensed", "active", "adoption_rate", "target",
@@ -104,13 +103,13 @@ def csv_rows(dashboard: Dashboard, table: str) -> list[list]:
             [label, count, _share(count / first if first else None)]
             for label, count in funnel.stages
         ]
-    starts = signals.episode_starts(dashboard.signals)
+    every = signals.list_signals(dashboard.signal_week, person_ids)
     return [["week_start", "person", "email", "signal", "reason", "since", "action", "outcome"]] + [
         [
-            s.week_start.isoformat(), s.user.name, s.user.email, r.SIGNAL_TITLES[s.kind],
-            s.reason, s.since.isoformat(), starts[s.id].response or "", starts[s.id].outcome or "",
+            line.week_start.isoformat(), line.name, line.email, line.title, line.reason,
+            line.since.isoformat(), line.response or "", line.outcome or "",
         ]
-        for s in dashboard.signals
+        for line in every
     ]  # fmt: skip
 
 

@@ -3,12 +3,10 @@ active users, the adoption rate, onboarding completions and coaching steps reach
 onboarding funnel as it stands. Reads the weekly counts (aggregates.py), never the
 statements, so a year of a large company is a few hundred thousand index entries."""
 
-from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, literal_column, select
+from sqlalchemy import DateTime, and_, case, exists, func, select
 
 from lms.adoption import rules as r
 from lms.adoption.models import AdoptionWeek
@@ -48,63 +46,72 @@ class Funnel:
 def get_weekly(weeks: list[date], person_ids: list[int] | None = None) -> dict[str, list[WeekRow]]:
     """Each division's weeks (people without one under NO_DIVISION) and the whole scope's
     under COMPANY; `person_ids` narrows everything to a team. A person counts in the
-    division they are in now."""
-    people = _roster(person_ids)
+    division they are in now. Each measure is one grouped query that counts, per division,
+    what had happened by each week's end: the database adds up, not Python."""
     names = _division_names()
-    hires = _sorted_by_group(people, lambda row: (row.division_id, row.hire_date))
+    licensed = _by_week_end(select(User.division_id), User.hire_date, weeks, person_ids)
     active = _active_counts(weeks, person_ids)
-    onboarded = _sorted_by_group(people, None, _completions(person_ids))
-    reached = _steps_reached(people, person_ids)
-    groups = sorted(hires, key=lambda g: names.get(g, NO_DIVISION))
+    onboarded = _by_week_end(
+        select(User.division_id).join(OnboardingCompletion, _live_completion()),
+        OnboardingCompletion.completed_at,
+        weeks,
+        person_ids,
+    )
+    reached = _steps_reached(weeks, person_ids)
+    none = (0,) * len(weeks)
+    groups = sorted(licensed, key=lambda g: names.get(g, NO_DIVISION))
     table = {
         names.get(group, NO_DIVISION): [
             WeekRow(
                 week,
-                bisect_right(hires[group], r.week_end(week)),
+                licensed[group][n],
                 active.get((week, group), 0),
-                bisect_right(onboarded.get(group, []), r.week_end(week)),
-                tuple(bisect_right(reached[group, step], r.week_end(week)) for step in STEPS),
+                onboarded.get(group, none)[n],
+                tuple(reached.get((group, step), none)[n] for step in STEPS),
             )
-            for week in weeks
+            for n, week in enumerate(weeks)
         ]
         for group in groups
     }
     return {COMPANY: _total(weeks, list(table.values())), **table}
 
 
-def _roster(person_ids):
-    """Active people (deactivated ones leave the roster) in the scope."""
-    query = select(User.id, User.division_id, User.hire_date).where(User.active.is_(True))
-    if person_ids is not None:
-        query = query.where(User.id.in_(person_ids))
-    return db.session.execute(query).all()
-
-
 def _division_names() -> dict[int, str]:
     return dict(db.session.execute(select(Division.id, Division.name)).all())
 
 
-def _sorted_by_group(people, key, dated=None) -> dict[int | None, list[date]]:
-    """Dates per division, sorted for bisecting: hire dates (key), or the `dated` dates
-    {person_id: date} of the people on the roster."""
-    found: dict[int | None, list[date]] = defaultdict(list)
-    for row in people:
-        if dated is None:
-            group, day = key(row)
-            found[group].append(day)
-        elif row.id in dated:
-            found[row.division_id].append(dated[row.id])
-    return {group: sorted(days) for group, days in found.items()}
+def _ends(column, weeks: list[date]) -> list:
+    """Per week, 1 for rows whose `column` (a date or a time) falls before the week ended."""
+    is_time = isinstance(column.type, DateTime)
+    bounds = [r.week_end(week) + timedelta(days=1) for week in weeks]
+    bounds = [datetime.combine(b, time.min) if is_time else b for b in bounds]
+    return [func.sum(case((column < bound, 1), else_=0)) for bound in bounds]
 
 
-def _plus_days(column, days: int):
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column + literal_column(str(days))
-    return func.date(column, f"+{days} days")
+def _by_week_end(query, column, weeks, person_ids, *, also=()) -> dict:
+    """Active people of the scope counted per division (and `also` columns) by week end."""
+    query = query.add_columns(*_ends(column, weeks)).where(User.active.is_(True))
+    if person_ids is not None:
+        query = query.where(User.id.in_(person_ids))
+    query = query.group_by(User.division_id, *also)
+    width = 1 + len(also)
+    found = {}
+    for row in db.session.execute(query):
+        key = row[0] if width == 1 else tuple(row[:width])
+        found[key] = tuple(int(count or 0) for count in row[width:])
+    return found
+
+
+def _live_completion():
+    return and_(
+        OnboardingCompletion.person_id == User.id, OnboardingCompletion.reopened_at.is_(None)
+    )
 
 
 def _active_counts(weeks: list[date], person_ids) -> dict[tuple[date, int | None], int]:
-    """Licensed people with at least one CRM action, per (week, division)."""
+    """Licensed people with at least one CRM action, per (week, division). The big query
+    leaves hire dates aside (a per-row date function would double its cost); people hired
+    during the weeks shown, few, are taken off the weeks before they were hired."""
     week = AdoptionWeek.week_start
     query = (
         select(week, User.division_id, func.count())
@@ -113,41 +120,54 @@ def _active_counts(weeks: list[date], person_ids) -> dict[tuple[date, int | None
             week.between(weeks[0], weeks[-1]),
             AdoptionWeek.inputs + AdoptionWeek.outputs > 0,
             User.active.is_(True),
-            User.hire_date <= _plus_days(week, 6),
         )
         .group_by(week, User.division_id)
     )
     if person_ids is not None:
         query = query.where(AdoptionWeek.user_id.in_(person_ids))
-    return {(w, division): count for w, division, count in db.session.execute(query)}
+    counts = {(w, division): count for w, division, count in db.session.execute(query)}
+    for w, division in _active_before_hire(weeks, person_ids):
+        counts[w, division] -= 1
+    return counts
 
 
-def _completions(person_ids) -> dict[int, date]:
-    query = select(OnboardingCompletion.person_id, OnboardingCompletion.completed_at).where(
-        OnboardingCompletion.reopened_at.is_(None)
+def _active_before_hire(weeks: list[date], person_ids) -> list[tuple[date, int | None]]:
+    """(week, division) of each active week that ended before the person's hire date."""
+    late = select(User.id, User.division_id, User.hire_date).where(
+        User.active.is_(True), User.hire_date > weeks[0]
     )
     if person_ids is not None:
-        query = query.where(OnboardingCompletion.person_id.in_(person_ids))
-    return {person: moment.date() for person, moment in db.session.execute(query)}
+        late = late.where(User.id.in_(person_ids))
+    hired = {person: (division, day) for person, division, day in db.session.execute(late)}
+    if not hired:
+        return []
+    active = select(AdoptionWeek.user_id, AdoptionWeek.week_start).where(
+        AdoptionWeek.user_id.in_(hired),
+        AdoptionWeek.week_start.between(weeks[0], weeks[-1]),
+        AdoptionWeek.inputs + AdoptionWeek.outputs > 0,
+    )
+    return [
+        (w, hired[person][0])
+        for person, w in db.session.execute(active)
+        if not r.is_licensed(True, hired[person][1], w)
+    ]
 
 
-def _steps_reached(people, person_ids) -> dict[tuple, list[date]]:
-    """When each person first reached each step (a live sign-off), sorted per division."""
-    query = (
+def _steps_reached(weeks: list[date], person_ids) -> dict[tuple, tuple[int, ...]]:
+    """People who had reached each step (their first live sign-off at it, in any skill) by
+    each week's end, per (division, step)."""
+    first = (
         select(
-            CoachingSignOff.learner_id, CoachingSignOff.step, func.min(CoachingSignOff.signed_at)
+            CoachingSignOff.learner_id.label("learner_id"),
+            CoachingSignOff.step.label("step"),
+            func.min(CoachingSignOff.signed_at).label("reached_at"),
         )
         .where(CoachingSignOff.withdrawn_at.is_(None))
         .group_by(CoachingSignOff.learner_id, CoachingSignOff.step)
+        .subquery()
     )
-    if person_ids is not None:
-        query = query.where(CoachingSignOff.learner_id.in_(person_ids))
-    division_of = {row.id: row.division_id for row in people}
-    found: dict[tuple, list[date]] = defaultdict(list)
-    for learner, step, first in db.session.execute(query):
-        if learner in division_of:
-            found[division_of[learner], step].append(first.date())
-    return defaultdict(list, {key: sorted(days) for key, days in found.items()})
+    query = select(User.division_id, first.c.step).join(first, first.c.learner_id == User.id)
+    return _by_week_end(query, first.c.reached_at, weeks, person_ids, also=(first.c.step,))
 
 
 def _total(weeks: list[date], groups: list[list[WeekRow]]) -> list[WeekRow]:
@@ -165,12 +185,11 @@ def _total(weeks: list[date], groups: list[list[WeekRow]]) -> list[WeekRow]:
 
 def get_onboarding_funnel(person_ids: list[int] | None, latest: WeekRow) -> Funnel:
     """Licensed now → started any training → finished every required course → onboarded."""
-    people = select(User.id).where(User.active.is_(True))
+    scope = [User.active.is_(True)]
     if person_ids is not None:
-        people = people.where(User.id.in_(person_ids))
+        scope.append(User.id.in_(person_ids))
     started = select(func.count()).where(
-        User.id.in_(people),
-        exists().where(Enrollment.user_id == User.id, Enrollment.started_at.is_not(None)),
+        *scope, exists().where(Enrollment.user_id == User.id, Enrollment.started_at.is_not(None))
     )
     open_required = and_(
         Enrollment.user_id == User.id,
@@ -178,7 +197,7 @@ def get_onboarding_funnel(person_ids: list[int] | None, latest: WeekRow) -> Funn
         Enrollment.withdrawn_at.is_(None),
         Enrollment.completed_at.is_(None),
     )
-    trained = select(func.count()).where(User.id.in_(people), ~exists().where(open_required))
+    trained = select(func.count()).where(*scope, ~exists().where(open_required))
     return Funnel(
         (
             ("Licensed", latest.licensed),

@@ -3,10 +3,11 @@ quality, judged by the rules in content/adoption.yaml; recorded per finished wee
 `lms adoption signals`, so that what each one triggers is taken once per episode."""
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from lms.adoption import rules as r
 from lms.adoption.content import AdoptionContent
@@ -16,6 +17,7 @@ from lms.database import db
 from lms.gamification.models import QualityTally
 
 CHUNK = 2_000
+KIND_ORDER = case({kind: n for n, kind in enumerate(r.SIGNAL_KINDS)}, value=AdoptionSignal.kind)
 
 
 def load_histories(person_ids: list[int], week: date, content: AdoptionContent):
@@ -142,28 +144,57 @@ def latest_week() -> date | None:
     return db.session.scalar(select(func.max(AdoptionSignal.week_start)))
 
 
-def list_signals(week: date | None, person_ids: list[int] | None = None) -> list[AdoptionSignal]:
-    """The signals recorded for a week, by kind then person."""
+@dataclass(frozen=True)
+class SignalLine:
+    """A recorded signal as the pages list it, with what its episode set off."""
+
+    person_id: int
+    name: str
+    email: str
+    kind: str
+    reason: str
+    since: date
+    week_start: date
+    response: str | None
+    outcome: str | None
+
+    @property
+    def title(self) -> str:
+        return r.SIGNAL_TITLES[self.kind]
+
+
+def list_signals(
+    week: date | None, person_ids: list[int] | None = None, *, limit: int | None = None
+) -> list[SignalLine]:
+    """The signals recorded for a week, by kind then name, each with the action of its
+    episode (recorded on the episode's first week). One query, however many there are."""
     if week is None:
         return []
-    query = select(AdoptionSignal).where(AdoptionSignal.week_start == week)
+    s, first = AdoptionSignal, aliased(AdoptionSignal)
+    episode = and_(first.user_id == s.user_id, first.kind == s.kind, first.week_start == s.since)
+    query = (
+        select(
+            s.user_id, User.name, User.email, s.kind, s.reason, s.since, s.week_start,
+            first.response, first.outcome,
+        )
+        .join(User, User.id == s.user_id)
+        .outerjoin(first, episode)
+        .where(s.week_start == week)
+        .order_by(KIND_ORDER, func.lower(User.name), s.id)
+        .limit(limit)
+    )  # fmt: skip
+    if person_ids is not None:
+        query = query.where(s.user_id.in_(person_ids))
+    return [SignalLine(*row) for row in db.session.execute(query)]
+
+
+def count_signals(week: date | None, person_ids: list[int] | None = None) -> int:
+    if week is None:
+        return 0
+    query = select(func.count()).where(AdoptionSignal.week_start == week)
     if person_ids is not None:
         query = query.where(AdoptionSignal.user_id.in_(person_ids))
-    rows = db.session.scalars(query).all()
-    return sorted(rows, key=lambda s: (r.SIGNAL_KINDS.index(s.kind), s.user.name.lower()))
-
-
-def episode_starts(signals: list[AdoptionSignal]) -> dict[int, AdoptionSignal]:
-    """The first row of each signal's episode (where its action is recorded), by signal id."""
-    keys = {(s.user_id, s.kind, s.since) for s in signals}
-    if not keys:
-        return {}
-    query = select(AdoptionSignal).where(
-        AdoptionSignal.user_id.in_({k[0] for k in keys}),
-        AdoptionSignal.week_start.in_({k[2] for k in keys}),
-    )
-    first = {(s.user_id, s.kind, s.week_start): s for s in db.session.scalars(query)}
-    return {s.id: first.get((s.user_id, s.kind, s.since), s) for s in signals}
+    return db.session.scalar(query)
 
 
 def count_by_kind(first: date, last: date) -> list[tuple[str, int, int]]:

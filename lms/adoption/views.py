@@ -101,7 +101,7 @@ def show_team(manager_id):
 @login_required
 def team_csv(manager_id, table):
     manager, people = _team_or_404(manager_id)
-    rows = dashboard.csv_rows(_dashboard(people), table)
+    rows = dashboard.csv_rows(_dashboard(people), table, people)
     return _csv(rows, f"team-{manager.id}-{table}-{today()}.csv")
 
 

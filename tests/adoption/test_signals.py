@@ -116,8 +116,8 @@ def test_a_continuing_signal_is_one_episode_acted_on_once(make_user):
     assert again.kind == r.THREE_X and again.since == JUDGED
     assert actions.take_actions(actions.pending(again.week_start), content, now=later) == []
     assert len(notifications(person)) == 1
-    first = signals.episode_starts([again])[again.id]
-    assert first.outcome == f"Nudged {person.name}."
+    [line] = signals.list_signals(again.week_start, [person.id])
+    assert (line.since, line.outcome) == (JUDGED, f"Nudged {person.name}.")  # the episode's
 
 
 def test_nudge_notifies_the_person_once(make_user):

@@ -11,7 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.adoption import rules as r
 from lms.adoption.content import current_adoption
-from lms.adoption.models import AdoptionWeek
+from lms.adoption.filing import file_people
+from lms.adoption.models import AdoptionPerson, AdoptionWeek
 from lms.database import db
 from lms.xapi.formats import parse_timestamp
 from lms.xapi.models import Statement
@@ -108,14 +109,22 @@ def count_statements(*conditions, classes=None) -> Counts:
 
 def write(sums: Counts) -> None:
     """Add the counts to the weeks (an upsert, in sorted order so concurrent transactions
-    lock rows in the same order)."""
-    values = [
-        {"user_id": u, "week_start": w, "inputs": c[0], "outputs": c[1], "reports": c[2]}
-        for (u, w), c in sorted(sums.items())
-        if any(c)
-    ]
-    if not values:
+    lock rows in the same order), filed under each person's division now."""
+    counted = sorted((key, c) for key, c in sums.items() if any(c))
+    if not counted:
         return
+    divisions = file_people(user_id for (user_id, _week), _c in counted)
+    values = [
+        {
+            "user_id": u,
+            "week_start": w,
+            "inputs": c[0],
+            "outputs": c[1],
+            "reports": c[2],
+            "division_id": divisions.get(u),
+        }
+        for (u, w), c in counted
+    ]
     dialect = db.session.connection().dialect.name
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(AdoptionWeek.__table__)
     table = AdoptionWeek.__table__
@@ -143,5 +152,6 @@ def rebuild() -> list[str]:
         if kept.get((user_id, week)) != expected.get((user_id, week))
     ]
     db.session.execute(delete(AdoptionWeek))
+    db.session.execute(delete(AdoptionPerson))
     write({key: list(c) for key, c in expected.items()})
     return differences

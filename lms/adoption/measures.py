@@ -3,12 +3,14 @@ active users, the adoption rate, onboarding completions and coaching steps reach
 onboarding funnel as it stands. Reads the weekly counts (aggregates.py), never the
 statements, so a year of a large company is a few hundred thousand index entries."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import DateTime, and_, case, exists, func, select
 
 from lms.adoption import rules as r
+from lms.adoption.filing import list_misfiled
 from lms.adoption.models import AdoptionWeek
 from lms.auth.models import Division, User
 from lms.coaching.models import CoachingSignOff, OnboardingCompletion
@@ -109,26 +111,58 @@ def _live_completion():
 
 
 def _active_counts(weeks: list[date], person_ids) -> dict[tuple[date, int | None], int]:
-    """Licensed people with at least one CRM action, per (week, division). The big query
-    leaves hire dates aside (a per-row date function would double its cost); people hired
-    during the weeks shown, few, are taken off the weeks before they were hired."""
+    """Licensed people with at least one CRM action, per (week, division)."""
+    counts = _company_active(weeks) if person_ids is None else _team_active(weeks, person_ids)
+    # Hire dates are left out of the big queries (a per-row date function would double
+    # their cost); people hired during the weeks shown, few, come off the weeks before.
+    for w, division in _active_before_hire(weeks, person_ids):
+        counts[w, division] -= 1
+    return counts
+
+
+def _has_activity():
+    return AdoptionWeek.inputs + AdoptionWeek.outputs > 0
+
+
+def _company_active(weeks: list[date]) -> dict[tuple[date, int | None], int]:
+    """From the weekly rows' own index (week, filed division), then corrected for the few
+    people whose rows are filed under a division they left, or who were deactivated."""
+    week, division = AdoptionWeek.week_start, AdoptionWeek.division_id
+    query = (
+        select(week, division, func.count())
+        .where(week.between(weeks[0], weeks[-1]), _has_activity())
+        .group_by(week, division)
+    )
+    counts = defaultdict(int, {(w, d): n for w, d, n in db.session.execute(query)})
+    misfiled = {person: (filed, now, active) for person, filed, now, active in list_misfiled()}
+    for start in range(0, len(misfiled), 2_000):
+        chunk = list(misfiled)[start : start + 2_000]
+        rows = select(AdoptionWeek.user_id, week).where(
+            AdoptionWeek.user_id.in_(chunk), week.between(weeks[0], weeks[-1]), _has_activity()
+        )
+        for person, w in db.session.execute(rows):
+            filed, now, active = misfiled[person]
+            counts[w, filed] -= 1
+            if active:
+                counts[w, now] += 1
+    return counts
+
+
+def _team_active(weeks: list[date], person_ids) -> dict[tuple[date, int | None], int]:
+    """A team is small: its rows joined with its people."""
     week = AdoptionWeek.week_start
     query = (
         select(week, User.division_id, func.count())
         .join(User, User.id == AdoptionWeek.user_id)
         .where(
             week.between(weeks[0], weeks[-1]),
-            AdoptionWeek.inputs + AdoptionWeek.outputs > 0,
+            _has_activity(),
             User.active.is_(True),
+            AdoptionWeek.user_id.in_(person_ids),
         )
         .group_by(week, User.division_id)
     )
-    if person_ids is not None:
-        query = query.where(AdoptionWeek.user_id.in_(person_ids))
-    counts = {(w, division): count for w, division, count in db.session.execute(query)}
-    for w, division in _active_before_hire(weeks, person_ids):
-        counts[w, division] -= 1
-    return counts
+    return defaultdict(int, {(w, d): n for w, d, n in db.session.execute(query)})
 
 
 def _active_before_hire(weeks: list[date], person_ids) -> list[tuple[date, int | None]]:
@@ -144,7 +178,7 @@ def _active_before_hire(weeks: list[date], person_ids) -> list[tuple[date, int |
     active = select(AdoptionWeek.user_id, AdoptionWeek.week_start).where(
         AdoptionWeek.user_id.in_(hired),
         AdoptionWeek.week_start.between(weeks[0], weeks[-1]),
-        AdoptionWeek.inputs + AdoptionWeek.outputs > 0,
+        _has_activity(),
     )
     return [
         (w, hired[person][0])

@@ -29,12 +29,15 @@ from lms.database import db
 class AdoptionWeek(db.Model):
     """One person's CRM use in one ISO week (Monday `week_start`): statements from an LRS
     client classified as inputs (creates, updates) or outputs (views, reports, searches;
-    `reports` counts the report requests among them). Voided statements are taken back."""
+    `reports` counts the report requests among them). Voided statements are taken back.
+
+    `division_id` is the division the person's rows are filed under (AdoptionPerson), so the
+    company dashboard counts active people per division from this index alone; people who
+    moved or left since are corrected at read time (measures.py)."""
 
     __tablename__ = "adoption_weeks"
     __table_args__ = (
-        # Covers the dashboard's query: a range of weeks, everyone, without the table.
-        Index("ix_adoption_weeks_week_user", "week_start", "user_id", "inputs", "outputs"),
+        Index("ix_adoption_weeks_week_division", "week_start", "division_id", "inputs", "outputs"),
     )
 
     user_id: Mapped[int] = mapped_column(
@@ -44,6 +47,20 @@ class AdoptionWeek(db.Model):
     inputs: Mapped[int] = mapped_column(default=0)
     outputs: Mapped[int] = mapped_column(default=0)
     reports: Mapped[int] = mapped_column(default=0)
+    division_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id", ondelete="SET NULL"))
+
+
+class AdoptionPerson(db.Model):
+    """The division a person's weekly rows are filed under: their division when their rows
+    were last written. When it differs from their division now, the next write refiles
+    their rows, and until then the dashboard corrects for it."""
+
+    __tablename__ = "adoption_people"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    division_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id", ondelete="SET NULL"))
 
 
 class AdoptionSetting(db.Model):

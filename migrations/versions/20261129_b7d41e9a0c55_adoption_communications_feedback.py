@@ -19,6 +19,13 @@ depends_on = None
 def upgrade():
     # Tables are added below as the adoption, communications and feedback packages grow.
     # --- lms.adoption: weekly CRM use, the adoption target, signals ---
+    op.create_table('adoption_people',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('division_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['division_id'], ['divisions.id'], name=op.f('fk_adoption_people_division_id_divisions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_adoption_people_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_adoption_people'))
+    )
     op.create_table('adoption_settings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('target_percent', sa.Integer(), nullable=False),
@@ -54,10 +61,12 @@ def upgrade():
     sa.Column('inputs', sa.Integer(), nullable=False),
     sa.Column('outputs', sa.Integer(), nullable=False),
     sa.Column('reports', sa.Integer(), nullable=False),
+    sa.Column('division_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['division_id'], ['divisions.id'], name=op.f('fk_adoption_weeks_division_id_divisions'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_adoption_weeks_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'week_start', name=op.f('pk_adoption_weeks'))
     )
-    op.create_index('ix_adoption_weeks_week_user', 'adoption_weeks', ['week_start', 'user_id', 'inputs', 'outputs'], unique=False)
+    op.create_index('ix_adoption_weeks_week_division', 'adoption_weeks', ['week_start', 'division_id', 'inputs', 'outputs'], unique=False)
     # --- end lms.adoption ---
 
     # --- lms.communications: notifications, their e-mail, muting ---
@@ -146,10 +155,11 @@ def downgrade():
     op.drop_table('notification_preferences')
     # --- end lms.communications ---
     # --- lms.adoption ---
-    op.drop_index('ix_adoption_weeks_week_user', table_name='adoption_weeks')
+    op.drop_index('ix_adoption_weeks_week_division', table_name='adoption_weeks')
     op.drop_table('adoption_weeks')
     op.drop_index('ix_adoption_signals_week_kind', table_name='adoption_signals')
     op.drop_index(op.f('ix_adoption_signals_user_id'), table_name='adoption_signals')
     op.drop_table('adoption_signals')
     op.drop_table('adoption_settings')
+    op.drop_table('adoption_people')
     # --- end lms.adoption ---

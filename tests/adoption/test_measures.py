@@ -8,6 +8,7 @@ from sqlalchemy import select
 from lms import events
 from lms.adoption import aggregates, measures
 from lms.adoption.models import AdoptionWeek
+from lms.auth.services import get_or_create_division
 from lms.coaching.models import CoachingSignOff, OnboardingCompletion
 from lms.courses.models import Skill
 from lms.database import db
@@ -179,3 +180,26 @@ def test_quarter_weeks_are_those_ending_in_it():
 class _Someone:
     def __init__(self, email):
         self.email = email
+
+
+def test_someone_who_moved_counts_in_their_division_now_before_and_after_refiling(make_user, post):
+    person = make_user(division="North", hire_date=date(2026, 9, 1))
+    post([crm_statement(person, at=datetime(2026, 10, 6))], now=LATER)
+    person.division = get_or_create_division("South")
+    db.session.flush()
+    table = measures.get_weekly([WEEK])
+    assert [(row.licensed, row.active) for row in table["South"]] == [(1, 1)]
+    assert "North" not in table or table["North"][0].active == 0
+    post([crm_statement(person, at=datetime(2026, 10, 13))], now=LATER)  # refiles
+    assert db.session.get(AdoptionWeek, (person.id, WEEK)).division_id == person.division_id
+    assert measures.get_weekly([WEEK])["South"][0].active == 1
+
+
+def test_a_deactivated_person_leaves_the_roster_and_the_active_users(make_user, post):
+    staying = make_user(hire_date=date(2026, 9, 1))
+    leaving = make_user(hire_date=date(2026, 9, 1))
+    post([crm_statement(p, at=datetime(2026, 10, 6)) for p in (staying, leaving)], now=LATER)
+    leaving.active = False
+    db.session.flush()
+    [row] = measures.get_weekly([WEEK])[measures.COMPANY]
+    assert (row.licensed, row.active) == (1, 1)

@@ -1,0 +1,82 @@
+"""Points, a badge and a reward, end to end: a new hire finishes the orientation course
+(every lesson, the quiz passed) and sees points and the "First steps" badge on My plan; HR
+opens this week's points board, grants the winner a reward; the new hire sees it on My plan
+and can download the baked badge."""
+
+import pytest
+from playwright.sync_api import expect
+
+from lms.auth.models import User
+from lms.auth.services import get_job_role, get_or_create_division
+from lms.clock import today
+from lms.database import db
+from tests.browser.test_course_journey import COURSE, answer_quiz, quiz_answers
+from tests.conftest import FAST_HASH, PASSWORD
+
+pytestmark = pytest.mark.browser
+PRIZE = "Coffee voucher"
+
+
+@pytest.fixture(scope="module")
+def hr(live_server):
+    """An HR person on the live server's database."""
+    with live_server.app.app_context():
+        person = User(
+            email="hana.hr@example.com",
+            name="Hana HR",
+            job_role=get_job_role("hr_partner"),
+            division=get_or_create_division("North"),
+            hire_date=today(),
+            password_hash=FAST_HASH,
+        )
+        person.set_roles({"learner", "hr"})
+        db.session.add(person)
+        db.session.commit()
+        email = person.email
+        db.session.remove()
+    return email
+
+
+def log_in(page, url: str, email: str) -> None:
+    page.goto(url + "/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+
+
+def finish_orientation(page, live_server) -> None:
+    page.goto(f"{live_server.url}/courses/{COURSE}")
+    page.get_by_role("button", name="Start course").click()
+    while page.get_by_role("button", name="Mark done and continue").count():
+        page.get_by_role("button", name="Mark done and continue").click()
+    page.get_by_role("button", name="Mark done and go to the quiz").click()
+    answer_quiz(page, quiz_answers(live_server, right=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Passed: 100%")
+
+
+def test_points_badge_and_reward(page, live_server, hr):
+    ann = live_server.people["ann"]
+    log_in(page, live_server.url, ann.email)
+    expect(page.locator("#points-total")).to_have_text("0")
+    finish_orientation(page, live_server)
+
+    page.get_by_role("link", name="My plan").click()
+    expect(page.locator("#points-total")).not_to_have_text("0")
+    expect(page.locator("#my-badges")).to_contain_text("First steps")
+    page.locator("#my-badges").get_by_role("link", name="First steps").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download baked badge").click()
+    assert download.value.suggested_filename.endswith(".png")
+
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, live_server.url, hr)
+    page.get_by_role("link", name="Incentives").click()
+    page.get_by_role("link", name="Points this week").click()
+    expect(page.locator("main")).to_contain_text(f"Winner: {ann.name}")
+    page.get_by_label("Prize").fill(PRIZE)
+    page.get_by_role("button", name=f"Grant reward to {ann.name}").click()
+    expect(page.locator("main")).to_contain_text(f"Granted to {ann.name}: {PRIZE}")
+
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, live_server.url, ann.email)
+    expect(page.locator("#my-rewards")).to_contain_text(PRIZE)

@@ -23,6 +23,7 @@ from lms.courses import plan, progress
 from lms.courses.content_sync import sync_content
 from lms.courses.models import Enrollment
 from lms.database import db
+from lms.gamification.demo import seed_incentives
 from lms.xapi import clients
 from lms.xapi.settings import lrs_settings
 from lms.xapi.store import store_batch
@@ -384,6 +385,7 @@ def demo_command(serve: bool, port: int) -> None:
     click.echo(f"  {report}")
     created = seed_demo(now=utcnow())
     crm_key, crm_secret = seed_crm_activity(now=utcnow())
+    seed_incentives(now=utcnow())
     db.session.commit()
     existing = len(PEOPLE) - len(created)
     click.echo(f"Demo organisation: {len(created)} people created, {existing} already there.")

@@ -1,13 +1,20 @@
 """Reading content/gamification/ — points rules, levels, badges and example contests —
 with every problem named by file, line and field, as for the rest of content/."""
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from lms.courses.content_yaml import KEY, KEY_RULE, Field, Source, UniqueKeys, read_yaml
-from lms.gamification import badge_rules as b
+from lms.courses.content_yaml import KEY, KEY_RULE, Field, UniqueKeys
+from lms.gamification.content_badges import read_badges
+from lms.gamification.content_fields import (
+    IRI_LENGTH,
+    MATCH_FIELDS,
+    known_list,
+    optional,
+    read_match,
+    top_of,
+)
 from lms.gamification.rules import (
     CONTEST_METRICS,
     CONTEST_PERIODS,
@@ -15,17 +22,12 @@ from lms.gamification.rules import (
     PER_DAY,
     PER_OBJECT,
     PER_STATEMENT,
-    SOURCE_ANY,
     Level,
-    Match,
     PointRule,
     QualitySettings,
     Ruleset,
 )
 
-COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-IRI_LENGTH = 2048
-MATCH_FIELDS = ("verb", "activity_type", "activity_prefix", "success", "min_score", "source")
 RULE_FIELDS = ("title", "per", "daily_cap", "cooldown_minutes", *MATCH_FIELDS)
 CONTENT_SCOPES = ("company", "division")  # a team contest names its manager: made in the app
 PERS = (PER_OBJECT, PER_STATEMENT, PER_DAY)
@@ -75,7 +77,7 @@ def read_gamification(folder: Path, display: str, vocabulary, problems) -> Gamif
     and job roles (None where their own files could not be read)."""
     rules, quality = _read_points(folder / "points.yaml", f"{display}/points.yaml", problems)
     levels = _read_levels(folder / "levels.yaml", f"{display}/levels.yaml", problems)
-    badges = _read_badges(folder, f"{display}/badges.yaml", vocabulary, problems)
+    badges = read_badges(folder, f"{display}/badges.yaml", vocabulary, problems)
     contests = _read_contests(
         folder / "contests.yaml", f"{display}/contests.yaml", vocabulary, problems
     )
@@ -83,22 +85,8 @@ def read_gamification(folder: Path, display: str, vocabulary, problems) -> Gamif
     return GamificationContent(ruleset=ruleset, contests=contests)
 
 
-def _optional(record, name: str, read, default):
-    """The field read with `read` when it is given, else the default."""
-    return read(record[name]) if name in record else default
-
-
-def _top(path: Path, display: str, problems) -> tuple[Field | None, Source]:
-    """The file's top value; None when it is absent (each file is optional: without it
-    there is nothing of its kind) or unreadable (reported)."""
-    source = Source(display, problems)
-    if not path.is_file():
-        return None, source
-    return read_yaml(path, source), source
-
-
 def _read_points(path, display, problems) -> tuple[tuple[PointRule, ...], QualitySettings | None]:
-    top, _ = _top(path, display, problems)
+    top, _ = top_of(path, display, problems)
     if top is None:
         return (), None
     record = top.record(["rules"], ["data_quality"])
@@ -120,10 +108,8 @@ def _read_rule(item: Field) -> PointRule | None:
     if record is None:
         return None
     key = record["key"].slug(KEY, KEY_RULE, max_length=80)
-    points = record["points"].integer()
-    if points == 0:
-        record["points"].report("must not be 0: a rule that awards nothing is a mistake")
-        points = None
+    # Rules only reward; a penalty is HR's manual entry, with a reason the person sees.
+    points = record["points"].integer(minimum=1)
     per = (
         record["per"].one_of((PER_OBJECT, PER_STATEMENT, PER_DAY), "per")
         if "per" in record
@@ -149,50 +135,6 @@ def _read_rule(item: Field) -> PointRule | None:
     )
 
 
-def read_match(record) -> Match | None:
-    """The statement conditions of a rule, badge or contest; None when any is malformed."""
-    ok = True
-    verbs = _iris(record["verb"]) if "verb" in record else frozenset()
-    types = _iris(record["activity_type"]) if "activity_type" in record else frozenset()
-    prefix = record["activity_prefix"].text(IRI_LENGTH) if "activity_prefix" in record else ""
-    success = record["success"].flag() if "success" in record else None
-    score = record["min_score"].number() if "min_score" in record else None
-    if score is not None and not 0 <= score <= 1:
-        record["min_score"].report("must be a scaled score between 0 and 1")
-        ok = False
-    source = _source(record["source"]) if "source" in record else SOURCE_ANY
-    if verbs is None or types is None or prefix is None or source is None:
-        return None
-    if ("success" in record and success is None) or ("min_score" in record and score is None):
-        return None
-    return Match(verbs, types, prefix, success, score, source) if ok else None
-
-
-def _iris(field: Field) -> frozenset[str] | None:
-    """One IRI, or a list of them."""
-    fields = field.items() if field.node is not None and field.node.id == "sequence" else [field]
-    values = []
-    for one in fields or []:
-        value = one.text(IRI_LENGTH)
-        if value is not None and not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", value):
-            one.report(f'"{value}" is not an IRI (e.g. http://adlnet.gov/expapi/verbs/completed)')
-            value = None
-        if value is None:
-            return None
-        values.append(value)
-    return frozenset(values)
-
-
-def _source(field: Field) -> str | None:
-    value = field.text()
-    if value is None:
-        return None
-    if value in ("lms", "client", "any") or (value.startswith("client:") and len(value) > 7):
-        return value
-    field.report("must be lms, client, any, or client:<LRS client name>")
-    return None
-
-
 def _read_quality(field: Field) -> QualitySettings | None:
     record = field.record([], ["min_samples", *MATCH_FIELDS])
     if record is None:
@@ -208,7 +150,7 @@ def _read_quality(field: Field) -> QualitySettings | None:
 
 
 def _read_levels(path, display, problems) -> tuple[Level, ...]:
-    top, _ = _top(path, display, problems)
+    top, _ = top_of(path, display, problems)
     if top is None:
         return ()
     levels: list[Level] = []
@@ -230,131 +172,8 @@ def _read_levels(path, display, problems) -> tuple[Level, ...]:
     return tuple(ordered)
 
 
-def _read_badges(folder: Path, display: str, vocabulary, problems) -> tuple[b.BadgeSpec, ...]:
-    top, _ = _top(folder / "badges.yaml", display, problems)
-    if top is None:
-        return ()
-    keys, badges = UniqueKeys("badge"), []
-    for item in top.items() or []:
-        badge = _read_badge(item, folder, vocabulary)
-        if badge is not None and keys.claim(badge.key, item):
-            badges.append(badge)
-    return tuple(badges)
-
-
-def _read_badge(item: Field, folder: Path, vocabulary) -> b.BadgeSpec | None:
-    record = item.record(
-        ["key", "name", "description", "criteria", "colour", "icon"], ["image", *b.CRITERIA]
-    )
-    if record is None:
-        return None
-    key = record["key"].slug(KEY, KEY_RULE, max_length=60)
-    name = record["name"].text(max_length=100)
-    description = record["description"].text(max_length=500)
-    criteria = record["criteria"].text(max_length=1000)
-    colour = record["colour"].text(max_length=7)
-    if colour is not None and not COLOUR.fullmatch(colour):
-        record["colour"].report('must be a colour written as "#rrggbb", e.g. "#2f7d6d"')
-        colour = None
-    icon = record["icon"].one_of(b.ICONS, "icon")
-    image = _image(record["image"], folder) if "image" in record else None
-    kinds = [kind for kind in b.CRITERIA if kind in record]
-    if len(kinds) != 1:
-        item.report(f"needs exactly one criterion, one of: {', '.join(b.CRITERIA)}")
-        return None
-    criterion = _read_criterion(kinds[0], record[kinds[0]], vocabulary)
-    if None in (key, name, description, criteria, colour, icon, criterion):
-        return None
-    if "image" in record and image is None:
-        return None
-    return b.BadgeSpec(key, name, description, criteria, colour, icon, criterion, image)
-
-
-def _image(field: Field, folder: Path) -> str | None:
-    name = field.text()
-    if name is None:
-        return None
-    if not name.endswith(".png") or "/" in name or not (folder / name).is_file():
-        field.report(f'"{name}" is not a PNG file in {folder.name}/')
-        return None
-    return name
-
-
-def _read_criterion(kind: str, field: Field, vocabulary) -> b.Criterion | None:
-    match kind:
-        case b.COURSES_COMPLETED:
-            courses = _known_list(field, vocabulary.courses, "course")
-            return None if courses is None else b.Criterion(kind, courses=courses)
-        case b.COACHING_FINISHED:
-            if field.is_word("all"):
-                return b.Criterion(kind, skills=None)
-            skills = _known_list(field, vocabulary.skills, "skill")
-            return None if skills is None else b.Criterion(kind, skills=skills)
-        case b.ONBOARDING_COMPLETED | b.CHAMPION:
-            if field.flag() is not True:
-                field.report("must be true")
-                return None
-            return b.Criterion(kind)
-        case b.STATEMENTS_IN_WEEK:
-            return _read_in_week(field)
-        case b.QUALITY_STREAK:
-            record = field.record(["threshold", "weeks"])
-            if record is None:
-                return None
-            threshold, weeks = record["threshold"].number(), record["weeks"].integer(minimum=1)
-            if threshold is not None and not 0 <= threshold <= 1:
-                record["threshold"].report("must be a scaled score between 0 and 1")
-                return None
-            if None in (threshold, weeks):
-                return None
-            return b.Criterion(kind, threshold=threshold, weeks=weeks)
-    return _read_early_adopter(field)
-
-
-def _read_in_week(field: Field) -> b.Criterion | None:
-    record = field.record(["count"], MATCH_FIELDS)
-    if record is None:
-        return None
-    count, match = record["count"].integer(minimum=1), read_match(record)
-    if count is None or match is None:
-        return None
-    return b.Criterion(b.STATEMENTS_IN_WEEK, match=match, count=count)
-
-
-def _read_early_adopter(field: Field) -> b.Criterion | None:
-    record = field.record([], ["first", "days_after_go_live", "days_after_hire"])
-    if record is None:
-        return None
-    given = [name for name in ("first", "days_after_go_live", "days_after_hire") if name in record]
-    if len(given) != 1:
-        field.report("needs exactly one of first, days_after_go_live, days_after_hire")
-        return None
-    value = record[given[0]].integer(minimum=1 if given[0] == "first" else 0)
-    if value is None:
-        return None
-    return b.Criterion(b.EARLY_ADOPTER, **{given[0]: value})
-
-
-def _known_list(field: Field, known, what: str) -> tuple[str, ...] | None:
-    items = field.items()
-    if not items:
-        if items is not None:
-            field.report(f"must name at least one {what}")
-        return None
-    values = []
-    for item in items:
-        value = item.text(max_length=80)
-        if value is not None and known is not None and value not in known:
-            item.report(f'unknown {what} "{value}"')
-            value = None
-        if value is None:
-            return None
-        values.append(value)
-    return tuple(values)
-
-
 def _read_contests(path, display, vocabulary, problems) -> tuple[ContestSpec, ...]:
-    top, _ = _top(path, display, problems)
+    top, _ = top_of(path, display, problems)
     if top is None:
         return ()
     slugs, contests = UniqueKeys("contest"), []
@@ -384,10 +203,10 @@ def _read_contest(item: Field, vocabulary) -> ContestSpec | None:
         return None
 
     def text(name: str, default: str = "", length: int = IRI_LENGTH):
-        return _optional(record, name, lambda field: field.text(length), default)
+        return optional(record, name, lambda field: field.text(length), default)
 
     def choice(name: str, allowed, default: str):
-        return _optional(record, name, lambda field: field.one_of(allowed, name), default)
+        return optional(record, name, lambda field: field.one_of(allowed, name), default)
 
     values = {
         "slug": record["slug"].slug(max_length=60),
@@ -401,11 +220,11 @@ def _read_contest(item: Field, vocabulary) -> ContestSpec | None:
         "scope": choice("scope", CONTENT_SCOPES, "company"),
         "prize": text("prize", length=300),
         "status": choice("status", CONTEST_STATUSES, "test"),
-        "min_samples": _optional(record, "min_samples", lambda f: f.integer(minimum=1), 1),
+        "min_samples": optional(record, "min_samples", lambda f: f.integer(minimum=1), 1),
     }
     roles = ()
     if "eligible_roles" in record:
-        roles = _known_list(record["eligible_roles"], vocabulary.job_roles, "job role")
+        roles = known_list(record["eligible_roles"], vocabulary.job_roles, "job role")
         if roles is None:
             return None
     if any(value is None for value in values.values()):

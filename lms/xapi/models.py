@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,6 +28,11 @@ IRI = String(2048)
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
+def _where(condition: str) -> dict:
+    """A partial index, the same on SQLite and PostgreSQL."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
 class Statement(db.Model):
     __tablename__ = "statements"
     __table_args__ = (
@@ -34,14 +40,21 @@ class Statement(db.Model):
         Index("ix_statements_activity_id_id", "activity_id", "id"),
         Index("ix_statements_actor_key_id", "actor_key", "id"),
         Index("ix_statements_registration_id", "registration", "id"),
-        Index("ix_statements_user_id_id", "user_id", "id"),
+        # Partial: most statements void nothing, and many name nobody Uptake knows; the
+        # queries on these columns ask for a value, which implies it is not NULL.
+        Index("ix_statements_user_id_id", "user_id", "id", **_where("user_id IS NOT NULL")),
+        Index(
+            "ix_statements_target_statement_id",
+            "target_statement_id",
+            **_where("target_statement_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     statement_id: Mapped[str] = mapped_column(String(36), unique=True)  # lower-case UUID
     verb_id: Mapped[str] = mapped_column(IRI)
     activity_id: Mapped[str | None] = mapped_column(IRI)  # the object, when it is an Activity
-    target_statement_id: Mapped[str | None] = mapped_column(String(36), index=True)  # StatementRef
+    target_statement_id: Mapped[str | None] = mapped_column(String(36))  # StatementRef
     actor_key: Mapped[str] = mapped_column(String(700))  # see lms.xapi.agents.agent_key
     registration: Mapped[str | None] = mapped_column(String(36))
     timestamp: Mapped[datetime] = mapped_column(DateTime)
@@ -57,33 +70,34 @@ class StatementAgent(db.Model):
     """Every agent a statement mentions. `core` marks the actor and an agent object (and
     the members of either when it is a Group), which the plain `agent` filter matches; the
     others (authority, instructor, team, sub-statement agents) match only with
-    related_agents=true."""
+    related_agents=true.
+
+    The primary key is the lookup (agent, then statement), and on SQLite the table is
+    WITHOUT ROWID: one b-tree per row instead of a table, its key and a lookup index.
+    Statements are never deleted, so nothing needs the rows by statement alone."""
 
     __tablename__ = "statement_agents"
-    __table_args__ = (
-        Index("ix_statement_agents_agent_key_statement", "agent_key", "statement_pk"),
-    )
+    __table_args__ = {"sqlite_with_rowid": False}
 
+    agent_key: Mapped[str] = mapped_column(String(700), primary_key=True)
     statement_pk: Mapped[int] = mapped_column(
         BigId, ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
     )
-    agent_key: Mapped[str] = mapped_column(String(700), primary_key=True)
     core: Mapped[bool] = mapped_column(primary_key=True)
 
 
 class StatementActivity(db.Model):
     """Every activity a statement mentions. `core` marks the object activity; context
-    activities and sub-statement activities match only with related_activities=true."""
+    activities and sub-statement activities match only with related_activities=true. Keyed
+    and stored like StatementAgent."""
 
     __tablename__ = "statement_activities"
-    __table_args__ = (
-        Index("ix_statement_activities_activity_statement", "activity_id", "statement_pk"),
-    )
+    __table_args__ = {"sqlite_with_rowid": False}
 
+    activity_id: Mapped[str] = mapped_column(IRI, primary_key=True)
     statement_pk: Mapped[int] = mapped_column(
         BigId, ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
     )
-    activity_id: Mapped[str] = mapped_column(IRI, primary_key=True)
     core: Mapped[bool] = mapped_column(primary_key=True)
 
 

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, text, update
 
 from lms.database import db
 from lms.xapi.activity_definitions import upsert_activity_definitions
@@ -79,7 +79,11 @@ def store_batch(
     check_unique_ids(documents, paths)
     mentions = {d["id"]: (mentioned_agents(d), mentioned_activities(d)) for d in documents}
     check_indexable(documents, paths, mentions)
-    stored = _stored_documents([document["id"] for document in documents])
+    # Everything above is pure, and so is building the rows: all of it happens before the
+    # first query, which on SQLite takes the single write lock (lms.database), so that other
+    # writers wait only for the lookups and inserts below.
+    rows = {document["id"]: _row(document, client_id, now) for document in documents}
+    stored = _stored_documents(list(rows))
     fresh = []
     for statement, document, path in zip(statements, documents, paths, strict=True):
         if document["id"] not in stored:
@@ -92,6 +96,7 @@ def store_batch(
     if fresh:
         written = _write(
             fresh,
+            rows,
             mentions,
             client_id=client_id,
             now=now,
@@ -149,14 +154,21 @@ def _stored_documents(ids: list[str]) -> dict[str, dict]:
     }
 
 
-def _write(documents, mentions, *, client_id, now, settings, attachments) -> list[FreshStatement]:
+def _write(
+    documents, rows, mentions, *, client_id, now, settings, attachments
+) -> list[FreshStatement]:
     """The rows of new statements: the statements, what they mention, the statements they
     void, activity definitions, attachment data and, when forwarding, the outbox."""
     targets = check_voiding(documents)
     voided = targets | _already_voided([document["id"] for document in documents])
-    people = users_by_agent_key({agent_key(d["actor"]) or "" for d in documents}, settings.base_url)
-    rows = [_row(d, client_id, now, voided, people) for d in documents]
-    pks = _insert_statements(rows)
+    people = users_by_agent_key({rows[d["id"]]["actor_key"] for d in documents}, settings.base_url)
+    pks = next_statement_pks(len(documents))
+    for document, pk in zip(documents, pks, strict=True):
+        row = rows[document["id"]]
+        row["id"] = pk
+        row["voided"] = document["id"] in voided and not row["is_voiding"]
+        row["user_id"] = people.get(match_key(row["actor_key"]))
+    insert_rows(Statement.__table__, [rows[document["id"]] for document in documents])
     _write_mentions(documents, pks, mentions)
     _mark_voided(targets)
     upsert_activity_definitions([a for d in documents for a in defined_activities(d)], now=now)
@@ -168,19 +180,24 @@ def _write(documents, mentions, *, client_id, now, settings, attachments) -> lis
         ]
         insert_rows(OutboxItem.__table__, outbox)
     return [
-        FreshStatement(pk, row["user_id"], client_id, now, row["voided"], document)
-        for pk, row, document in zip(pks, rows, documents, strict=True)
+        FreshStatement(pk, rows[d["id"]]["user_id"], client_id, now, rows[d["id"]]["voided"], d)
+        for pk, d in zip(pks, documents, strict=True)
     ]
 
 
-def _insert_statements(rows: list[dict]) -> list[int]:
-    """Insert, then read the keys back in one indexed query: RETURNING in parameter order
-    falls back to a round trip per row on SQLite."""
-    insert_rows(Statement.__table__, rows)
-    ids = [row["statement_id"] for row in rows]
-    query = select(Statement.statement_id, Statement.id).where(Statement.statement_id.in_(ids))
-    by_id = dict(db.session.execute(query).all())
-    return [by_id[statement_id] for statement_id in ids]
+def next_statement_pks(count: int) -> list[int]:
+    """Primary keys for `count` new statements, in the order given, so that none has to be
+    read back after the insert. SQLite: the next after the largest, as SQLite itself would
+    assign them; safe because this transaction holds the only write lock (lms.database).
+    PostgreSQL: from the table's sequence, as concurrent writers do."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = text(
+            "SELECT nextval(pg_get_serial_sequence('statements', 'id')) "
+            "FROM generate_series(1, :count)"
+        )
+        return list(db.session.scalars(query, {"count": count}))
+    largest = db.session.scalar(select(func.max(Statement.id))) or 0
+    return list(range(largest + 1, largest + 1 + count))
 
 
 def _mark_voided(targets: set[str]) -> None:
@@ -228,23 +245,21 @@ def _is_voiding(document: dict) -> bool:
     return document["verb"]["id"] == VERB_VOIDED
 
 
-def _row(document: dict, client_id, now, voided: set[str], people: dict[str, int]) -> dict:
+def _row(document: dict, client_id, now) -> dict:
+    """A statement's row, but for what only the database can tell (id, voided, user_id)."""
     target = document["object"]
     kind = target.get("objectType", "Activity")
-    actor = agent_key(document["actor"]) or ""
     registration = (document.get("context") or {}).get("registration")
     return {
         "statement_id": document["id"],
         "verb_id": document["verb"]["id"],
         "activity_id": target["id"] if kind == "Activity" else None,
         "target_statement_id": target["id"].lower() if kind == "StatementRef" else None,
-        "actor_key": actor,
+        "actor_key": agent_key(document["actor"]) or "",
         "registration": registration.lower() if registration else None,
         "timestamp": parse_timestamp(document["timestamp"]),
         "stored": now,
-        "voided": document["id"] in voided and not _is_voiding(document),
         "is_voiding": _is_voiding(document),
-        "user_id": people.get(match_key(actor)),
         "client_id": client_id,
         "document": serialize(document),
     }

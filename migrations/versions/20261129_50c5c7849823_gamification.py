@@ -5,7 +5,7 @@ data-quality samples and their tallies, Open Badges awards, level-up notices, pe
 leaderboard preferences, contests and reward grants.
 
 Revision ID: 50c5c7849823
-Revises: 919a795acd2d
+Revises: 4d2f8a6c1e53
 Create Date: 2026-11-29 11:22:03.041394
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '50c5c7849823'
-down_revision = '919a795acd2d'
+down_revision = '4d2f8a6c1e53'
 branch_labels = None
 depends_on = None
 

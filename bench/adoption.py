@@ -133,7 +133,8 @@ def statement_rows(people, client_id: int, total: int, now: datetime, rng: rando
             if rng.random() < 0.15:
                 continue  # a week off
             monday = datetime.combine(first_monday + timedelta(weeks=week), datetime.min.time())
-            count = min(int(rng.expovariate(1 / per_week)) + 1, total - made)
+            # At least one; the mean stays per_week, so the total spreads over everyone.
+            count = min(int(rng.expovariate(1 / (per_week - 0.5))) + 1, total - made)
             for verb, obj in rng.choices(verbs, weights, k=count):
                 when = monday + timedelta(seconds=rng.randrange(7 * 86400))
                 if when > now:
@@ -266,6 +267,15 @@ def build(args, app) -> None:
     print(f"{len(raised):,} signals recorded in {time.perf_counter() - started:.1f} s")
 
 
+def cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return platform.processor() or "unknown CPU"
+    names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    return names[0] if names else "unknown CPU"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=5_000_000)
@@ -287,7 +297,7 @@ def main() -> None:
             )
             engine = db.engine
         print(
-            f"{platform.machine()}, {os.cpu_count()} cores, {platform.processor() or '?'},"
+            f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()},"
             f" {platform.python_implementation()} {platform.python_version()},"
             f" SQLite {sqlite3.sqlite_version}; {statements:,} statements"
         )

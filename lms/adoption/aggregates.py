@@ -37,10 +37,24 @@ def apply(fresh, classes=None) -> None:
             _add(sums, s.user_id, when, r.classify(verb, _activity(s.document), classes), 1)
     # A target stored in this same batch arrived voided and was never counted.
     batch = {s.document["id"] for s in fresh}
-    voided_ids = [statement_id for statement_id in voided_ids if statement_id not in batch]
+    voided_ids = {statement_id for statement_id in voided_ids if statement_id not in batch}
+    voided_ids -= _voided_before(voided_ids, [s.pk for s in fresh])
     if voided_ids:
-        _take_back(sums, voided_ids, classes)
+        _take_back(sums, sorted(voided_ids), classes)
     write(sums)
+
+
+def _voided_before(statement_ids: set[str], batch_pks: list[int]) -> set[str]:
+    """Targets an earlier voiding statement already took back (a second voiding of the same
+    statement is stored, but takes nothing back twice)."""
+    if not statement_ids:
+        return set()
+    query = select(Statement.target_statement_id).where(
+        Statement.target_statement_id.in_(statement_ids),
+        Statement.is_voiding.is_(True),
+        Statement.id.not_in(batch_pks),
+    )
+    return set(db.session.scalars(query))
 
 
 def _activity(document: dict) -> str | None:

@@ -203,3 +203,13 @@ def test_a_deactivated_person_leaves_the_roster_and_the_active_users(make_user, 
     db.session.flush()
     [row] = measures.get_weekly([WEEK])[measures.COMPANY]
     assert (row.licensed, row.active) == (1, 1)
+
+
+def test_voiding_the_same_statement_twice_takes_it_back_once(make_user, post):
+    person = make_user()
+    first = crm_statement(person, at=datetime(2026, 10, 6))
+    post([first, crm_statement(person, at=datetime(2026, 10, 7))], now=LATER)
+    post([voiding(first["id"], at=LATER)], now=LATER)
+    post([voiding(first["id"], at=LATER), voiding(first["id"], at=LATER)], now=LATER)
+    assert kept(person) == {WEEK: (1, 0, 0)}
+    assert aggregates.rebuild() == []

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lms.auth.models import User
 from lms.database import db
 from lms.xapi.agents import person_agent
-from lms.xapi.models import Activity, Statement
+from lms.xapi.models import Activity, Statement, StatementAgent
 from lms.xapi.people import match_key, users_by_agent_key
 from lms.xapi.settings import LrsSettings
 
@@ -48,8 +48,12 @@ def person_object(agent: dict, key: str, *, settings: LrsSettings, reveal: bool)
 def find_person(key: str, home_page: str) -> User | None:
     """The Uptake person an agent names: the one its statements were linked to, else the one
     its identifier names by the rule statements are linked by (lms.xapi.people)."""
+    # The agent's own statements come from its mentions as actor or object (core); of
+    # those, only the ones where it is the actor carry its person.
     user_id = db.session.scalar(
         select(Statement.user_id)
+        .join(StatementAgent, StatementAgent.statement_pk == Statement.id)
+        .where(StatementAgent.agent_key == key, StatementAgent.core.is_(True))
         .where(Statement.actor_key == key, Statement.user_id.is_not(None))
         .limit(1)
     )

@@ -36,9 +36,9 @@ def _where(condition: str) -> dict:
 class Statement(db.Model):
     __tablename__ = "statements"
     __table_args__ = (
+        # The actor and the object activity are looked up in statement_agents and
+        # statement_activities (core), never here: an index here would repeat them.
         Index("ix_statements_verb_id_id", "verb_id", "id"),
-        Index("ix_statements_activity_id_id", "activity_id", "id"),
-        Index("ix_statements_actor_key_id", "actor_key", "id"),
         Index("ix_statements_registration_id", "registration", "id"),
         # Partial: most statements void nothing, and many name nobody Uptake knows; the
         # queries on these columns ask for a value, which implies it is not NULL.

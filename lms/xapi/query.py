@@ -104,7 +104,9 @@ def _past(query: StatementQuery, column, cursor: int | None) -> list:
 
 def _matches(query: StatementQuery, table, *, driven_by: str | None = None) -> list:
     """The filters other than time and sequence, on a statements table or alias; the one
-    a join already applies (`driven_by`) is left out."""
+    a join already applies (`driven_by`) is left out. The plain activity filter compares
+    the column: on a statement already found (a referenced target, or one an agent's
+    mentions led to) that is a check of the row, not a lookup."""
     conditions = []
     if query.verb is not None:
         conditions.append(table.c.verb_id == query.verb)
@@ -149,8 +151,9 @@ def _direct_matches(
 
 def direct_statement(query: StatementQuery, scope: list, after: int | None, limit: int):
     """The query for statements matching the filters themselves. It walks one index in id
-    order and stops at the limit: the agent's mentions when filtering by agent, the
-    activity's with related_activities, else the statements' own (column, id) indexes."""
+    order and stops at the limit: the agent's mentions when filtering by agent, else the
+    activity's when filtering by activity (the core ones unless related_activities), else
+    the statements' own (verb, id) or (registration, id) index."""
     statement = select(S.c.id, S.c.document, S.c.stored)
     driver = _driver(query)
     order_column = S.c.id
@@ -169,7 +172,7 @@ def direct_statement(query: StatementQuery, scope: list, after: int | None, limi
 def _driver_name(query: StatementQuery) -> str | None:
     if query.agent is not None:
         return "agent"
-    if query.activity is not None and query.related_activities:
+    if query.activity is not None:
         return "activity"
     return None
 
@@ -185,7 +188,10 @@ def _driver(query: StatementQuery):
         return mentions, conditions
     if name == "activity":
         mentions = StatementActivity.__table__
-        return mentions, [mentions.c.activity_id == query.activity]
+        conditions = [mentions.c.activity_id == query.activity]
+        if not query.related_activities:
+            conditions.append(mentions.c.core.is_(True))
+        return mentions, conditions
     return None
 
 

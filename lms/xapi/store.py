@@ -296,9 +296,15 @@ def link_statements_to(user, settings: LrsSettings) -> int:
     """Give a person the statements stored about them before they were known to Uptake;
     returns how many were linked."""
     keys = keys_of_user(user, settings.base_url)
+    # Their statements are found from the actor's mentions (statement_agents, core), the
+    # index keyed by agent; statements has none of its own on actor_key.
+    mentioned = select(StatementAgent.statement_pk).where(
+        StatementAgent.agent_key.in_(keys), StatementAgent.core.is_(True)
+    )
     result = db.session.execute(
         update(Statement)
-        .where(Statement.actor_key.in_(keys), Statement.user_id.is_(None))
+        .where(Statement.id.in_(mentioned), Statement.actor_key.in_(keys))
+        .where(Statement.user_id.is_(None))
         .values(user_id=user.id),
         execution_options={"synchronize_session": False},
     )

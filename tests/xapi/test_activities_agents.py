@@ -9,7 +9,7 @@ import pytest
 from lms.database import db
 from lms.xapi.agents import agent_key, mbox_sha1sum
 from lms.xapi.clients import SCOPE_READ_MINE, SCOPE_WRITE
-from lms.xapi.models import Activity, Statement
+from lms.xapi.models import Activity, Statement, StatementAgent
 from tests.conftest import T0
 from tests.xapi.documents_support import Lrs, error_message
 
@@ -34,18 +34,20 @@ def known_activity(activity_id: str, definition: dict) -> None:
 
 
 def statement_by(user, actor: dict) -> None:
-    """A stored statement whose actor the store linked to `user`."""
-    db.session.add(
-        Statement(
-            statement_id=str(uuid.uuid4()),
-            verb_id="http://adlnet.gov/expapi/verbs/experienced",
-            actor_key=agent_key(actor),
-            timestamp=T0,
-            stored=T0,
-            user_id=user.id,
-            document=json.dumps({"actor": actor}),
-        )
+    """A stored statement whose actor the store linked to `user`, with its actor's mention
+    as the store writes it."""
+    statement = Statement(
+        statement_id=str(uuid.uuid4()),
+        verb_id="http://adlnet.gov/expapi/verbs/experienced",
+        actor_key=agent_key(actor),
+        timestamp=T0,
+        stored=T0,
+        user_id=user.id,
+        document=json.dumps({"actor": actor}),
     )
+    db.session.add(statement)
+    db.session.flush()
+    db.session.add(StatementAgent(agent_key=agent_key(actor), statement_pk=statement.id, core=True))
     db.session.flush()
 
 

@@ -319,10 +319,11 @@ def query_plan(params: dict) -> str:
     [
         ({"verb": VERB, "limit": "100"}, "ix_statements_verb_id_id"),
         ({"verb": VERB, "since": "2026-01-01T00:00:00Z"}, "ix_statements_verb_id_id"),
-        ({"activity": ACTIVITY}, "ix_statements_activity_id_id"),
         ({"registration": REGISTRATION}, "ix_statements_registration_id"),
-        # The mention tables are keyed by their lookup (WITHOUT ROWID on SQLite).
+        # The mention tables are keyed by their lookup (WITHOUT ROWID on SQLite); the plain
+        # agent and activity filters walk them too, keeping the core mentions.
         ({"agent": json.dumps(BOB)}, "pk_statement_agents"),
+        ({"activity": ACTIVITY}, "pk_statement_activities"),
         ({"activity": ACTIVITY, "related_activities": "true"}, "pk_statement_activities"),
     ],
 )

@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import lazyload
 
 from lms import events
 from lms.auth.models import Champion, User
@@ -55,16 +56,26 @@ def evaluate_badges(earning, ruleset: Ruleset, now: datetime) -> list[BadgeAward
     looks = {look: seen for look, seen in looks.items() if look[:2] not in held}
     short = _short_weeks(looks)
     weekly_quality = _weekly_quality(looks)
+    looks = {look: seen for look, seen in looks.items() if look not in short}
+    people = _people({user_id for user_id, _, _ in looks})
     awarded = []
-    for (user_id, key, occasion), (pk, facts, badge) in looks.items():
-        if (user_id, key) in held or (user_id, key, occasion) in short:
+    for (user_id, key, _occasion), (pk, facts, badge) in looks.items():
+        if (user_id, key) in held:
             continue
-        person = db.session.get(User, user_id)
-        evidence = qualifies(person, badge, facts, pk, iris, weekly_quality)
+        evidence = qualifies(people[user_id], badge, facts, pk, iris, weekly_quality)
         if evidence:
             awarded.append(award_badge(user_id, badge, evidence, pk, now=now))
             held.add((user_id, key))
     return awarded
+
+
+def _people(user_ids) -> dict[int, User]:
+    """The people looked at, in one query rather than one each; what they are related to
+    loads only if a criterion reads it."""
+    if not user_ids:
+        return {}
+    query = select(User).where(User.id.in_(user_ids)).options(lazyload("*"))
+    return {person.id: person for person in db.session.scalars(query)}
 
 
 def _short_weeks(looks) -> set[tuple]:

@@ -46,8 +46,9 @@ class Void:
 
 def apply(fresh: list[FreshStatement], *, now: datetime, ruleset: Ruleset | None = None):
     """Points by the rules (and the points of statements now voided, taken back),
-    data-quality samples, badges, and level-up notices."""
-    if not fresh:
+    data-quality samples, badges, and level-up notices. A batch about nobody Uptake knows,
+    voiding nothing, earns nothing: it costs no query (an LRS client's usual batch)."""
+    if not any(s.user_id is not None or voided_target(s.document) for s in fresh):
         return
     ruleset = ruleset or current_ruleset()
     steps = steps_of(fresh)

@@ -56,18 +56,18 @@ def apply(fresh: list[FreshStatement], *, now: datetime, ruleset: Ruleset | None
     voids = [s for s in steps if isinstance(s, Void)]
     found = {s.pk: candidates_of(s, ruleset) for s in steps if isinstance(s, Earn)}
     candidates = [c for matched in found.values() for c in matched]
-    rows = []
+    rows, totals = [], {}
     if candidates or voids:
         lock_people(
             [c.user_id for c in candidates] + [v.target_user_id for v in voids if v.target_user_id]
         )
         state = load_state(candidates, [v.target_pk for v in voids])
         rows = decide(steps, ruleset, state, now, found)
-        ledger.write_entries(rows)
+        totals = ledger.write_entries(rows)
     write_samples(quality_samples(earning, ruleset.quality))
     remove_samples([v.target_pk for v in voids])
     evaluate_badges(earning, ruleset, now)
-    record_level_ups({row["user_id"] for row in rows}, ruleset.levels, now)
+    record_level_ups(set(totals), ruleset.levels, now, totals=totals)
 
 
 def steps_of(statements) -> list[Earn | Void]:

@@ -138,11 +138,12 @@ def _entry(user_id, kind, rule_key, points, earned_at, now, statement_pk) -> dic
     }
 
 
-def write_entries(rows: list[dict]) -> None:
-    """Append the rows to the ledger and add them to the tallies. Reversals name the row
-    they reverse (found by its award key: it may have been decided in this same batch)."""
+def write_entries(rows: list[dict]) -> dict[int, int]:
+    """Append the rows to the ledger and add them to the tallies; return the all-time
+    points of the people concerned. Reversals name the row they reverse (found by its
+    award key: it may have been decided in this same batch)."""
     if not rows:
-        return
+        return {}
     awards = [row for row in rows if row["kind"] != "reversal"]
     reversals = [row for row in rows if row["kind"] == "reversal"]
     insert_rows(PointsEntry.__table__, awards)
@@ -155,7 +156,7 @@ def write_entries(rows: list[dict]) -> None:
         for row in reversals:
             row["reverses_id"] = ids.get((row["user_id"], row["award_key"][4:]))
         insert_rows(PointsEntry.__table__, reversals)
-    add_to_tallies(rows)
+    return add_to_tallies(rows)
 
 
 def add_manual_entry(person, points: int, reason: str, *, granted_by, now) -> PointsEntry:

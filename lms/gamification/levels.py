@@ -3,7 +3,7 @@ notice is kept until they have seen it."""
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from lms.database import db
 from lms.gamification.models import ALL_TIME, LevelUp, PointsTally
@@ -11,37 +11,38 @@ from lms.gamification.rules import Level, level_for
 from lms.xapi.bulk import insert_rows
 
 
-def record_level_ups(user_ids: set[int], levels: tuple[Level, ...], now: datetime) -> None:
+def record_level_ups(
+    user_ids: set[int], levels: tuple[Level, ...], now: datetime, *, totals=None
+) -> None:
     """Note each level (above the first) these people have reached and not reached before.
-    Points taken back never take a level's notice away."""
+    Points taken back never take a level's notice away. `totals` (user id -> all-time
+    points) saves reading the tallies when the caller has just written them.
+
+    Every level up to the one a person's points reach is offered, and the levels they
+    have a notice for already are skipped by the insert (ON CONFLICT DO NOTHING): no
+    query for what they reached before."""
     if not user_ids or not levels:
         return
-    totals = dict(
-        db.session.execute(
-            select(PointsTally.user_id, PointsTally.points).where(
-                PointsTally.user_id.in_(user_ids),
-                PointsTally.period == "all",
-                PointsTally.period_start == ALL_TIME,
-            )
-        ).all()
-    )
-    highest = dict(
-        db.session.execute(
-            select(LevelUp.user_id, func.max(LevelUp.level))
-            .where(LevelUp.user_id.in_(user_ids))
-            .group_by(LevelUp.user_id)
-        ).all()
-    )
+    if totals is None:
+        totals = _all_time_points(user_ids)
     first = min(level.number for level in levels)
     rows = []
     for user_id, points in sorted(totals.items()):
         level = level_for(points, levels)
-        since = highest.get(user_id, first)
         if level is None:
             continue
-        for number in range(since + 1, level.number + 1):
+        for number in range(first + 1, level.number + 1):
             rows.append({"user_id": user_id, "level": number, "reached_at": now, "seen_at": None})
     insert_rows(LevelUp.__table__, rows, ignore_duplicates=True)
+
+
+def _all_time_points(user_ids: set[int]) -> dict[int, int]:
+    query = select(PointsTally.user_id, PointsTally.points).where(
+        PointsTally.user_id.in_(user_ids),
+        PointsTally.period == "all",
+        PointsTally.period_start == ALL_TIME,
+    )
+    return dict(db.session.execute(query).all())
 
 
 def unseen_level_up(user_id: int) -> LevelUp | None:

@@ -22,8 +22,10 @@ def periods_of(moment, periods=POINTS_PERIODS):
     return [(period, starts.get(period, ALL_TIME)) for period in periods]
 
 
-def add_to_tallies(rows: list[dict]) -> None:
-    """Add ledger rows (user_id, points, earned_at) to the week, month and all-time tallies."""
+def add_to_tallies(rows: list[dict]) -> dict[int, int]:
+    """Add ledger rows (user_id, points, earned_at) to the week, month and all-time tallies;
+    return each person's all-time points after the addition (the upsert's own answer, so
+    levels need no query of their own)."""
     sums: dict[tuple, list] = defaultdict(lambda: [0, None])
     for row in rows:
         for period, start in periods_of(row["earned_at"]):
@@ -34,7 +36,9 @@ def add_to_tallies(rows: list[dict]) -> None:
         {"user_id": u, "period": p, "period_start": s, "points": t[0], "reached_at": t[1]}
         for (u, p, s), t in sorted(sums.items())
     ]
-    _upsert(PointsTally, values, added=("points",))
+    table = PointsTally.__table__
+    returned = _upsert(PointsTally, values, added=("points",), returning=table.c)
+    return {row.user_id: row.points for row in returned if row.period == "all"}
 
 
 def add_to_quality_tallies(samples: list[dict], sign: int = 1) -> None:
@@ -60,11 +64,11 @@ def add_to_quality_tallies(samples: list[dict], sign: int = 1) -> None:
     _upsert(QualityTally, values, added=("score_sum", "samples"))
 
 
-def _upsert(model, values: list[dict], *, added: tuple[str, ...]) -> None:
+def _upsert(model, values: list[dict], *, added: tuple[str, ...], returning=None) -> list:
     """Insert each row, or add its `added` columns to the row already there; reached_at
-    becomes the later of the two."""
+    becomes the later of the two. With `returning` (columns), the rows as they now are."""
     if not values:
-        return
+        return []
     connection = db.session.connection()
     dialect = connection.dialect.name
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(model.__table__)
@@ -75,4 +79,7 @@ def _upsert(model, values: list[dict], *, added: tuple[str, ...]) -> None:
     statement = insert.on_conflict_do_update(
         index_elements=[table.c.user_id, table.c.period, table.c.period_start], set_=updates
     )
-    db.session.execute(statement, values)
+    if returning is None:
+        db.session.execute(statement, values)
+        return []
+    return list(db.session.execute(statement.returning(*returning), values))

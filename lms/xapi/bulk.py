@@ -35,11 +35,16 @@ def _for_sqlite(rows: list[dict]) -> list[dict]:
     stamps = [key for key, value in rows[0].items() if isinstance(value, datetime)]
     if not stamps:
         return rows
+    texts: dict[datetime, str] = {}  # a batch's rows mostly share their times (stored)
     converted = []
     for row in rows:
         row = dict(row)
         for key in stamps:
-            if row[key] is not None:
-                row[key] = row[key].isoformat(sep=" ", timespec="microseconds")
+            value = row[key]
+            if value is not None:
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = value.isoformat(sep=" ", timespec="microseconds")
+                row[key] = text
         converted.append(row)
     return converted

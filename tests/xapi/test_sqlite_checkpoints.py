@@ -1,7 +1,10 @@
 """The WAL is copied back and started afresh after write transactions (lms.database), so
-that it does not grow without bound when several processes write."""
+that it does not grow without bound when several processes write; starting it afresh holds
+other writers off only once it is very large."""
 
 import sqlite3
+import time
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -47,3 +50,37 @@ def test_no_checkpoint_more_often_than_the_interval(engine, monkeypatch):
     write(engine, 2_000)  # within the interval: left in the WAL
     write(engine, 1)
     assert wal_frames(engine) > 100
+
+
+def checkpoint_while_another_writes(engine) -> float:
+    """Run the after-writing checkpoint while another connection holds the write lock;
+    return how long it took."""
+    path = engine.url.database
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    own = sqlite3.connect(path, isolation_level=None)
+    try:
+        database._last_checkpoint[0] = 0.0
+        started = time.perf_counter()
+        database._checkpoint_after_writing(own, SimpleNamespace(info={"wrote": True}))
+        return time.perf_counter() - started
+    finally:
+        own.close()
+        other.rollback()
+        other.close()
+
+
+def test_a_large_wal_is_restarted_without_waiting_for_other_writers(engine, monkeypatch):
+    monkeypatch.setattr(database, "RESTART_AT_FRAMES", 10)
+    monkeypatch.setattr(database, "_last_checkpoint", [time.monotonic()])
+    write(engine, 2_000)  # within the interval: left in the WAL
+    assert checkpoint_while_another_writes(engine) < database.RESTART_WAIT_MS / 2_000
+    assert wal_frames(engine) > 100  # copied back, but not started afresh: next time
+
+
+def test_a_very_large_wal_waits_for_other_writers(engine, monkeypatch):
+    monkeypatch.setattr(database, "RESTART_AT_FRAMES", 10)
+    monkeypatch.setattr(database, "FORCE_RESTART_AT_FRAMES", 20)
+    monkeypatch.setattr(database, "_last_checkpoint", [time.monotonic()])
+    write(engine, 2_000)
+    assert checkpoint_while_another_writes(engine) >= database.RESTART_WAIT_MS / 2_000

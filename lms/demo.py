@@ -14,11 +14,15 @@ from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from lms import events
+from lms.adoption import actions, signals
+from lms.adoption import rules as adoption_rules
+from lms.adoption.content import current_adoption
 from lms.auth import services as people
 from lms.auth.models import Division, User
 from lms.clock import utcnow
 from lms.coaching.queries import required_skills
 from lms.coaching.services import sign_off_step
+from lms.communications.cli import run_pass
 from lms.courses import plan, progress
 from lms.courses.content_sync import sync_content
 from lms.courses.models import Enrollment
@@ -372,6 +376,16 @@ def _answers(enrollment: Enrollment, *, right: bool) -> dict[str, list[str]]:
     return answers
 
 
+def run_weekly_jobs(*, now) -> None:
+    """What the services would have done by now: the communication plan sent (in-app), the
+    last finished week's adoption signals recorded and acted on. Both are idempotent."""
+    run_pass(now)
+    content = current_adoption()
+    signals.record_signals(now, content)
+    actions.take_actions(actions.pending(adoption_rules.last_complete_week(now)), content, now=now)
+    db.session.commit()
+
+
 @click.command("demo")
 @click.option("--serve/--no-serve", default=True, help="Start the web server afterwards.")
 @click.option("--port", default=5000, show_default=True)
@@ -387,6 +401,7 @@ def demo_command(serve: bool, port: int) -> None:
     crm_key, crm_secret = seed_crm_activity(now=utcnow())
     seed_incentives(now=utcnow())
     db.session.commit()
+    run_weekly_jobs(now=utcnow())
     existing = len(PEOPLE) - len(created)
     click.echo(f"Demo organisation: {len(created)} people created, {existing} already there.")
     click.echo(f"\nLog in with any of these (password: {DEMO_PASSWORD}):")

@@ -83,7 +83,7 @@ class User(UserMixin, db.Model):
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     employee_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # the HR system's id
     hire_date: Mapped[date] = mapped_column(Date)
-    active: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True, index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -111,7 +111,9 @@ def _week_window(start: datetime, match) -> list:
         or_(Statement.timestamp < end, Statement.stored < end),
     ]
     if match.verbs:
-        conditions.append(Statement.verb_id.in_(match.verbs))
+        # Compared as an expression, not the column: SQLite would otherwise walk the verb's
+        # index (every statement with that verb) instead of the people's (user_id, id).
+        conditions.append(Statement.verb_id.concat("").in_(match.verbs))
     return conditions
 
 

@@ -11,11 +11,19 @@
 4. Times filtered GETs (verb, agent, activity, registration, verb + the last 30 days) with
    limit=100 through HTTP.
 
-    .venv/bin/python bench/xapi.py [--total 1000000] [--database-url URL]
+With --known-people the 20,000 actors are Uptake people (bulk-inserted before the history,
+spread over divisions and job roles) and the statements are the CRM use the shipped
+gamification rules and adoption measures count (record updates, new leads, report views,
+data-quality scores): points, tallies, levels, badges and adoption weeks are written in the
+same transaction as each batch, as in production. Without it nobody is known and those
+steps have nothing to do.
+
+    .venv/bin/python bench/xapi.py [--total 1000000] [--known-people] [--database-url URL]
 """
 
 import argparse
 import base64
+import hashlib
 import http.client
 import json
 import os
@@ -28,16 +36,18 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from flask_migrate import upgrade
+from sqlalchemy import insert, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
+from lms.auth.models import Division, JobRole, User  # noqa: E402
 from lms.clock import utcnow  # noqa: E402
 from lms.database import db  # noqa: E402
 from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_WRITE, create_client  # noqa: E402
@@ -62,28 +72,89 @@ CRM_VERBS = [
 ]
 PEOPLE = 20_000
 ACTIVITIES = 5_000
+DIVISIONS = 8
+# --known-people: CRM use as the shipped rules (content/gamification/points.yaml) and adoption
+# classes (content/adoption.yaml) count it: verb, activity IRI prefix, activity type.
+NORTHWIND = "https://crm.northwind.example"
+KNOWN_KINDS = [
+    ("http://activitystrea.ms/schema/1.0/update", f"{NORTHWIND}/accounts/", None),
+    ("http://activitystrea.ms/schema/1.0/create", f"{NORTHWIND}/leads/", None),
+    ("http://id.tincanapi.com/verb/viewed", f"{NORTHWIND}/reports/", None),
+    ("http://activitystrea.ms/schema/1.0/search", f"{NORTHWIND}/contacts/", None),
+    (
+        "http://adlnet.gov/expapi/verbs/scored",
+        f"{NORTHWIND}/quality/",
+        f"{NORTHWIND}/activity-types/data-quality",
+    ),
+]
 
 
-def make_statement(rng: random.Random) -> dict:
-    """A realistic mix: course activity and CRM activity for 20,000 people."""
+def verbs(known_people: bool) -> list[str]:
+    return sorted({verb for verb, _, _ in KNOWN_KINDS}) if known_people else VERBS + CRM_VERBS
+
+
+def make_statement(rng: random.Random, known_people: bool = False) -> dict:
+    """A realistic mix for 20,000 people: course activity and CRM activity, or with
+    `known_people` the CRM use that earns points and counts as adoption."""
     person = rng.randrange(PEOPLE)
-    verb = rng.choice(VERBS + CRM_VERBS)
+    if known_people:
+        verb, prefix, kind = rng.choice(KNOWN_KINDS)
+    else:
+        verb, prefix, kind = rng.choice(VERBS + CRM_VERBS), "https://crm.example.com/records/", None
     statement = {
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "actor": {"objectType": "Agent", "mbox": f"mailto:person{person}@bench.example"},
         "verb": {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[-1]}},
-        "object": {
-            "objectType": "Activity",
-            "id": f"https://crm.example.com/records/{rng.randrange(ACTIVITIES)}",
-        },
+        "object": {"objectType": "Activity", "id": f"{prefix}{rng.randrange(ACTIVITIES)}"},
         "context": {"registration": str(uuid.UUID(int=person, version=4)), "platform": "bench"},
     }
-    if rng.random() < 0.3:
+    if kind is not None:
+        statement["object"]["definition"] = {"type": kind}
+        statement["result"] = {"score": {"scaled": round(rng.uniform(0.5, 1.0), 2)}}
+    elif rng.random() < 0.3:
         statement["result"] = {
             "score": {"scaled": round(rng.random(), 3)},
             "success": rng.random() < 0.8,
         }
     return statement
+
+
+def activity_iri(rng: random.Random, known_people: bool) -> str:
+    """An activity the statements use, for the activity filter."""
+    if known_people:
+        return f"{rng.choice(KNOWN_KINDS)[1]}{rng.randrange(ACTIVITIES)}"
+    return f"https://crm.example.com/records/{rng.randrange(ACTIVITIES)}"
+
+
+def add_people(count: int) -> None:
+    """The statements' actors as Uptake people, in a few bulk inserts (not the HR import:
+    the bench is about the LRS), over DIVISIONS divisions and the job roles."""
+    roles = list(db.session.scalars(select(JobRole.id)))
+    if not roles:
+        db.session.execute(insert(JobRole), [{"slug": "bench", "title": "Bench"}])
+        roles = list(db.session.scalars(select(JobRole.id)))
+    names = [{"name": f"Bench division {n}"} for n in range(DIVISIONS)]
+    db.session.execute(insert(Division), names)
+    divisions = list(db.session.scalars(select(Division.id).order_by(Division.id)))[-DIVISIONS:]
+    now = utcnow()
+    rows = [
+        {
+            "email": (email := f"person{n}@bench.example"),
+            "email_sha1": hashlib.sha1(f"mailto:{email}".encode()).hexdigest(),
+            "name": f"Person {n}",
+            "job_role_id": roles[n % len(roles)],
+            "division_id": divisions[n % DIVISIONS],
+            "hire_date": date(2025, 1, 6) + timedelta(days=n % 300),
+            "active": True,
+            "failed_logins": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n in range(count)
+    ]
+    for start in range(0, count, 5_000):
+        db.session.execute(insert(User.__table__), rows[start : start + 5_000])
+    db.session.commit()
 
 
 class Lrs:
@@ -114,7 +185,9 @@ class Lrs:
         return time.perf_counter() - start
 
 
-def ingest(port, auth, count, batch, concurrency, seed) -> tuple[float, list[float]]:
+def ingest(
+    port, auth, count, batch, concurrency, seed, known_people=False
+) -> tuple[float, list[float]]:
     """Statements per second and request latencies for `count` statements."""
     per_thread = count // concurrency
     latencies: list[float] = []
@@ -126,8 +199,8 @@ def ingest(port, auth, count, batch, concurrency, seed) -> tuple[float, list[flo
         rng = random.Random(seed * 1000 + thread_no)
         made = []
         for _ in range(per_thread // batch):
-            body = [make_statement(rng) for _ in range(batch)] if batch > 1 else make_statement(rng)
-            made.append(json.dumps(body))
+            body = [make_statement(rng, known_people) for _ in range(batch)]
+            made.append(json.dumps(body if batch > 1 else body[0]))
         return made
 
     prepared = [bodies(n) for n in range(concurrency)]
@@ -149,7 +222,7 @@ def ingest(port, auth, count, batch, concurrency, seed) -> tuple[float, list[flo
     return (per_thread // batch) * batch * concurrency / elapsed, latencies
 
 
-def fill(app, total: int, seed: int) -> None:
+def fill(app, total: int, seed: int, known_people: bool = False) -> None:
     """Store `total` statements, 1,000 per transaction, stored evenly over the past year."""
     rng = random.Random(seed)
     with app.app_context():
@@ -164,7 +237,7 @@ def fill(app, total: int, seed: int) -> None:
         while have + done < total:
             size = min(1000, total - have - done)
             store_statements(
-                [make_statement(rng) for _ in range(size)],
+                [make_statement(rng, known_people) for _ in range(size)],
                 authority=None,
                 client_id=None,
                 now=now,
@@ -224,7 +297,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--port", type=int, default=5077)
     parser.add_argument("--database-url")
+    parser.add_argument(
+        "--known-people", action="store_true", help="the actors are Uptake people (see above)"
+    )
     args = parser.parse_args()
+    known = args.known_people
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'lrs.db'}"
         app = create_app(
@@ -234,21 +311,24 @@ def main() -> None:
             upgrade(directory=MIGRATIONS_DIR)
             client, secret = create_client("bench", {SCOPE_WRITE, SCOPE_READ_ALL}, now=utcnow())
             db.session.commit()
+            if known:
+                add_people(PEOPLE)
             auth = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
             dialect = db.engine.dialect.name
         server = start_server(url, args.port, args.workers)
         try:
             print(
                 f"{platform.machine()}, {os.cpu_count()} cores, {dialect},"
-                f" gunicorn {args.workers} workers, {args.concurrency} client threads"
+                f" gunicorn {args.workers} workers, {args.concurrency} client threads,"
+                f" actors {'Uptake people' if known else 'unknown to Uptake'}"
             )
-            fill(app, args.total - args.singles - args.batched, seed=7)
+            fill(app, args.total - args.singles - args.batched, seed=7, known_people=known)
             for label, count, batch in (
                 ("single POSTs", args.singles, 1),
                 ("batches of 100", args.batched, 100),
             ):
                 rate, latencies = ingest(
-                    args.port, auth, count, batch, args.concurrency, seed=batch
+                    args.port, auth, count, batch, args.concurrency, seed=batch, known_people=known
                 )
                 print(
                     f"ingest {label:<15} {rate:>8,.0f} statements/s   request median"
@@ -259,7 +339,7 @@ def main() -> None:
             month_ago = quote((utcnow() - timedelta(days=30)).isoformat(timespec="seconds") + "Z")
             lrs = Lrs(args.port, auth)
             queries = {
-                "verb": lambda: f"verb={quote(rng.choice(VERBS + CRM_VERBS))}&limit=100",
+                "verb": lambda: f"verb={quote(rng.choice(verbs(known)))}&limit=100",
                 "agent": lambda: (
                     "agent="
                     + quote(
@@ -267,14 +347,12 @@ def main() -> None:
                     )
                     + "&limit=100"
                 ),
-                "activity": lambda: (
-                    f"activity={quote(f'https://crm.example.com/records/{rng.randrange(ACTIVITIES)}')}&limit=100"
-                ),
+                "activity": lambda: f"activity={quote(activity_iri(rng, known))}&limit=100",
                 "registration": lambda: (
                     f"registration={uuid.UUID(int=rng.randrange(PEOPLE), version=4)}&limit=100"
                 ),
                 "verb+30 days": lambda: (
-                    f"verb={quote(rng.choice(VERBS))}&since={month_ago}&limit=100"
+                    f"verb={quote(rng.choice(verbs(known)))}&since={month_ago}&limit=100"
                 ),
             }
             print(

@@ -2,6 +2,7 @@
 until the files change, so every process of an installation applies the same rules."""
 
 import threading
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -12,8 +13,10 @@ from lms.errors import DomainError
 from lms.gamification.content import GamificationContent
 from lms.gamification.rules import Ruleset
 
+RECHECK_S = 1.0  # how stale the rules in force may be after a content file changes
 _lock = threading.Lock()
 _cache: dict[str, tuple[tuple, GamificationContent]] = {}
+_checked_at: dict[str, float] = {}
 
 
 class RulesInvalid(DomainError):
@@ -31,11 +34,16 @@ def current_ruleset() -> Ruleset:
 
 def current_gamification() -> GamificationContent:
     """content/gamification as last read; read again when any content file changed (the
-    badge criteria name courses and skills, so the whole of content/ is checked)."""
+    badge criteria name courses and skills, so the whole of content/ is checked), which is
+    noticed within RECHECK_S."""
     folder = Path(current_app.config["CONTENT_DIR"])
-    stamp = _stamp(folder)
     with _lock:
         cached = _cache.get(str(folder))
+        now = time.monotonic()
+        if cached is not None and now - _checked_at.get(str(folder), 0.0) < RECHECK_S:
+            return cached[1]
+        stamp = _stamp(folder)  # ~60 files: looked at once a second, not on every statement
+        _checked_at[str(folder)] = now
         if cached is not None and cached[0] == stamp:
             return cached[1]
         content, problems = read_content(folder)

@@ -7,7 +7,7 @@ prefix and count (timestamp, never later than stored) inside the period:
   count          matching statements — more ranks first;
   average_score  mean result.score.scaled, with at least `min_samples` scored statements;
   time_to_first  seconds from the period start to the first one — fastest ranks first;
-  points         points from the ledger earned in the period.
+  points         points earned in the period (the tallies that sum the ledger).
 Ties go to whoever reached the value first (their last counted statement, or the first one
 for time_to_first), then to the lower user id.
 """
@@ -25,7 +25,7 @@ from lms.courses.rollout import get_go_live
 from lms.database import db
 from lms.errors import DomainError
 from lms.gamification.leaderboards import Scope, Standing
-from lms.gamification.models import Contest, PointsEntry
+from lms.gamification.models import Contest, PointsTally
 from lms.gamification.rules import counted_at, next_period_start
 from lms.xapi import vocabulary
 from lms.xapi.models import Statement
@@ -94,7 +94,7 @@ def contest_standings(contest: Contest, start: date, scope: Scope | None = None)
     span = window(contest.period, start)
     people = eligible_ids(contest, scope)
     if contest.metric == "points":
-        values = _points(span, people)
+        values = _points(contest.period, start, people)
     else:
         values = _from_statements(contest, span, people)
     return rank(values, ascending=contest.metric == "time_to_first")
@@ -107,12 +107,21 @@ def rank(values: dict[int, tuple[float, datetime]], *, ascending: bool) -> list[
     return [Standing(n + 1, uid, v, at) for n, (uid, (v, at)) in enumerate(ordered)]
 
 
-def _points(span: Window, people: set[int]) -> dict:
-    e = PointsEntry
+def _points(period: str, start: date, people: set[int]) -> dict:
+    """Ledger points earned in the period, read from the tallies that sum the ledger (a
+    quarter is its three months), so a contest never sums millions of ledger rows."""
+    t = PointsTally
+    if period == "week":
+        where = (t.period == "week", t.period_start == start)
+    else:
+        months = [start]
+        while period == "quarter" and len(months) < 3:
+            months.append(next_period_start("month", months[-1]))
+        where = (t.period == "month", t.period_start.in_(months))
     query = (
-        select(e.user_id, func.sum(e.points), func.max(e.earned_at))
-        .where(e.earned_at >= span.start, e.earned_at < span.end)
-        .group_by(e.user_id)
+        select(t.user_id, func.sum(t.points), func.max(t.reached_at))
+        .where(*where)
+        .group_by(t.user_id)
     )
     return {u: (p, at) for u, p, at in db.session.execute(query) if u in people and p > 0}
 

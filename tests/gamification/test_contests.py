@@ -122,7 +122,7 @@ def test_time_to_first_fastest_first_from_period_start(make_user):
     assert ranking(found) == [(fast.id, 86400 + 1800), (slow.id, 2 * 86400 + 43200)]
 
 
-def test_points_metric_from_the_ledger_and_eligibility(make_user):
+def test_points_metric_from_the_ledger_tallies_and_eligibility(make_user):
     from lms.gamification.models import PointsEntry
 
     rep, marketer = make_user(), make_user(job_role="marketing")
@@ -138,11 +138,28 @@ def test_points_metric_from_the_ledger_and_eligibility(make_user):
                 recorded_at=T0,
             )
         )
-    add_to_tallies([{"user_id": rep.id, "points": 30, "earned_at": T0}])
+        add_to_tallies([{"user_id": person.id, "points": amount, "earned_at": T0}])
     made = contest(metric="points", verb_id="", eligible_roles="sales_rep")
     assert ranking(c.contest_standings(made, WEEK)) == [(rep.id, 30)]
     made.eligible_roles = ""
     assert ranking(c.contest_standings(made, WEEK)) == [(marketer.id, 50), (rep.id, 30)]
+
+
+def test_a_quarters_points_are_its_three_months(make_user):
+    rep = make_user()
+    add_to_tallies(
+        [
+            {"user_id": rep.id, "points": points, "earned_at": when}
+            for points, when in (
+                (10, T0),
+                (20, T0 + timedelta(days=40)),
+                (40, datetime(2027, 1, 2)),
+            )
+        ]
+    )
+    made = contest(metric="points", verb_id="", period="quarter")
+    assert ranking(c.contest_standings(made, date(2026, 10, 1))) == [(rep.id, 30)]
+    assert ranking(c.contest_standings(made, date(2027, 1, 1))) == [(rep.id, 40)]
 
 
 def test_test_mode_contests_are_for_hr_only(make_user):

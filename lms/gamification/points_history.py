@@ -1,14 +1,18 @@
 """A person's points as they and HR see them: the total, the level and the way to the
 next, and the ledger lines in words (newest first)."""
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
 
+from lms.database import db
 from lms.gamification import rules as r
 from lms.gamification.ledger import total_points
 from lms.gamification.models import PointsEntry
+from lms.xapi.history import object_name
+from lms.xapi.models import Statement
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class PointsLine:
     kind: str
     what: str  # the rule's title, or "Bonus from HR", ...
     why: str  # HR's reason, or why points were taken back
+    about: str = ""  # what the statement was about: the course, the lesson, the CRM record
 
 
 def level_progress(user_id: int, levels: tuple[r.Level, ...]) -> LevelProgress:
@@ -51,9 +56,28 @@ def ledger_select(user_id: int):
 
 
 def points_lines(entries, rules: tuple[r.PointRule, ...]) -> list[PointsLine]:
-    """Ledger rows in words. A rule no longer in content/ is named by its key."""
+    """Ledger rows in words, each with what its statement was about (one query for the
+    page). A rule no longer in content/ is named by its key."""
     titles = {rule.key: rule.title for rule in rules}
-    return [_line(entry, titles.get(entry.rule_key, entry.rule_key)) for entry in entries]
+    about = _objects_of([entry.statement_pk for entry in entries if entry.statement_pk])
+    return [
+        replace(
+            _line(entry, titles.get(entry.rule_key, entry.rule_key)),
+            about=about.get(entry.statement_pk, ""),
+        )
+        for entry in entries
+    ]
+
+
+def _objects_of(statement_pks: list[int]) -> dict[int, str]:
+    """The object of each statement, in words. A reversal names the voiding statement, whose
+    object is the voided statement: it is named by the award it takes back instead."""
+    if not statement_pks:
+        return {}
+    query = select(Statement.id, Statement.document).where(
+        Statement.id.in_(statement_pks), Statement.is_voiding.is_(False)
+    )
+    return {pk: object_name(json.loads(doc)["object"]) for pk, doc in db.session.execute(query)}
 
 
 def _line(entry: PointsEntry, title: str) -> PointsLine:

@@ -48,7 +48,7 @@ def history_line(statement: Statement, client_name: str | None) -> HistoryLine:
         statement_id=statement.statement_id,
         timestamp=statement.timestamp,
         verb=_display(document["verb"].get("display"), document["verb"]["id"]),
-        activity=_object_name(document["object"]),
+        activity=object_name(document["object"]),
         result=_result_text(document.get("result") or {}),
         source=client_name or "Uptake",
         voided=statement.voided,
@@ -64,7 +64,8 @@ def _display(language_map: dict | None, fallback: str) -> str:
     return fallback.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _object_name(obj: dict) -> str:
+def object_name(obj: dict) -> str:
+    """What a statement's object is, in words."""
     if obj.get("objectType") in ("Agent", "Group"):
         return obj.get("name") or "a person"
     if obj.get("objectType") == "StatementRef":

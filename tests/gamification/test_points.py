@@ -105,3 +105,14 @@ def test_my_points_pages_newest_first(client, login, make_user):
     assert first.index("reason 54") < first.index("reason 53")
     assert "reason 4<" not in first
     assert "reason 4<" in client.get("/me/points?page=2").get_data(as_text=True)
+
+
+def test_my_points_say_what_each_award_was_for(client, login, make_user, course):
+    ann = make_user(job_role="sales_rep")
+    enrollment = assign_course(ann, course("lead-to-order"), now=T0, due_on=None)
+    lesson = lessons_of(enrollment.course, ann)[0]
+    progress.complete_lesson(enrollment, lesson, now=T0)
+    login(ann)
+    page = client.get("/me/points").get_data(as_text=True)
+    assert "Finished a lesson" in page
+    assert f"· {lesson.title}" in page

@@ -28,7 +28,8 @@ from lms.gamification.rules import (
     Ruleset,
 )
 
-RULE_FIELDS = ("title", "per", "daily_cap", "cooldown_minutes", *MATCH_FIELDS)
+WHOLE_FIELDS = ("daily_cap", "cap", "cooldown_minutes")  # whole numbers, 1 or more
+RULE_FIELDS = ("title", "per", *WHOLE_FIELDS, *MATCH_FIELDS)
 CONTENT_SCOPES = ("company", "division")  # a team contest names its manager: made in the app
 PERS = (PER_OBJECT, PER_STATEMENT, PER_DAY)
 
@@ -107,31 +108,23 @@ def _read_rule(item: Field) -> PointRule | None:
     record = item.record(["key", "points"], RULE_FIELDS)
     if record is None:
         return None
-    key = record["key"].slug(KEY, KEY_RULE, max_length=80)
-    # Rules only reward; a penalty is HR's manual entry, with a reason the person sees.
-    points = record["points"].integer(minimum=1)
-    per = (
-        record["per"].one_of((PER_OBJECT, PER_STATEMENT, PER_DAY), "per")
-        if "per" in record
-        else PER_OBJECT
-    )
-    cap = record["daily_cap"].integer(minimum=1) if "daily_cap" in record else None
-    minutes = (
-        record["cooldown_minutes"].integer(minimum=1) if "cooldown_minutes" in record else None
-    )
-    match = read_match(record)
-    if None in (key, points, per, match) or ("daily_cap" in record and cap is None):
+    whole = {name: record[name].integer(minimum=1) for name in WHOLE_FIELDS if name in record}
+    values = {
+        "key": record["key"].slug(KEY, KEY_RULE, max_length=80),
+        # Rules only reward; a penalty is HR's manual entry, with a reason the person sees.
+        "points": record["points"].integer(minimum=1),
+        "per": optional(record, "per", lambda field: field.one_of(PERS, "per"), PER_OBJECT),
+        "match": read_match(record),
+    }
+    if None in values.values() or None in whole.values():
         return None
-    if "cooldown_minutes" in record and minutes is None:
-        return None
+    minutes = whole.get("cooldown_minutes")
     return PointRule(
-        key=key,
-        title=record["title"].text() if "title" in record else key,
-        points=points,
-        match=match,
-        per=per,
-        daily_cap=cap,
+        title=optional(record, "title", lambda field: field.text(), values["key"]) or values["key"],
+        daily_cap=whole.get("daily_cap"),
+        cap=whole.get("cap"),
         cooldown=timedelta(minutes=minutes) if minutes else None,
+        **values,
     )
 
 

@@ -45,6 +45,7 @@ class LedgerState:
     awards: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     reversals: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     day_points: dict[tuple[int, str, date], int] = field(default_factory=lambda: defaultdict(int))
+    rule_points: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     last_award: dict[tuple[int, str], datetime] = field(default_factory=dict)
     standing: dict[int, list[dict]] = field(default_factory=dict)
     watch: set[int] | None = None
@@ -66,12 +67,13 @@ class LedgerState:
         else:
             self.reversals[key] += 1
         self.day_points[row["user_id"], row["rule_key"], row["earned_at"].date()] += row["points"]
+        self.rule_points[row["user_id"], row["rule_key"]] += row["points"]
 
 
 def decide_awards(candidates: list[Candidate], state: LedgerState, now: datetime) -> list[dict]:
     """Ledger rows for the candidates, in order: once per (person, rule, object) while an
-    award stands, within the rule's daily cap (the rest of the cap when the full amount
-    would pass it) and outside its cool-down."""
+    award stands, within the rule's daily and all-time caps (the rest of a cap when the full
+    amount would pass it) and outside its cool-down."""
     rows = []
     for c in candidates:
         generation = state.generation(c.user_id, c.object_hash)
@@ -80,7 +82,8 @@ def decide_awards(candidates: list[Candidate], state: LedgerState, now: datetime
         when = c.facts.when
         earned_today = state.day_points[c.user_id, c.rule.key, when.date()]
         last = state.last_award.get((c.user_id, c.rule.key))
-        points = r.points_allowed(c.rule, earned_today, last, when)
+        ever = state.rule_points[c.user_id, c.rule.key]
+        points = r.points_allowed(c.rule, earned_today, last, when, ever)
         if points <= 0:
             continue
         row = _entry(c.user_id, "rule", c.rule.key, points, when, now, c.statement_pk)

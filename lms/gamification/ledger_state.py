@@ -48,6 +48,7 @@ def load_state(candidates: list[Candidate], target_pks: list[int]) -> LedgerStat
         counts[user_id, object_hash] += 1
     _load_day_points(state, [c for c in candidates if c.rule.daily_cap is not None])
     _load_last_awards(state, [c for c in candidates if c.rule.cooldown is not None])
+    _load_rule_points(state, [c for c in candidates if c.rule.cap is not None])
     return state
 
 
@@ -118,3 +119,19 @@ def _load_last_awards(state: LedgerState, candidates: list[Candidate]) -> None:
     )
     for user_id, rule_key, last in db.session.execute(query):
         state.last_award[user_id, rule_key] = last
+
+
+def _load_rule_points(state: LedgerState, candidates: list[Candidate]) -> None:
+    """Points each person has from each rule with an all-time cap (reversals included)."""
+    if not candidates:
+        return
+    query = (
+        select(PointsEntry.user_id, PointsEntry.rule_key, func.sum(PointsEntry.points))
+        .where(
+            PointsEntry.user_id.in_({c.user_id for c in candidates}),
+            PointsEntry.rule_key.in_({c.rule.key for c in candidates}),
+        )
+        .group_by(PointsEntry.user_id, PointsEntry.rule_key)
+    )
+    for user_id, rule_key, points in db.session.execute(query):
+        state.rule_points[user_id, rule_key] = points

@@ -66,8 +66,9 @@ def _from_source(actual: str, wanted: str) -> bool:
 @dataclass(frozen=True)
 class PointRule:
     """`points` for each statement `match` accepts, once per `per` (the object, each
-    statement, or each day), at most `daily_cap` points a day from this rule, and no sooner
-    than `cooldown` after the rule's previous award to the same person."""
+    statement, or each day), at most `daily_cap` points a day and `cap` points in all from
+    this rule, and no sooner than `cooldown` after the rule's previous award to the same
+    person."""
 
     key: str
     title: str
@@ -76,6 +77,7 @@ class PointRule:
     per: str = PER_OBJECT
     daily_cap: int | None = None
     cooldown: timedelta | None = None
+    cap: int | None = None  # all time, per person
 
 
 @dataclass(frozen=True)
@@ -133,14 +135,20 @@ def reversal_key(award: str) -> str:
     return f"rev:{award}"
 
 
-def points_allowed(rule: PointRule, earned_today: int, last_award: datetime | None, when):
-    """The points the rule may award now: 0 inside the cool-down, the rest of the daily cap
-    when the full amount would pass it."""
+def points_allowed(
+    rule: PointRule, earned_today: int, last_award: datetime | None, when, earned_ever: int = 0
+) -> int:
+    """The points the rule may award now: 0 inside the cool-down; else its points, cut to
+    what is left of the daily cap and of the all-time cap when the full amount would pass
+    either."""
     if rule.cooldown is not None and last_award is not None and when - last_award < rule.cooldown:
         return 0
-    if rule.daily_cap is None:
-        return rule.points
-    return max(0, min(rule.points, rule.daily_cap - earned_today))
+    allowed = rule.points
+    if rule.daily_cap is not None:
+        allowed = min(allowed, rule.daily_cap - earned_today)
+    if rule.cap is not None:
+        allowed = min(allowed, rule.cap - earned_ever)
+    return max(0, allowed)
 
 
 def week_start(day: date) -> date:

@@ -1,12 +1,14 @@
 """The engine against the database with a small ruleset: caps, cool-downs, once per
 object / statement / day, replays, voiding and re-earning, linked people, level-ups."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from lms.database import db
 from lms.gamification.ledger import total_points
 from lms.gamification.levels import unseen_level_up
 from lms.gamification.models import PointsTally, QualitySample
+from lms.gamification.rebuild import rebuild
 from tests.conftest import T0
 from tests.gamification.ledger_support import (
     RULESET,
@@ -34,6 +36,21 @@ def test_the_cap_holds_across_batches(make_user):
     for n in range(6):
         post([crm(ann, at=T0 + timedelta(minutes=n))], now=T0 + timedelta(minutes=n))
     assert points_by_rule(ann)["update"] == 10
+
+
+def test_an_all_time_cap_spans_days_and_a_reversal_frees_it(make_user):
+    capped = replace(RULESET, rules=(replace(RULESET.rules[0], daily_cap=None, cap=7),))
+    ann = make_user()
+    days = [T0 + timedelta(days=n) for n in range(3)]
+    first = crm(ann, obj="https://crm.example/leads/0", at=days[0])
+    post([first], now=days[0], ruleset=capped)
+    for n, day in enumerate(days[1:], start=1):
+        post([crm(ann, obj=f"https://crm.example/leads/{n}", at=day)], now=day, ruleset=capped)
+    assert [e.points for e in entries(ann)] == [3, 3, 1]  # the last gets the rest of the cap
+    post([void(first["id"], at=days[2])], now=days[2], ruleset=capped)
+    post([crm(ann, obj="https://crm.example/leads/9", at=days[2])], now=days[2], ruleset=capped)
+    assert total_points(ann.id) == 7  # 3 taken back, 3 earned again
+    assert rebuild(capped, now=days[2]) == []
 
 
 def test_cooldown(make_user):

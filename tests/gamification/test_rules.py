@@ -77,6 +77,14 @@ def test_award_keys_name_rule_object_and_generation():
     assert r.reversal_key(first) == f"rev:{first}"
 
 
+def test_all_time_cap_gives_the_rest_then_nothing_whatever_the_day():
+    capped = rule(points=3, cap=7)
+    assert r.points_allowed(capped, 0, None, T, earned_ever=6) == 1
+    assert r.points_allowed(capped, 0, None, T, earned_ever=7) == 0
+    both = rule(points=3, daily_cap=10, cap=100)
+    assert r.points_allowed(both, 9, None, T, earned_ever=50) == 1
+
+
 def test_daily_cap_gives_the_rest_then_nothing():
     capped = rule(points=3, daily_cap=10)
     assert r.points_allowed(capped, 0, None, T) == 3

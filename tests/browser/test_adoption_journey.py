@@ -22,7 +22,8 @@ from lms.database import db
 from lms.xapi.clients import SCOPE_WRITE, create_client
 from lms.xapi.settings import lrs_settings
 from lms.xapi.store import store_batch
-from tests.conftest import FAST_HASH, PASSWORD
+from tests.browser.walk import log_in
+from tests.conftest import FAST_HASH
 
 pytestmark = pytest.mark.browser
 CRM = "https://crm.northwind.example"
@@ -112,13 +113,6 @@ def organisation(live_server):
         db.session.commit()
         db.session.remove()
     return people
-
-
-def log_in(page, url: str, email: str) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def test_hr_sees_the_adoption_dashboard_with_its_charts(page, live_server, organisation):

@@ -16,13 +16,14 @@ from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import utcnow
 from lms.courses.enrolment import assign_curricula
 from lms.database import db
+from tests.browser.walk import log_in
 from tests.coaching.conftest import (
     SALES_SKILLS,
     complete_required_courses,
     make_proficient,
     sign,
 )
-from tests.conftest import FAST_HASH, PASSWORD
+from tests.conftest import FAST_HASH
 
 pytestmark = pytest.mark.browser
 LAST_SKILL = SALES_SKILLS[-1]  # run-pipeline-reports: "Run pipeline reports"
@@ -65,13 +66,6 @@ def coaching(live_server):
         db.session.commit()
         db.session.remove()
     return people
-
-
-def log_in(page, url: str, email: str) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def sign_step(page, report_name: str, step: int) -> None:

@@ -11,7 +11,8 @@ from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import today
 from lms.database import db
 from tests.browser.test_course_journey import COURSE, answer_quiz, quiz_answers
-from tests.conftest import FAST_HASH, PASSWORD
+from tests.browser.walk import log_in
+from tests.conftest import FAST_HASH
 
 pytestmark = pytest.mark.browser
 PRIZE = "Coffee voucher"
@@ -35,13 +36,6 @@ def hr(live_server):
         email = person.email
         db.session.remove()
     return email
-
-
-def log_in(page, url: str, email: str) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def finish_orientation(page, live_server) -> None:

@@ -18,6 +18,14 @@ from lms.xapi.formats import parse_timestamp
 from lms.xapi.models import Statement
 
 COUNTED = ("inputs", "outputs", "reports")
+# What a statement's count is worked out from: its indexed columns, never its document.
+_COUNTED_FROM = (
+    Statement.user_id,
+    Statement.verb_id,
+    Statement.activity_id,
+    Statement.timestamp,
+    Statement.stored,
+)
 VERB_VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 Counts = dict[tuple[int, object], list[int]]  # (user_id, week) -> [inputs, outputs, reports]
 
@@ -72,13 +80,7 @@ def _add(sums: Counts, user_id: int, when, kind: str | None, sign: int) -> None:
 
 def _take_back(sums: Counts, statement_ids: list[str], classes) -> None:
     """Voided targets that were counted (CRM statements of a known person) leave their week."""
-    query = select(
-        Statement.user_id,
-        Statement.verb_id,
-        Statement.activity_id,
-        Statement.timestamp,
-        Statement.stored,
-    ).where(
+    query = select(*_COUNTED_FROM).where(
         Statement.statement_id.in_(statement_ids),
         Statement.client_id.is_not(None),
         Statement.user_id.is_not(None),
@@ -99,13 +101,7 @@ def count_statements(*conditions, classes=None) -> Counts:
     """The counts the statements matching `conditions` make, from their indexed columns."""
     classes = current_adoption().classes if classes is None else classes
     verbs = sorted({c.verb for c in classes})
-    query = select(
-        Statement.user_id,
-        Statement.verb_id,
-        Statement.activity_id,
-        Statement.timestamp,
-        Statement.stored,
-    ).where(
+    query = select(*_COUNTED_FROM).where(
         Statement.client_id.is_not(None),
         Statement.user_id.is_not(None),
         Statement.voided.is_(False),

@@ -14,7 +14,7 @@ from lms.adoption.content import current_adoption
 from lms.adoption.filing import file_people
 from lms.adoption.models import AdoptionPerson, AdoptionWeek
 from lms.database import db
-from lms.xapi.formats import parse_timestamp
+from lms.xapi.formats import counted_at, parse_timestamp
 from lms.xapi.models import Statement
 
 COUNTED = ("inputs", "outputs", "reports")
@@ -41,7 +41,7 @@ def apply(fresh, classes=None) -> None:
         if verb == VERB_VOIDED:
             voided_ids.append(s.document["object"]["id"].lower())
         elif s.client_id is not None and s.user_id is not None and not s.voided:
-            when = r.counted_at(parse_timestamp(s.document["timestamp"]) or s.stored, s.stored)
+            when = counted_at(parse_timestamp(s.document["timestamp"]) or s.stored, s.stored)
             _add(sums, s.user_id, when, r.classify(verb, _activity(s.document), classes), 1)
     # A target stored in this same batch arrived voided and was never counted.
     batch = {s.document["id"] for s in fresh}
@@ -87,7 +87,7 @@ def _take_back(sums: Counts, statement_ids: list[str], classes) -> None:
     )
     for user_id, verb, activity, timestamp, stored in db.session.execute(query):
         kind = r.classify(verb, activity, classes)
-        _add(sums, user_id, r.counted_at(timestamp, stored), kind, -1)
+        _add(sums, user_id, counted_at(timestamp, stored), kind, -1)
 
 
 def apply_to_linked(people: Iterable) -> None:
@@ -113,7 +113,7 @@ def count_statements(*conditions, classes=None) -> Counts:
     rows = db.session.execute(query.execution_options(yield_per=20_000))
     for user_id, verb, activity, timestamp, stored in rows:
         kind = r.classify(verb, activity, classes)
-        _add(sums, user_id, r.counted_at(timestamp, stored), kind, 1)
+        _add(sums, user_id, counted_at(timestamp, stored), kind, 1)
     return sums
 
 

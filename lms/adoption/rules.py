@@ -49,12 +49,6 @@ def last_complete_week(now: datetime) -> date:
     return week_of(now) - timedelta(weeks=1)
 
 
-def counted_at(timestamp: datetime, stored: datetime) -> datetime:
-    """CRM activity counts at its timestamp, but never later than it was stored: a sender
-    cannot push activity into a future week by dating it ahead."""
-    return min(timestamp, stored)
-
-
 def quarter_of(day: date) -> tuple[date, date]:
     """The first and last day of the calendar quarter `day` is in."""
     first = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)

@@ -16,7 +16,8 @@ from lms.database import db
 from lms.gamification import badge_rules as b
 from lms.gamification.facts import client_sources, facts_of
 from lms.gamification.models import QualityTally
-from lms.gamification.rules import Facts, counted_at, week_start
+from lms.gamification.rules import Facts, week_start
+from lms.xapi.formats import counted_at
 from lms.xapi.models import Statement
 
 
@@ -43,7 +44,7 @@ def short_weeks(looks) -> set[tuple]:
 
 
 def _week_window(start: datetime, match) -> list:
-    """Statements that may count in the week from `start` (see rules.counted_at), of the
+    """Statements that may count in the week from `start` (see xapi.formats.counted_at), of the
     criterion's verbs."""
     end = start + timedelta(days=7)
     conditions = [
@@ -120,7 +121,7 @@ def _coaching_finished(person: User, c: b.Criterion, iris: b.Iris) -> str:
 
 def _busy_week(user_id: int, c: b.Criterion, facts: Facts) -> str:
     """Matching statements counted in the week (Monday to Sunday) of the statement just
-    stored, each at the moment it counts at (rules.counted_at: its timestamp, never later
+    stored, each at the moment it counts at (xapi.formats.counted_at: its timestamp, never later
     than it was stored) — the same moment points use."""
     start = datetime.combine(week_start(facts.when.date()), datetime.min.time())
     end = start + timedelta(days=7)

@@ -26,8 +26,9 @@ from lms.database import db
 from lms.errors import DomainError
 from lms.gamification.leaderboards import Scope, Standing
 from lms.gamification.models import Contest, PointsTally
-from lms.gamification.rules import counted_at, next_period_start
+from lms.gamification.rules import next_period_start
 from lms.xapi import vocabulary
+from lms.xapi.formats import counted_at
 from lms.xapi.models import Statement
 
 CRM_UPDATE_VERBS = (

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from lms.database import db
 from lms.gamification import rules as r
-from lms.xapi.formats import parse_timestamp
+from lms.xapi.formats import counted_at, parse_timestamp
 from lms.xapi.models import LrsClient
 
 VERB_VOIDED = "http://adlnet.gov/expapi/verbs/voided"
@@ -34,7 +34,7 @@ def facts_of(document: dict, client_id: int | None, stored, sources: dict[int, s
         success=result.get("success"),
         scaled=float(scaled) if isinstance(scaled, int | float) else None,
         source=r.SOURCE_LMS if client_id is None else sources.get(client_id, "client:"),
-        when=r.counted_at(timestamp, stored),
+        when=counted_at(timestamp, stored),
     )
 
 

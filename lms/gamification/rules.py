@@ -27,7 +27,7 @@ class Facts:
     success: bool | None
     scaled: float | None
     source: str  # SOURCE_LMS, or "client:<name>" of the LRS client that posted it
-    when: datetime  # the moment it counts at: see `counted_at`
+    when: datetime  # the moment it counts at: see `lms.xapi.formats.counted_at`
 
 
 @dataclass(frozen=True)
@@ -103,12 +103,6 @@ class Ruleset:
     levels: tuple[Level, ...] = ()
     quality: QualitySettings | None = None
     badges: tuple = field(default=())  # BadgeSpec, see badge_rules
-
-
-def counted_at(timestamp: datetime, stored: datetime) -> datetime:
-    """A statement counts at its timestamp, but never later than it was stored: a sender
-    cannot push activity into a future week by dating it ahead."""
-    return min(timestamp, stored)
 
 
 def object_of(rule: PointRule, facts: Facts) -> str:

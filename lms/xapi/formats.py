@@ -135,3 +135,10 @@ def format_timestamp(moment: datetime) -> str:
 def http_date(moment: datetime) -> str:
     """Naive UTC in the HTTP-date form Last-Modified uses."""
     return moment.replace(tzinfo=UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
+def counted_at(timestamp: datetime, stored: datetime) -> datetime:
+    """When a statement counts — in a week's points, a contest or a week's CRM use: at its
+    timestamp, but never later than the LRS stored it, so a sender cannot push activity
+    into a future week by dating it ahead."""
+    return min(timestamp, stored)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from lms.adoption import rules as r
+from lms.xapi.formats import counted_at
 
 SPECS = {
     r.UPDATING_DROP: r.SignalSpec(r.UPDATING_DROP, weeks=2, below=0.5, earlier_weeks=4, minimum=5),
@@ -44,8 +45,8 @@ def test_quarters():
 
 def test_activity_counts_when_it_happened_but_not_after_it_was_stored():
     stored = datetime(2026, 10, 5, 12)
-    assert r.counted_at(datetime(2026, 10, 4, 23), stored) == datetime(2026, 10, 4, 23)
-    assert r.counted_at(datetime(2026, 12, 1), stored) == stored
+    assert counted_at(datetime(2026, 10, 4, 23), stored) == datetime(2026, 10, 4, 23)
+    assert counted_at(datetime(2026, 12, 1), stored) == stored
 
 
 def test_first_matching_class_decides_so_a_report_prefix_beats_the_verbs_general_class():

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from lms.gamification import rules as r
+from lms.xapi.formats import counted_at
 
 T = datetime(2026, 10, 5, 9, 0)
 
@@ -101,8 +102,8 @@ def test_cooldown_counts_from_the_last_award():
 
 
 def test_a_statement_counts_no_later_than_stored():
-    assert r.counted_at(T + timedelta(days=9), T) == T
-    assert r.counted_at(T - timedelta(days=1), T) == T - timedelta(days=1)
+    assert counted_at(T + timedelta(days=9), T) == T
+    assert counted_at(T - timedelta(days=1), T) == T - timedelta(days=1)
 
 
 def test_periods_and_levels():

@@ -16,6 +16,7 @@ from lms.adoption.models import AdoptionPerson, AdoptionWeek
 from lms.database import db
 from lms.xapi.formats import counted_at, parse_timestamp
 from lms.xapi.models import Statement
+from lms.xapi.vocabulary import VERB_VOIDED
 
 COUNTED = ("inputs", "outputs", "reports")
 # What a statement's count is worked out from: its indexed columns, never its document.
@@ -26,7 +27,6 @@ _COUNTED_FROM = (
     Statement.timestamp,
     Statement.stored,
 )
-VERB_VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 Counts = dict[tuple[int, object], list[int]]  # (user_id, week) -> [inputs, outputs, reports]
 
 

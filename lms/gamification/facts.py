@@ -6,8 +6,7 @@ from lms.database import db
 from lms.gamification import rules as r
 from lms.xapi.formats import counted_at, parse_timestamp
 from lms.xapi.models import LrsClient
-
-VERB_VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+from lms.xapi.vocabulary import VERB_VOIDED
 
 
 def client_sources(client_ids) -> dict[int, str]:

@@ -25,7 +25,6 @@ import os
 import platform
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -33,10 +32,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from page_timing import measure  # noqa: E402  (beside this script)
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
 from lms.adoption import aggregates, signals  # noqa: E402
@@ -239,29 +240,6 @@ def checkpoint() -> None:
         connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
-
-
-def measure(client, path: str, requests: int, engine) -> tuple[float, float, int]:
-    queries = []
-
-    def count(*_args):
-        queries.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    assert client.get(path).status_code == 200, path  # warm: templates, caches
-    queries.clear()
-    client.get(path)
-    per_request = len(queries)
-    event.remove(engine, "before_cursor_execute", count)
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(path)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-    return statistics.median(timings), p95, per_request
 
 
 def build(args, app) -> None:

@@ -12,14 +12,14 @@ import csv
 import io
 import os
 import platform
-import statistics
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import event, select
+from page_timing import measure  # beside this script
+from sqlalchemy import select
 
 from lms import MIGRATIONS_DIR, create_app
 from lms.auth.models import User
@@ -91,23 +91,6 @@ def seed(people: int) -> None:
     for email in ("person0@bench.example", "manager0@bench.example"):
         db.session.scalar(select(User).where(User.email == email)).password_hash = password_hash
     db.session.commit()
-
-
-def measure(client, path: str, requests: int, engine) -> tuple[float, float, int]:
-    queries = []
-    event.listen(engine, "before_cursor_execute", lambda *a: queries.append(1))
-    client.get(path)  # warm caches (templates, statements) as a running server would be
-    queries.clear()
-    assert client.get(path).status_code == 200, path
-    per_request = len(queries)
-    timings = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(path)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], per_request
 
 
 def main() -> None:

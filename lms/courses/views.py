@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from lms.auth import rules as access_rules
 from lms.auth import services as people
 from lms.auth.access import allowed_if
+from lms.auth.champions import can_see_supported
 from lms.auth.forms import ConfirmForm
 from lms.auth.models import Division
 from lms.clock import today, utcnow
@@ -32,23 +33,25 @@ def _course_or_404(slug: str) -> Course:
 @bp.get("/")
 @login_required
 def my_plan():
-    return render_template(
-        "courses/plan.html",
-        plan=plan.get_plan(current_user, today()),
-        standing=get_standing(current_user, current_ruleset()),
-        own=True,
-    )
+    return _plan_page(current_user)
 
 
 @bp.get("/people/<int:person_id>/plan")
 @login_required
 def person_plan(person_id):
-    person = people.get_person_for(current_user, person_id) or abort(404)
+    return _plan_page(people.get_person_for(current_user, person_id) or abort(404))
+
+
+def _plan_page(person):
+    """A person's plan and standing, as the viewer may see them: the champions whose
+    supported people the viewer may open are linked."""
+    the_plan = plan.get_plan(person, today())
     return render_template(
         "courses/plan.html",
-        plan=plan.get_plan(person, today()),
+        plan=the_plan,
         standing=get_standing(person, current_ruleset()),
         own=person.id == current_user.id,
+        champion_pages={c.id for c in the_plan.champions if can_see_supported(current_user, c)},
     )
 
 

@@ -37,22 +37,32 @@ def navigation_for(user) -> list[tuple[str, str]]:
         items.append(("auth.list_people", "People"))
         items.append(("auth.list_divisions", "Divisions"))
         items.append(("adoption.show_dashboard", "Adoption"))
-    if rules.can_edit_people(user.roles):
-        items.append(("auth.import_people", "Import"))
-        items.append(("lrs.list_clients", "LRS clients"))
-        items.append(("lrs.outbox", "Forwarding"))
-        items.append(("feedback.inbox", "Feedback inbox"))
-        items.append(("communications.sent_record", "Sent messages"))
     items.append(("communications.list_notifications", navigation_label(user)))
     items.append(("feedback.my_feedback", "Feedback"))
     items.append(("auth.account", "Account"))
     return items
 
 
+def admin_tools_for(user) -> list[tuple[str, str]]:
+    """(endpoint, label) pairs of the admin's tools, shown together under one menu entry."""
+    if not user.is_authenticated or not rules.can_edit_people(user.roles):
+        return []
+    return [
+        ("auth.import_people", "Import people"),
+        ("lrs.list_clients", "LRS clients"),
+        ("lrs.outbox", "Forwarding"),
+        ("feedback.inbox", "Feedback inbox"),
+        ("communications.sent_record", "Sent messages"),
+    ]
+
+
 def register(app: Flask) -> None:
     @app.context_processor
     def _navigation():
-        return {"navigation": navigation_for(current_user)}
+        return {
+            "navigation": navigation_for(current_user),
+            "admin_tools": admin_tools_for(current_user),
+        }
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):

@@ -47,7 +47,7 @@ from lms.adoption.models import AdoptionWeek  # noqa: E402
 from lms.auth.models import Division, JobRole, User  # noqa: E402
 from lms.clock import utcnow  # noqa: E402
 from lms.config import PROJECT_ROOT  # noqa: E402
-from lms.courses.content_sync import sync_content  # noqa: E402
+from lms.courses.content.sync import sync_content  # noqa: E402
 from lms.courses.models import Skill  # noqa: E402
 from lms.database import db  # noqa: E402
 from lms.xapi.clients import SCOPE_WRITE, create_client  # noqa: E402
@@ -203,8 +203,8 @@ def _load(raw: sqlite3.Connection, rows) -> int:
 
 def seed_learning(people, now: datetime) -> None:
     """Onboarding completed by 40% of people; coaching sign-offs, steps 1–4, for 60%."""
+    from lms.bulk_insert import insert_rows
     from lms.coaching.models import CoachingSignOff, OnboardingCompletion
-    from lms.xapi.bulk import insert_rows
 
     rng = random.Random(5)
     skill = db.session.scalars(select(Skill)).first()

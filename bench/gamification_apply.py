@@ -26,13 +26,13 @@ sys.path.insert(0, str(ROOT))
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
 from lms.auth.models import User  # noqa: E402
 from lms.clock import utcnow  # noqa: E402
-from lms.courses.content_sync import sync_content  # noqa: E402
+from lms.courses.content.sync import sync_content  # noqa: E402
 from lms.database import db  # noqa: E402
-from lms.gamification import engine  # noqa: E402
+from lms.gamification.points import engine  # noqa: E402
 from lms.gamification.ruleset import current_ruleset  # noqa: E402
 from lms.xapi.clients import SCOPE_WRITE, create_client  # noqa: E402
 from lms.xapi.settings import lrs_settings  # noqa: E402
-from lms.xapi.store import store_batch  # noqa: E402
+from lms.xapi.store.write import store_batch  # noqa: E402
 
 CRM = "https://crm.northwind.example"
 KINDS = [

@@ -117,7 +117,7 @@ def apply_schema() -> str:
 
 
 def load_content() -> None:
-    from lms.courses.content_sync import sync_content
+    from lms.courses.content.sync import sync_content
 
     sync_content(ROOT / "content", now=utcnow())
     db.session.commit()

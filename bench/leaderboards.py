@@ -28,10 +28,10 @@ from sqlalchemy import text
 from lms import MIGRATIONS_DIR, create_app
 from lms.auth.models import User
 from lms.config import PROJECT_ROOT
-from lms.courses.content_sync import sync_content
+from lms.courses.content.sync import sync_content
 from lms.database import db
-from lms.gamification import leaderboards as lb
-from lms.gamification import privacy
+from lms.gamification.boards import leaderboards as lb
+from lms.gamification.boards import privacy
 from lms.gamification.rules import week_start
 
 DIVISIONS = 12

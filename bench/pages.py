@@ -27,7 +27,7 @@ from lms.auth.people_import import import_people, validate_file
 from lms.clock import utcnow
 from lms.config import PROJECT_ROOT
 from lms.courses import plan, progress
-from lms.courses.content_sync import sync_content
+from lms.courses.content.sync import sync_content
 from lms.database import db
 
 PASSWORD = "bench-password-1"

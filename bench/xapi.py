@@ -52,7 +52,7 @@ from lms.clock import utcnow  # noqa: E402
 from lms.database import db  # noqa: E402
 from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_WRITE, create_client  # noqa: E402
 from lms.xapi.settings import lrs_settings  # noqa: E402
-from lms.xapi.store import store_statements  # noqa: E402
+from lms.xapi.store.write import store_statements  # noqa: E402
 
 VERBS = [
     f"http://adlnet.gov/expapi/verbs/{name}"

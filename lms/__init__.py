@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
+    _connect_reactions()
     return app
 
 
@@ -41,6 +42,9 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Every blueprint. Gamification, the LRS's pages and the /xapi/ protocol each have one
+    blueprint whose routes live in the modules of their sub-packages: importing those modules
+    adds the routes."""
     from lms import pages
     from lms.adoption import views as adoption_views
     from lms.auth import champion_views, people_views, views  # noqa: F401  (add routes to bp)
@@ -48,25 +52,17 @@ def _register_blueprints(app: Flask) -> None:
     from lms.communications import views as communications_views
     from lms.courses import views as courses_views
     from lms.feedback import views as feedback_views
-    from lms.gamification import (  # noqa: F401  (these modules add routes to bp)
-        badge_views,
-        board_views,
-        incentive_views,
-        points_views,
-    )
     from lms.gamification import views as gamification_views
-    from lms.xapi import (  # noqa: F401  (these modules add routes to the two blueprints)
-        client_views,
-        documents_views,
-        history_views,
-        http,
-        outbox_views,
-        statements_views,
-    )
-    from lms.xapi import (
-        pages as lrs_pages,
-    )
-    from lms.xapi.alternate_syntax import AlternateRequestSyntax
+    from lms.gamification.badges import views as _badge_routes  # noqa: F401
+    from lms.gamification.boards import views as _board_routes  # noqa: F401
+    from lms.gamification.incentives import views as _incentive_routes  # noqa: F401
+    from lms.gamification.points import views as _points_routes  # noqa: F401
+    from lms.xapi import views as lrs_pages
+    from lms.xapi.forwarding import views as _outbox_routes  # noqa: F401
+    from lms.xapi.lrs import documents as _document_routes  # noqa: F401
+    from lms.xapi.lrs import http
+    from lms.xapi.lrs import statements as _statement_routes  # noqa: F401
+    from lms.xapi.lrs.alternate_syntax import AlternateRequestSyntax
 
     app.register_blueprint(views.bp)
     app.register_blueprint(courses_views.bp)
@@ -82,16 +78,23 @@ def _register_blueprints(app: Flask) -> None:
     pages.register(app)
 
 
+def _connect_reactions() -> None:
+    """Published events run what `lms.reactions.react` says follows them."""
+    from lms import events, reactions
+
+    events.connect(reactions.react)
+
+
 def _register_cli(app: Flask) -> None:
     from lms.adoption.cli import adoption_cli
     from lms.auth.cli import users_cli
     from lms.coaching.cli import onboarding_cli
     from lms.communications.cli import notify_cli
     from lms.courses.cli import content_cli
-    from lms.demo import demo_command
+    from lms.demo.command import demo_command
     from lms.gamification.cli import gamification_cli
-    from lms.xapi import forwarding_cli  # noqa: F401  (adds its commands to xapi_cli)
     from lms.xapi.cli import xapi_cli
+    from lms.xapi.forwarding import cli as forwarding_cli  # noqa: F401  (adds its commands to xapi_cli)
 
     app.cli.add_command(users_cli)
     app.cli.add_command(adoption_cli)

@@ -1,45 +1,62 @@
-"""Domain events, and `publish`: the one place that shows what follows each of them.
+"""Domain events: what a service announces, with `publish`, once it has made a change.
+
+What follows each event is written in one place, top to bottom: `lms.reactions.react`.
+`publish` hands the event to it. The two live apart because the services that publish are
+the same services that reactions call: this module imports none of them (its imports of
+models are for type checking only), so every domain can import it without a cycle.
 
 Services publish an event after making their change and before the request commits, so
 everything that follows happens in the same transaction: all of it lands, or none of it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from lms.adoption import aggregates as adoption_weeks
-from lms.auth.models import Division, User
-from lms.coaching import onboarding
-from lms.courses import enrolment
-from lms.gamification import badges, engine
-from lms.xapi import record as learning_record
-
 if TYPE_CHECKING:
+    from lms.auth.models import Division, User
     from lms.coaching.models import CoachingSignOff, OnboardingCompletion
     from lms.courses.models import Course, Enrollment, Lesson, QuizAttempt
-    from lms.gamification.badge_rules import BadgeSpec
+    from lms.gamification.badges.rules import BadgeSpec
     from lms.gamification.models import BadgeAward
-    from lms.xapi.store import FreshStatement
+    from lms.xapi.store.write import FreshStatement
+
+_react: Callable[[object], None] | None = None
+
+
+def publish(event) -> None:
+    """Run what follows the event (`lms.reactions.react`) in the caller's transaction: if any
+    of it fails, none of it (nor the change that caused it) is committed."""
+    if _react is None:
+        raise RuntimeError("No reactions are connected: create the app with lms.create_app().")
+    _react(event)
+
+
+def connect(react: Callable[[object], None]) -> None:
+    """Hand published events to `react`. `create_app` connects `lms.reactions.react`; nothing
+    else does."""
+    global _react
+    _react = react
 
 
 @dataclass(frozen=True)
 class PeopleJoined:
     """People were added, one by an admin or many by an import."""
 
-    people: tuple[User, ...]
+    people: tuple["User", ...]
     now: datetime
 
 
 @dataclass(frozen=True)
 class JobRolesChanged:
-    people: tuple[User, ...]
+    people: tuple["User", ...]
     now: datetime
 
 
 @dataclass(frozen=True)
 class PersonDeactivated:
-    person: User
+    person: "User"
     now: datetime
 
 
@@ -79,7 +96,7 @@ class RemedialAssigned:
 class CoursesAssigned:
     """An admin put people on a course (one person, or a whole division)."""
 
-    people: tuple[User, ...]
+    people: tuple["User", ...]
     course: "Course"
     now: datetime
 
@@ -136,35 +153,6 @@ class BadgeEarned:
 
 @dataclass(frozen=True)
 class ChampionNamed:
-    division: Division
-    person: User
+    division: "Division"
+    person: "User"
     now: datetime
-
-
-def publish(event) -> None:
-    """Run what follows an event, top to bottom, in the caller's transaction: if any of it
-    fails, none of it (nor the change that caused it) is committed."""
-    stored = learning_record.record(event)  # 1. the xAPI statements the event stands for
-    engine.apply(stored, now=event.now)  # 2. the points, badges and levels they earn
-    match event:  # 3. what else follows
-        case StatementsReceived(fresh, now):
-            engine.apply(list(fresh), now=now)
-            adoption_weeks.apply(fresh)  # weekly CRM use, for the adoption measures
-        case ChampionNamed(_division, person, now):
-            badges.award_champion_badges(person, now=now)
-        case PeopleJoined(people, now):
-            enrolment.assign_curricula(people, now=now)
-            learning_record.link_earlier_statements(people)
-            engine.apply_to_linked(people, now=now)
-            adoption_weeks.apply_to_linked(people)
-        case JobRolesChanged(people, now):
-            enrolment.assign_curricula(people, now=now)
-            onboarding.evaluate_onboarding(people, now=now)  # a new role may reopen it
-        case ContentSynced(now):
-            onboarding.evaluate_everyone(now=now)
-        case CoursesAssigned(people, _course, now):
-            onboarding.evaluate_onboarding(people, now=now)
-        case CourseCompleted(enrollment, now) | RemedialAssigned(enrollment, _, now):
-            onboarding.evaluate_onboarding([enrollment.user], now=now)
-        case CoachingStepSignedOff(sign_off, now) | CoachingSignOffWithdrawn(sign_off, _, now):
-            onboarding.evaluate_onboarding([sign_off.learner], now=now)

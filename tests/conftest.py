@@ -39,7 +39,7 @@ test_settings.__test__ = False  # a helper, not a test
 
 def load_reference_data() -> None:
     """What every test may rely on: the shipped content, loaded as `lms content sync` does."""
-    from lms.courses.content_sync import sync_content
+    from lms.courses.content.sync import sync_content
 
     sync_content(PROJECT_ROOT / "content", now=T0)
 

@@ -14,8 +14,8 @@ from lms.adoption.content import current_adoption
 from lms.adoption.filing import file_people
 from lms.adoption.models import AdoptionPerson, AdoptionWeek
 from lms.database import db
-from lms.xapi.formats import counted_at, parse_timestamp
 from lms.xapi.models import Statement
+from lms.xapi.validation.formats import counted_at, parse_timestamp
 from lms.xapi.vocabulary import VERB_VOIDED
 
 COUNTED = ("inputs", "outputs", "reports")

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import current_app
 
 from lms.adoption import rules as r
-from lms.courses.content_yaml import Field, Source, read_yaml
+from lms.courses.content.yaml_fields import Field, Source, read_yaml
 from lms.errors import DomainError
 
 IRI_LENGTH = 2048

@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 
 from lms.adoption.models import AdoptionPerson, AdoptionWeek
 from lms.auth.models import User
+from lms.bulk_insert import insert_rows
 from lms.database import db
-from lms.xapi.bulk import insert_rows
 
 CHUNK = 2_000
 

@@ -1,6 +1,7 @@
 """Access and log-in rules. Pure: plain values in, answers out."""
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 ROLE_LEARNER = "learner"
 ROLE_HR = "hr"
@@ -69,3 +70,14 @@ def parse_roles(text: str) -> tuple[set[str], list[str]]:
         else:
             roles.add(role)
     return roles, problems
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths, so a crafted link cannot bounce someone elsewhere. Browsers read
+    a backslash as a slash and drop tabs and newlines, so `/\\evil.example` is refused too."""
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    if any(char < " " or char == "\x7f" for char in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None

@@ -4,7 +4,7 @@ import click
 
 from lms.auth.services import get_user_by_email
 from lms.clock import utcnow
-from lms.coaching import onboarding
+from lms.coaching import gate, onboarding
 from lms.coaching.rules import OnboardingIncomplete
 from lms.database import db
 from lms.errors import DomainError
@@ -46,7 +46,7 @@ def complete_command(email):
     required course is done and every required skill is signed off at step four."""
     person = _person(email)
     try:
-        completion = onboarding.complete_onboarding(person, now=utcnow())
+        completion = gate.complete_onboarding(person, now=utcnow())
     except OnboardingIncomplete as exc:
         db.session.rollback()
         click.echo(f"{person.name}: onboarding is not complete.", err=True)

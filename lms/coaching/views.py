@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lms.auth.forms import ConfirmForm
 from lms.auth.services import get_user_by_email
 from lms.clock import utcnow
-from lms.coaching import board, history, onboarding, queries, rules, services
+from lms.coaching import board, gate, history, queries, rules, services
 from lms.coaching.forms import DelegateForm, SignOffForm, WithdrawForm
 from lms.coaching.models import CoachDelegation, CoachingSignOff
 from lms.courses.models import Skill
@@ -191,7 +191,7 @@ def complete_onboarding(person_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        completion = onboarding.complete_onboarding(person, now=utcnow())
+        completion = gate.complete_onboarding(person, now=utcnow())
     except DomainError as exc:
         flash(str(exc), "error")
     else:

@@ -6,8 +6,8 @@ import click
 from flask import current_app
 
 from lms.clock import utcnow
-from lms.courses.content import read_content
-from lms.courses.content_sync import ContentInvalid, sync_content
+from lms.courses.content.reading import read_content
+from lms.courses.content.sync import ContentInvalid, sync_content
 from lms.database import db
 
 content_cli = click.Group("content", help="Course content: check the files, load them.")

@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.clock import utcnow
-from lms.gamification.rebuild import count_statements, rebuild
+from lms.gamification.points.rebuild import count_statements, rebuild
 from lms.gamification.ruleset import current_ruleset
 
 gamification_cli = AppGroup("gamification", help="Points, levels and badges.")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from flask import current_app
 
-from lms.courses.content import read_content
-from lms.courses.content_yaml import ContentProblem
+from lms.courses.content.reading import read_content
+from lms.courses.content.yaml_fields import ContentProblem
 from lms.errors import DomainError
-from lms.gamification.content import GamificationContent
+from lms.gamification.content.reading import GamificationContent
 from lms.gamification.rules import Ruleset
 
 RECHECK_S = 1.0  # how stale the rules in force may be after a content file changes

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from lms.database import db
-from lms.gamification.badge_rules import BadgeSpec
-from lms.gamification.ledger import total_points
-from lms.gamification.levels import unseen_level_up
+from lms.gamification.badges.rules import BadgeSpec
 from lms.gamification.models import BadgeAward, LevelUp, RewardGrant
+from lms.gamification.points.ledger import total_points
+from lms.gamification.points.levels import unseen_level_up
 from lms.gamification.rules import Level, Ruleset, level_for, next_level
 
 

@@ -9,7 +9,7 @@ from lms import events
 from lms.clock import utcnow
 from lms.xapi.clients import SCOPE_WRITE, create_client
 from lms.xapi.settings import lrs_settings
-from lms.xapi.store import store_batch
+from lms.xapi.store.write import store_batch
 from tests.conftest import T0
 
 CRM = "https://crm.northwind.example"

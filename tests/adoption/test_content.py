@@ -6,7 +6,7 @@ from pathlib import Path
 from lms.adoption import rules as r
 from lms.adoption.content import read_adoption
 from lms.config import PROJECT_ROOT
-from lms.courses.content import read_content
+from lms.courses.content.reading import read_content
 
 COURSES = frozenset({"remedial-complete-profiles"})
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from lms.adoption import rules as r
-from lms.xapi.formats import counted_at
+from lms.xapi.validation.formats import counted_at
 
 SPECS = {
     r.UPDATING_DROP: r.SignalSpec(r.UPDATING_DROP, weeks=2, below=0.5, earlier_weeks=4, minimum=5),

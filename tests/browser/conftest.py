@@ -13,7 +13,7 @@ import pytest
 from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import today, utcnow
-from lms.courses.enrolment import assign_curricula
+from lms.courses.curricula import assign_curricula
 from lms.database import db
 from tests.conftest import FAST_HASH, PASSWORD, load_reference_data
 from tests.live import live_uptake

@@ -17,11 +17,11 @@ from lms.adoption.content import current_adoption
 from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import utcnow
-from lms.courses.enrolment import assign_curricula
+from lms.courses.curricula import assign_curricula
 from lms.database import db
 from lms.xapi.clients import SCOPE_WRITE, create_client
 from lms.xapi.settings import lrs_settings
-from lms.xapi.store import store_batch
+from lms.xapi.store.write import store_batch
 from tests.browser.walk import log_in
 from tests.conftest import FAST_HASH
 

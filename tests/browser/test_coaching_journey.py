@@ -14,15 +14,10 @@ from playwright.sync_api import expect
 from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import utcnow
-from lms.courses.enrolment import assign_curricula
+from lms.courses.curricula import assign_curricula
 from lms.database import db
 from tests.browser.walk import log_in
-from tests.coaching.conftest import (
-    SALES_SKILLS,
-    complete_required_courses,
-    make_proficient,
-    sign,
-)
+from tests.coaching.conftest import SALES_SKILLS, complete_required_courses, make_proficient, sign
 from tests.conftest import FAST_HASH
 
 pytestmark = pytest.mark.browser

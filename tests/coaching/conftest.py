@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from lms.coaching.models import CoachingSignOff, OnboardingCompletion
 from lms.coaching.services import sign_off_step
-from lms.courses.enrolment import assign_course, assign_curricula
+from lms.courses.curricula import assign_curricula
+from lms.courses.enrolment import assign_course
 from lms.courses.models import Course, Enrollment, Skill, course_skills
 from lms.database import db
 from tests.conftest import T0

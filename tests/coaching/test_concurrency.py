@@ -15,7 +15,7 @@ from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.coaching.models import CoachingSignOff, OnboardingCompletion
 from lms.coaching.services import delegate_coach
-from lms.courses.enrolment import assign_curricula
+from lms.courses.curricula import assign_curricula
 from lms.database import db
 from tests.coaching.conftest import SALES_SKILLS, complete_required_courses, make_proficient, sign
 from tests.conftest import FAST_HASH, PASSWORD, T0, load_reference_data, test_settings

@@ -9,14 +9,15 @@ from sqlalchemy import select
 
 from lms import events
 from lms.auth.services import PersonDetails, update_person
-from lms.coaching import onboarding, rules, services
+from lms.coaching import gate, onboarding, rules, services
 from lms.courses import progress
-from lms.courses.enrolment import assign_all_curricula, assign_course_to
+from lms.courses.curricula import assign_all_curricula
+from lms.courses.enrolment import assign_course_to
 from lms.courses.models import Course, CurriculumItem, CurriculumSkill
 from lms.database import db
 from lms.errors import NotAllowed
 from lms.xapi.settings import lrs_settings
-from lms.xapi.store import store_statements
+from lms.xapi.store.write import store_statements
 from tests.coaching.conftest import (
     SALES_SKILLS,
     complete_required_courses,
@@ -43,7 +44,7 @@ def test_onboarding_is_not_complete_with_every_course_done_but_step_four_missing
     learner = almost_done.learner
     assert completions(learner) == []
     with pytest.raises(rules.OnboardingIncomplete) as refused:
-        onboarding.complete_onboarding(learner, now=T0 + timedelta(days=30))
+        gate.complete_onboarding(learner, now=T0 + timedelta(days=30))
     assert refused.value.missing == [
         "coaching in Run pipeline reports: 3 of 4 steps signed (step 4 (Monitor and feedback) next)"
     ]
@@ -57,7 +58,7 @@ def test_it_completes_by_itself_when_step_four_is_signed(almost_done):
     assert completion.completed_at == done_at and completion.reopened_at is None
     status = onboarding.get_onboarding_status(learner)
     assert status.is_complete and status.completed_at == done_at
-    assert onboarding.complete_onboarding(learner, now=done_at + timedelta(days=1)) is completion
+    assert gate.complete_onboarding(learner, now=done_at + timedelta(days=1)) is completion
 
 
 def test_it_completes_by_itself_when_the_last_course_is_completed(team, course):
@@ -77,8 +78,8 @@ def test_it_completes_by_itself_when_the_last_course_is_completed(team, course):
 def test_completion_is_recorded_once(almost_done):
     learner = almost_done.learner
     sign(almost_done.manager, learner, "run-pipeline-reports", [4])
-    onboarding.evaluate_onboarding([learner], now=T0 + timedelta(days=90))
-    onboarding.complete_onboarding(learner, now=T0 + timedelta(days=91))
+    gate.evaluate_onboarding([learner], now=T0 + timedelta(days=90))
+    gate.complete_onboarding(learner, now=T0 + timedelta(days=91))
     assert len(completions(learner)) == 1
 
 
@@ -161,10 +162,10 @@ def test_withdrawing_step_four_reopens_it(almost_done):
 def test_a_deactivated_person_is_left_as_they_are(almost_done):
     learner = almost_done.learner
     learner.active = False
-    onboarding.evaluate_onboarding([learner], now=T0)
+    gate.evaluate_onboarding([learner], now=T0)
     assert completions(learner) == []
     with pytest.raises(NotAllowed, match="deactivated"):
-        onboarding.complete_onboarding(learner, now=T0)
+        gate.complete_onboarding(learner, now=T0)
 
 
 def test_a_statement_sent_to_the_lrs_does_not_complete_onboarding(almost_done):
@@ -176,7 +177,7 @@ def test_a_statement_sent_to_the_lrs_does_not_complete_onboarding(almost_done):
         "object": {"id": "http://lms.test/xapi/activities/onboarding"},
     }
     store_statements([claim], authority=None, client_id=None, now=T0, settings=lrs_settings())
-    onboarding.evaluate_onboarding([learner], now=T0)
+    gate.evaluate_onboarding([learner], now=T0)
     assert completions(learner) == []  # stored, but it changed nothing
 
 

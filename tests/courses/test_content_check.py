@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from lms.config import PROJECT_ROOT
-from lms.courses.content import ContentProblem, read_content
-from lms.courses.content_rules import find_loops
+from lms.courses.content.reading import ContentProblem, read_content
+from lms.courses.content.rules import find_loops
 from lms.courses.lesson_html import render_lesson
 
 SAMPLE = Path(__file__).parent / "samples" / "content"

@@ -14,8 +14,8 @@ from sqlalchemy import event, func, select
 
 from lms.auth.models import JobRole
 from lms.config import PROJECT_ROOT
-from lms.courses.content_sync import ContentInvalid, sync_content
-from lms.courses.enrolment import assign_curricula
+from lms.courses.content.sync import ContentInvalid, sync_content
+from lms.courses.curricula import assign_curricula
 from lms.courses.models import (
     Communication,
     Course,

@@ -11,7 +11,8 @@ from lms.auth.services import (
     get_or_create_division,
     update_person,
 )
-from lms.courses.enrolment import assign_course, assign_course_to_division, assign_curricula
+from lms.courses.curricula import assign_curricula
+from lms.courses.enrolment import assign_course, assign_course_to_division
 from lms.courses.models import Enrollment
 from lms.database import db
 from tests.conftest import T0

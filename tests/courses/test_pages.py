@@ -8,7 +8,8 @@ from sqlalchemy import event
 
 from lms.clock import today
 from lms.courses import progress
-from lms.courses.enrolment import assign_course, assign_curricula
+from lms.courses.curricula import assign_curricula
+from lms.courses.enrolment import assign_course
 from lms.database import db
 from tests.conftest import PASSWORD, T0
 from tests.courses.conftest import answers_for, lessons_of

@@ -7,11 +7,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lms.database import db
-from lms.gamification import engine
 from lms.gamification import rules as r
 from lms.gamification.models import PointsEntry
+from lms.gamification.points import engine
 from lms.xapi.settings import lrs_settings
-from lms.xapi.store import store_batch
+from lms.xapi.store.write import store_batch
 
 UPDATE = "http://activitystrea.ms/schema/1.0/update"
 VIEWED = "http://id.tincanapi.com/verb/viewed"

@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from lms.gamification import rules as r
-from lms.xapi.formats import counted_at
+from lms.xapi.validation.formats import counted_at
 
 T = datetime(2026, 10, 5, 9, 0)
 

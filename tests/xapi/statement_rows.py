@@ -6,8 +6,8 @@ import uuid
 from datetime import datetime, timedelta
 
 from lms.database import db
-from lms.xapi.agents import agent_key
 from lms.xapi.models import OutboxItem, Statement
+from lms.xapi.store.identifiers import agent_key
 from tests.conftest import T0
 
 VERB = "http://adlnet.gov/expapi/verbs/experienced"

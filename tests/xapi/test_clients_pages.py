@@ -12,7 +12,7 @@ from lms.database import db
 from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_WRITE, create_client
 from lms.xapi.models import LrsClient
 from tests.conftest import T0
-from tests.xapi.documents_support import Lrs, state_params
+from tests.xapi.documents.support import Lrs, state_params
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from lms.database import db
-from lms.xapi.export import iter_ndjson_chunks
+from lms.xapi.store.export import iter_ndjson_chunks
 from tests.xapi.statement_rows import add_statements, statement_document
 
 START = datetime(2001, 3, 1, 12, 0, 0)  # before anything else in the test database

@@ -3,7 +3,7 @@
 from lms.courses import progress
 from lms.courses.enrolment import assign_course
 from lms.xapi.settings import lrs_settings
-from lms.xapi.store import store_statements
+from lms.xapi.store.write import store_statements
 from tests.conftest import T0
 from tests.courses.conftest import lessons_of
 

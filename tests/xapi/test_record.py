@@ -16,7 +16,7 @@ from lms.errors import DomainError
 from lms.xapi import vocabulary as v
 from lms.xapi.models import Statement
 from lms.xapi.settings import lrs_settings
-from lms.xapi.store import store_statements
+from lms.xapi.store.write import store_statements
 from tests.conftest import T0
 from tests.courses.conftest import answers_for, lessons_of
 
@@ -150,7 +150,7 @@ def test_a_failed_statement_leaves_no_domain_change(app, enrollment, monkeypatch
     def refuse(*_args, **_kwargs):
         raise RuntimeError("the LRS refused")
 
-    monkeypatch.setattr("lms.xapi.record.store_batch", refuse)
+    monkeypatch.setattr("lms.xapi.recording.record.store_batch", refuse)
     with pytest.raises(RuntimeError):
         progress.complete_lesson(enrollment, lesson, now=T0)
     db.session.rollback()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from lms.xapi.checks import StatementInvalid
-from lms.xapi.validation import validate_statement
+from lms.xapi.validation.checks import StatementInvalid
+from lms.xapi.validation.statements import validate_statement
 from tests.xapi.statement_data import statement
 
 MBOX = "mailto:ann@example.com"

@@ -1,0 +1,123 @@
+"""What content/ says, as plain typed values: no database, no YAML nodes.
+
+`lms.courses.content.read_content` builds a `Content` from the files; `content_sync` writes it
+to the database.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lms.gamification.content.reading import GamificationContent
+
+
+@dataclass(frozen=True)
+class JobRoleSpec:
+    slug: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SkillSpec:
+    slug: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Rollout:
+    company: str
+    crm_name: str
+    go_live: date | None
+
+
+@dataclass(frozen=True)
+class LessonSpec:
+    slug: str
+    title: str
+    minutes: int
+    job_roles: tuple[str, ...]  # empty: the lesson is for everyone on the course
+    body_html: str  # rendered from Markdown and sanitised
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    key: str
+    text: str
+    correct: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    key: str
+    type: str  # "single" or "multiple"
+    prompt: str
+    choices: tuple[ChoiceSpec, ...]
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    slug: str
+    title: str
+    kind: str
+    summary: str
+    minutes: int
+    for_all_roles: bool  # `job_roles: all`
+    job_roles: tuple[str, ...]  # empty when for_all_roles
+    skills: tuple[str, ...]
+    pass_mark: float
+    remedial: str | None  # slug of the course assigned after repeated quiz failure
+    lessons: tuple[LessonSpec, ...]
+    questions: tuple[QuestionSpec, ...]
+
+    def is_for(self, job_role: str) -> bool:
+        return self.for_all_roles or job_role in self.job_roles
+
+
+@dataclass(frozen=True)
+class CurriculumItemSpec:
+    course: str
+    due_days: int
+
+
+@dataclass(frozen=True)
+class CommunicationSpec:
+    key: str
+    title: str
+    summary: str
+    anchor: str  # "hire_date" or "go_live"
+    offset_days: int
+    channel: str  # "email" or "in_app"
+
+
+@dataclass(frozen=True)
+class CurriculumSpec:
+    job_role: str
+    coaching_target_days: int
+    courses: tuple[CurriculumItemSpec, ...]
+    skills: tuple[str, ...]
+    communications: tuple[CommunicationSpec, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything in content/, in file order."""
+
+    job_roles: tuple[JobRoleSpec, ...]
+    skills: tuple[SkillSpec, ...]
+    rollout: Rollout
+    courses: tuple[CourseSpec, ...]
+    curricula: tuple[CurriculumSpec, ...]
+    gamification: "GamificationContent"
+
+    def summary(self) -> str:
+        lessons = sum(len(course.lessons) for course in self.courses)
+        questions = sum(len(course.questions) for course in self.courses)
+        return (
+            f"{len(self.courses)} courses, {lessons} lessons, {questions} quiz questions, "
+            f"{len(self.curricula)} curricula, {len(self.job_roles)} job roles, "
+            f"{len(self.skills)} skills, {self.gamification.summary()}"
+        )

@@ -1,0 +1,193 @@
+"""Writing courses, their lessons and their quizzes from validated content.
+
+Nothing people have worked on is ever deleted: a lesson or question that leaves content is
+retired (kept, with the progress and answers that refer to it) and comes back to life if it
+returns. Choices have no history of their own and are simply replaced.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.auth.models import JobRole
+from lms.courses.content.bundle import CourseSpec, LessonSpec, QuestionSpec
+from lms.courses.content.sync_changes import Changes, SyncReport, replace_members, upsert
+from lms.courses.models import Course, Lesson, QuizChoice, QuizQuestion, Skill
+from lms.database import db
+
+
+def sync_courses(
+    specs: tuple[CourseSpec, ...],
+    roles: dict[str, JobRole],
+    skills: dict[str, Skill],
+    report: SyncReport,
+    now: datetime,
+) -> dict[str, Course]:
+    """Upsert every course by slug, link remedial courses once all exist, and retire the
+    courses content no longer has. Returns the courses by slug."""
+    courses = _load_courses()
+    new = {spec.slug for spec in specs if spec.slug not in courses}
+    for spec in specs:
+        _sync_course(spec, courses, roles, skills, report, now)
+    db.session.flush()  # new courses need ids before remedial links point at them
+    for spec in specs:
+        linked = _link_remedial(courses[spec.slug], courses.get(spec.remedial))
+        if linked and spec.slug not in new:
+            report["courses"].updated += 1
+    wanted = {spec.slug for spec in specs}
+    for course in courses.values():
+        if course.slug not in wanted and course.retired_at is None:
+            course.retired_at = now
+            report["courses"].retired += 1
+    return courses
+
+
+def _load_courses() -> dict[str, Course]:
+    """Every course with everything a sync compares, in one query per table."""
+    query = select(Course).options(
+        selectinload(Course.job_roles),
+        selectinload(Course.skills),
+        selectinload(Course.lessons).selectinload(Lesson.job_roles),
+        selectinload(Course.questions).selectinload(QuizQuestion.choices),
+    )
+    return {course.slug: course for course in db.session.scalars(query)}
+
+
+def _sync_course(spec: CourseSpec, courses, roles, skills, report: SyncReport, now) -> None:
+    values = {
+        "title": spec.title,
+        "kind": spec.kind,
+        "summary": spec.summary,
+        "minutes": spec.minutes,
+        "for_all_roles": spec.for_all_roles,
+        "pass_mark": spec.pass_mark,
+        "retired_at": None,
+    }
+    created = spec.slug not in courses
+    course, changed = upsert(
+        courses,
+        spec.slug,
+        lambda **v: Course(slug=spec.slug, synced_at=now, **v),
+        values,
+        report["courses"],
+    )
+    links = replace_members(course.job_roles, [roles[slug] for slug in spec.job_roles])
+    links |= replace_members(course.skills, [skills[slug] for slug in spec.skills])
+    if links and not changed:
+        report["courses"].updated += 1
+    parts = _sync_lessons(course, spec.lessons, roles, report["lessons"], now)
+    parts |= _sync_questions(course, spec.questions, report, now)
+    if not created and (changed or links or parts):
+        course.synced_at = now
+
+
+def _link_remedial(course: Course, remedial: Course | None) -> bool:
+    """Point the course at its remedial course; whether the link changed."""
+    remedial_id = remedial.id if remedial is not None else None
+    if course.remedial_course_id == remedial_id:
+        return False
+    course.remedial_course_id = remedial_id
+    return True
+
+
+def _sync_lessons(course: Course, specs: tuple[LessonSpec, ...], roles, changes: Changes, now):
+    """Lessons in content order; the ones content dropped are retired, not deleted, so the
+    progress people made on them stays (it no longer counts towards the course)."""
+    lessons = {lesson.slug: lesson for lesson in course.lessons}
+    changed = False
+    for position, spec in enumerate(specs, start=1):
+        values = {
+            "position": position,
+            "title": spec.title,
+            "minutes": spec.minutes,
+            "body_html": spec.body_html,
+            "retired_at": None,
+        }
+        lesson, touched = upsert(
+            lessons, spec.slug, _new_lesson(course, spec.slug), values, changes
+        )
+        linked = replace_members(lesson.job_roles, [roles[slug] for slug in spec.job_roles])
+        if linked and not touched:
+            changes.updated += 1
+        changed |= touched or linked
+    return _retire_missing(lessons, {spec.slug for spec in specs}, changes, now) or changed
+
+
+def _new_lesson(course: Course, slug: str):
+    def make(**values) -> Lesson:
+        lesson = Lesson(slug=slug, **values)
+        course.lessons.append(lesson)
+        return lesson
+
+    return make
+
+
+def _sync_questions(course: Course, specs: tuple[QuestionSpec, ...], report, now) -> bool:
+    """Questions in content order, upserted by key; dropped ones are retired so past
+    attempts still make sense."""
+    questions = {question.key: question for question in course.questions}
+    changed = False
+    for position, spec in enumerate(specs, start=1):
+        values = {
+            "position": position,
+            "type": spec.type,
+            "prompt": spec.prompt,
+            "retired_at": None,
+        }
+        question, touched = upsert(
+            questions, spec.key, _new_question(course, spec.key), values, report["quiz questions"]
+        )
+        changed |= touched | _sync_choices(question, spec, report["quiz choices"])
+    wanted = {spec.key for spec in specs}
+    return _retire_missing(questions, wanted, report["quiz questions"], now) or changed
+
+
+def _new_question(course: Course, key: str):
+    def make(**values) -> QuizQuestion:
+        question = QuizQuestion(key=key, **values)
+        course.questions.append(question)
+        return question
+
+    return make
+
+
+def _sync_choices(question: QuizQuestion, spec: QuestionSpec, changes: Changes) -> bool:
+    """Choices upserted by key; a choice content dropped is deleted."""
+    choices = {choice.key: choice for choice in question.choices}
+    changed = False
+    for position, choice in enumerate(spec.choices, start=1):
+        values = {
+            "position": position,
+            "text": choice.text,
+            "correct": choice.correct,
+            "explanation": choice.explanation,
+        }
+        _, touched = upsert(choices, choice.key, _new_choice(question, choice.key), values, changes)
+        changed |= touched
+    wanted = {choice.key for choice in spec.choices}
+    for key, choice in choices.items():
+        if key not in wanted:
+            question.choices.remove(choice)  # delete-orphan deletes the row
+            changes.removed += 1
+            changed = True
+    return changed
+
+
+def _new_choice(question: QuizQuestion, key: str):
+    def make(**values) -> QuizChoice:
+        choice = QuizChoice(key=key, **values)
+        question.choices.append(choice)
+        return choice
+
+    return make
+
+
+def _retire_missing(rows: dict, wanted: set[str], changes: Changes, now: datetime) -> bool:
+    retired = False
+    for key, row in rows.items():
+        if key not in wanted and row.retired_at is None:
+            row.retired_at = now
+            changes.retired += 1
+            retired = True
+    return retired

@@ -1,0 +1,234 @@
+"""Whether a person meets a badge's criterion, asked of the store: the courses and steps
+completed, the statements of a week, the weekly data-quality tallies, the first onboarding
+completions. Each answer is the evidence in words ("" when the criterion is not met);
+`short_weeks` and `weekly_quality` read what a whole batch needs at once."""
+
+import json
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+
+from lms.auth.models import User
+from lms.coaching.queries import required_skills
+from lms.courses.models import Course, Skill
+from lms.courses.rollout import get_go_live
+from lms.database import db
+from lms.gamification.badges import rules as b
+from lms.gamification.models import QualityTally
+from lms.gamification.points.facts import client_sources, facts_of
+from lms.gamification.rules import Facts, week_start
+from lms.xapi.models import Statement
+from lms.xapi.validation.formats import counted_at
+
+
+def short_weeks(looks) -> set[tuple]:
+    """The weekly looks (statements_in_week) that cannot be met yet, found with one count
+    per badge and week for everyone in the batch: the count is over a wider window than
+    `_busy_week` judges, so a person below it is surely below the criterion, and the
+    statements of the rest are read only then. Most batches read none."""
+    groups: dict[tuple, set[int]] = {}
+    for (user_id, key, monday), (_, _, badge) in looks.items():
+        if badge.criterion.kind == b.STATEMENTS_IN_WEEK:
+            groups.setdefault((key, badge, monday), set()).add(user_id)
+    short = set()
+    for (key, badge, monday), user_ids in groups.items():
+        start, c = datetime.combine(monday, datetime.min.time()), badge.criterion
+        query = (
+            select(Statement.user_id, func.count())
+            .where(Statement.user_id.in_(user_ids), *_week_window(start, c.match))
+            .group_by(Statement.user_id)
+        )
+        counts = dict(db.session.execute(query).all())
+        short |= {(u, key, monday) for u in user_ids if counts.get(u, 0) < c.count}
+    return short
+
+
+def _week_window(start: datetime, match) -> list:
+    """Statements that may count in the week from `start` (see xapi.formats.counted_at), of the
+    criterion's verbs."""
+    end = start + timedelta(days=7)
+    conditions = [
+        Statement.voided.is_(False),
+        Statement.timestamp >= start,
+        Statement.stored >= start,
+        or_(Statement.timestamp < end, Statement.stored < end),
+    ]
+    if match.verbs:
+        # Compared as an expression, not the column: SQLite would otherwise walk the verb's
+        # index (every statement with that verb) instead of the people's (user_id, id).
+        conditions.append(Statement.verb_id.concat("").in_(match.verbs))
+    return conditions
+
+
+def qualifies(
+    person: User, badge: b.BadgeSpec, facts: Facts, pk: int, iris: b.Iris, tallies=None
+) -> str:
+    """Why the person meets the badge's criterion now, in words; "" when they do not.
+    `tallies` may hold their weekly quality tallies, read for a whole batch (`weekly_quality`)."""
+    c = badge.criterion
+    match c.kind:
+        case b.COURSES_COMPLETED:
+            wanted = [iris.course[slug] for slug in c.courses]
+            done = _completed(person.id, wanted)
+            return "Completed " + _titles(Course, c.courses) if done == set(wanted) else ""
+        case b.ONBOARDING_COMPLETED:
+            return "Completed onboarding" if _completed(person.id, [iris.onboarding]) else ""
+        case b.COACHING_FINISHED:
+            return _coaching_finished(person, c, iris)
+        case b.STATEMENTS_IN_WEEK:
+            return _busy_week(person.id, c, facts)
+        case b.QUALITY_STREAK:
+            if tallies is None:
+                tallies = _weekly_quality_of({person.id}, _streak_span(c, facts.when))
+            return _quality_streak(person.id, c, facts.when.date(), tallies)
+        case b.EARLY_ADOPTER:
+            return _early_adopter(person, c, iris)
+    return ""
+
+
+def _completed(user_id: int, iris: list[str]) -> set[str]:
+    query = select(Statement.activity_id).where(
+        Statement.user_id == user_id,
+        Statement.verb_id == b.VERB_COMPLETED,
+        Statement.activity_id.in_(iris),
+        Statement.voided.is_(False),
+    )
+    return set(db.session.scalars(query))
+
+
+def _titles(model, slugs) -> str:
+    """The titles people know courses and skills by, in the order content names them."""
+    query = select(model.slug, model.title).where(model.slug.in_(slugs))
+    titles = dict(db.session.execute(query).all())
+    return ", ".join(titles.get(slug, slug) for slug in slugs)
+
+
+def _coaching_finished(person: User, c: b.Criterion, iris: b.Iris) -> str:
+    """Step 4 signed off (and not withdrawn) for every named skill, or for every skill the
+    person's role requires; a role that requires none earns nothing."""
+    if c.skills is None:
+        required = required_skills([person.job_role_id]).get(person.job_role_id, [])
+        skills = [s.slug for s in required]
+    else:
+        skills = list(c.skills)
+    if not skills or any(slug not in iris.skill_step4 for slug in skills):
+        return ""
+    wanted = [iris.skill_step4[slug] for slug in skills]
+    if _completed(person.id, wanted) != set(wanted):
+        return ""
+    return "Step 4 signed off for " + _titles(Skill, skills)
+
+
+def _busy_week(user_id: int, c: b.Criterion, facts: Facts) -> str:
+    """Matching statements counted in the week (Monday to Sunday) of the statement just
+    stored, each at the moment it counts at (xapi.formats.counted_at: its timestamp, never later
+    than it was stored) — the same moment points use."""
+    start = datetime.combine(week_start(facts.when.date()), datetime.min.time())
+    end = start + timedelta(days=7)
+    query = select(Statement.document, Statement.client_id, Statement.stored).where(
+        Statement.user_id == user_id, *_week_window(start, c.match)
+    )
+    rows = db.session.execute(query).all()
+    sources = client_sources(row.client_id for row in rows)
+    count = 0
+    for row in rows:
+        seen = facts_of(json.loads(row.document), row.client_id, row.stored, sources)
+        count += start <= seen.when < end and c.match.matches(seen)
+    return f"{count} in the week of {start.date():%d %b %Y}" if count >= c.count else ""
+
+
+def _streak_span(c: b.Criterion, moment: datetime) -> list[date]:
+    """The weeks a run of `weeks` weeks through the week of `moment` can cover."""
+    this_week = week_start(moment.date())
+    return [this_week + timedelta(weeks=n) for n in range(1 - c.weeks, c.weeks)]
+
+
+def weekly_quality(looks) -> dict[tuple[int, date], tuple[int, int]]:
+    """The weekly quality tallies every quality-streak look of the batch needs, at once."""
+    users, weeks = set(), set()
+    for (user_id, _, _), (_, facts, badge) in looks.items():
+        if badge.criterion.kind == b.QUALITY_STREAK:
+            users.add(user_id)
+            weeks.update(_streak_span(badge.criterion, facts.when))
+    return _weekly_quality_of(users, weeks) if users else {}
+
+
+def _weekly_quality_of(user_ids, weeks) -> dict[tuple[int, date], tuple[int, int]]:
+    """(person, Monday) -> (score sum, samples)."""
+    query = select(
+        QualityTally.user_id,
+        QualityTally.period_start,
+        QualityTally.score_sum,
+        QualityTally.samples,
+    ).where(
+        QualityTally.user_id.in_(user_ids),
+        QualityTally.period == "week",
+        QualityTally.period_start.in_(weeks),
+    )
+    return {(u, start): (total, n) for u, start, total, n in db.session.execute(query)}
+
+
+def _quality_streak(user_id: int, c: b.Criterion, day: date, tallies) -> str:
+    """`weeks` consecutive weeks, one of them the week of `day`, each with a weekly average
+    at or above the threshold. Any run through this week counts: a score reported late for
+    an earlier week can complete a streak that ends later."""
+    span = _streak_span(c, datetime.combine(day, datetime.min.time()))
+    good = set()
+    for start in span:
+        total, samples = tallies.get((user_id, start), (0, 0))
+        if samples > 0 and total >= c.threshold * 10_000 * samples:
+            good.add(start)
+    run = 0
+    for start in span:
+        run = run + 1 if start in good else 0
+        if run >= c.weeks:
+            return f"Weekly data quality of {c.threshold:.0%} or better for {c.weeks} weeks"
+    return ""
+
+
+def _early_adopter(person: User, c: b.Criterion, iris: b.Iris) -> str:
+    """Judged by the person's first onboarding completion (a reopened and completed again
+    onboarding does not move it): among the first N people to complete onboarding, in
+    stored order; or within D days of their hire date; or of go-live (completing before
+    go-live is within it)."""
+    first = _first_onboarding(person.id, iris)
+    if first is None:
+        return ""
+    first_pk, completed_at = first
+    if c.first is not None:
+        before = db.session.scalar(
+            select(func.count(func.distinct(Statement.user_id))).where(
+                Statement.verb_id == b.VERB_COMPLETED,
+                Statement.activity_id == iris.onboarding,
+                Statement.voided.is_(False),
+                Statement.id < first_pk,
+                Statement.user_id != person.id,
+            )
+        )
+        return f"Number {before + 1} to complete onboarding" if before < c.first else ""
+    if c.days_after_hire is not None:
+        if person.hire_date is None:
+            return ""
+        days = (completed_at.date() - person.hire_date).days
+        return f"Onboarded {days} days after joining" if days <= c.days_after_hire else ""
+    go_live = get_go_live()
+    if go_live is None:
+        return ""
+    days = (completed_at.date() - go_live).days
+    return f"Onboarded {days} days after go-live" if days <= c.days_after_go_live else ""
+
+
+def _first_onboarding(user_id: int, iris: b.Iris) -> tuple[int, datetime] | None:
+    """(pk, moment it counts at) of the person's first standing onboarding completion."""
+    row = db.session.execute(
+        select(Statement.id, Statement.timestamp, Statement.stored)
+        .where(
+            Statement.user_id == user_id,
+            Statement.verb_id == b.VERB_COMPLETED,
+            Statement.activity_id == iris.onboarding,
+            Statement.voided.is_(False),
+        )
+        .order_by(Statement.id)
+        .limit(1)
+    ).first()
+    return None if row is None else (row.id, counted_at(row.timestamp, row.stored))

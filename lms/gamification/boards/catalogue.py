@@ -1,0 +1,147 @@
+"""Every board people can open — the built-in leaderboards and the contests — by key, for
+one period, with how its values read. Views ask this module for standings; it asks
+leaderboards (tallies) or contests (statements)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from lms.database import db
+from lms.gamification.boards import contests as c
+from lms.gamification.boards import leaderboards as lb
+from lms.gamification.boards import privacy
+from lms.gamification.models import ALL_TIME, Contest
+from lms.gamification.rules import next_period_start, period_start
+from lms.gamification.ruleset import current_ruleset
+
+BUILT_IN = {
+    "points-week": ("Points this week", "week", "points"),
+    "points-month": ("Points this month", "month", "points"),
+    "points-all": ("Points, all time", "all", "points"),
+    "quality-week": ("Data quality, week", "week", "quality"),
+    "quality-month": ("Data quality, month", "month", "quality"),
+    "early-adopters": ("Early adopters", "all", "days"),
+}
+UNITS = {"count": "count", "average_score": "percent", "time_to_first": "duration"}
+
+
+@dataclass(frozen=True)
+class Shown:
+    key: str
+    title: str
+    period: str  # week | month | quarter | all
+    start: date
+    unit: str  # points | quality | percent | days | count | duration
+    contest: Contest | None = None
+
+    @property
+    def previous(self) -> date | None:
+        if self.period == "all":
+            return None
+        return period_start(self.period, self.start - timedelta(days=1))
+
+    @property
+    def next(self) -> date | None:
+        return None if self.period == "all" else next_period_start(self.period, self.start)
+
+
+def resolve(key: str, day: date, *, include_test: bool) -> Shown | None:
+    """The board `key` for the period that contains `day`; None when unknown or hidden
+    (a test-mode contest for someone who is not HR or an admin)."""
+    if key in BUILT_IN:
+        title, period, unit = BUILT_IN[key]
+        start = ALL_TIME if period == "all" else period_start(period, day)
+        return Shown(key, title, period, start, unit)
+    if not key.startswith("contest-"):
+        return None
+    contest = db.session.scalar(select(Contest).where(Contest.slug == key.removeprefix("contest-")))
+    if contest is None or (contest.status == "test" and not include_test):
+        return None
+    unit = UNITS.get(contest.metric, "points")
+    start = period_start(contest.period, day)
+    return Shown(key, contest.title, contest.period, start, unit, contest)
+
+
+def list_boards(day: date, *, include_test: bool) -> list[Shown]:
+    boards = [resolve(key, day, include_test=True) for key in BUILT_IN]
+    for contest in c.list_contests(include_test=include_test):
+        boards.append(resolve(f"contest-{contest.slug}", day, include_test=True))
+    return boards
+
+
+def _sql_board(shown: Shown) -> lb.Board | None:
+    if shown.key.startswith(("points-", "quality-")):
+        quality = current_ruleset().quality
+        return lb.Board(shown.key, shown.period, shown.start, quality.min_samples if quality else 1)
+    return None
+
+
+def standings(shown: Shown, scope: lb.Scope, *, limit: int | None = None):
+    """The whole ranking in scope (or its top `limit`), everyone named: for HR and CSV."""
+    board = _sql_board(shown)
+    if board is not None:
+        return lb.list_standings(board, scope, limit=limit)
+    return _in_memory(shown, scope)[:limit]
+
+
+def _in_memory(shown: Shown, scope: lb.Scope):
+    if shown.contest is not None:
+        return c.contest_standings(shown.contest, shown.start, scope)
+    return c.early_adopter_standings(scope)
+
+
+def learner_rows(shown: Shown, scope: lb.Scope, viewer):
+    """(top rows, own rows) as this viewer may see them (privacy.py)."""
+    board = _sql_board(shown)
+    if board is not None:
+        return privacy.learner_view(board, scope, viewer)
+    return privacy.learner_view_of_list(_in_memory(shown, scope), viewer)
+
+
+def grant_key(shown: Shown, scope: lb.Scope) -> str:
+    """A board in a scope is granted once per period: "points-week", "quality-week:division:3"."""
+    if scope.kind == "division":
+        return f"{shown.key}:division:{scope.division_id}"
+    return shown.key
+
+
+def format_value(unit: str, value) -> str:
+    if unit == "quality":  # ten-thousandths
+        return f"{value / 100:.1f}%"
+    if unit == "percent":  # scaled 0..1
+        return f"{value * 100:.1f}%"
+    if unit == "days":
+        return f"{int(value)} day{'s' if int(value) != 1 else ''}"
+    if unit == "duration":
+        hours = int(value) // 3600
+        return f"{hours // 24} d {hours % 24} h {int(value) % 3600 // 60} min"
+    return f"{int(value):,}"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    text: str  # the value, printed on the bar: the chart never relies on colour alone
+    width: float  # percent of the chart's width
+    highlight: bool = False
+
+
+def bars(rows, unit: str, *, lower_is_better: bool = False) -> list[Bar]:
+    """Bars for a server-drawn SVG chart, longest for the best value."""
+    values = [float(row.value) for row in rows]
+    if not values:
+        return []
+    high, low = max(values), min(values)
+    result = []
+    for row, value in zip(rows, values, strict=True):
+        share = (high - value + low) / high if lower_is_better and high else value / (high or 1)
+        result.append(
+            Bar(
+                f"{row.rank}. {row.name}",
+                format_value(unit, row.value),
+                max(2.0, share * 100),
+                getattr(row, "is_viewer", False),
+            )
+        )
+    return result

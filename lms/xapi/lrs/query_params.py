@@ -1,0 +1,156 @@
+"""The parameters of GET /xapi/statements, checked as strictly as statement values are
+(xAPI 1.0.3, Communication 2.1.3 and 3.2.s3.b7, b8; Data 2.2.s4.b4). Pure."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from lms.xapi.errors import XapiError
+from lms.xapi.store.identifiers import agent_key
+from lms.xapi.validation import formats
+from lms.xapi.validation.agents import check_actor
+from lms.xapi.validation.checks import StatementInvalid
+
+MAX_LIMIT = 500
+FILTERS = (
+    "agent",
+    "verb",
+    "activity",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "since",
+    "until",
+    "limit",
+    "ascending",
+)
+SINGLE = ("statementId", "voidedStatementId")
+SHARED = ("format", "attachments")
+KNOWN = frozenset((*FILTERS, *SINGLE, *SHARED))
+FORMATS = ("ids", "exact", "canonical")
+
+
+@dataclass(frozen=True)
+class StatementQuery:
+    """What a GET asks for: one statement by id, or a filtered, ordered page."""
+
+    statement_id: str | None = None
+    voided_statement_id: str | None = None
+    agent: str | None = None  # an agent key, see lms.xapi.agents
+    verb: str | None = None
+    activity: str | None = None
+    registration: str | None = None
+    related_activities: bool = False
+    related_agents: bool = False
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = MAX_LIMIT
+    ascending: bool = False
+    format: str = "exact"
+    attachments: bool = False
+
+    @property
+    def single(self) -> str | None:
+        return self.statement_id or self.voided_statement_id
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter other than time and sequence applies (so StatementRefs count)."""
+        return any((self.agent, self.verb, self.activity, self.registration))
+
+
+def parse_query(args: dict[str, str]) -> StatementQuery:
+    """A StatementQuery from request parameters; 400 naming the parameter otherwise."""
+    for name in args:
+        if name not in KNOWN:
+            raise XapiError(400, f"{name}: is not a parameter of GET statements")
+    ids = [name for name in SINGLE if name in args]
+    if len(ids) > 1:
+        raise XapiError(400, "statementId and voidedStatementId cannot be used together")
+    if ids:
+        others = [name for name in args if name not in (*SINGLE, *SHARED)]
+        if others:
+            raise XapiError(400, f"{others[0]}: cannot be used with {ids[0]}")
+    values = {}
+    for name, raw in args.items():
+        values[_attribute(name)] = _PARSERS[name](raw, name)
+    return StatementQuery(**values)
+
+
+def _attribute(name: str) -> str:
+    return {"statementId": "statement_id", "voidedStatementId": "voided_statement_id"}.get(
+        name, name
+    )
+
+
+def _uuid(raw: str, name: str) -> str:
+    if not formats.is_uuid(raw):
+        raise XapiError(400, f"{name}: must be a UUID")
+    return raw.lower()
+
+
+def _iri(raw: str, name: str) -> str:
+    if not formats.is_iri(raw):
+        raise XapiError(400, f"{name}: must be an IRI")
+    return raw
+
+
+def _bool(raw: str, name: str) -> bool:
+    """Booleans are written as in JSON: true or false."""
+    if raw not in ("true", "false"):
+        raise XapiError(400, f"{name}: must be true or false")
+    return raw == "true"
+
+
+def _timestamp(raw: str, name: str) -> datetime:
+    moment = formats.parse_timestamp(raw)
+    if moment is None:
+        raise XapiError(400, f"{name}: must be an ISO 8601 timestamp")
+    return moment
+
+
+def _limit(raw: str, name: str) -> int:
+    """A non-negative integer; 0 (and anything above it) means the server's maximum."""
+    if not raw.isdigit():
+        raise XapiError(400, f"{name}: must be a non-negative integer")
+    return min(int(raw), MAX_LIMIT) or MAX_LIMIT
+
+
+def _format(raw: str, name: str) -> str:
+    if raw not in FORMATS:
+        raise XapiError(400, f"{name}: must be ids, exact or canonical")
+    return raw
+
+
+def _agent(raw: str, name: str) -> str:
+    """An Agent or Identified Group as JSON, validated as in a statement."""
+    try:
+        agent = json.loads(raw)
+    except ValueError:
+        raise XapiError(400, f"{name}: must be an Agent or Identified Group as JSON") from None
+    try:
+        check_actor(agent, name)
+    except StatementInvalid as problem:
+        raise XapiError(400, str(problem)) from None
+    key = agent_key(agent)
+    if key is None:
+        raise XapiError(400, f"{name}: an anonymous Group cannot be used as a filter")
+    return key
+
+
+_PARSERS = {
+    "statementId": _uuid,
+    "voidedStatementId": _uuid,
+    "agent": _agent,
+    "verb": _iri,
+    "activity": _iri,
+    "registration": _uuid,
+    "related_activities": _bool,
+    "related_agents": _bool,
+    "since": _timestamp,
+    "until": _timestamp,
+    "limit": _limit,
+    "ascending": _bool,
+    "format": _format,
+    "attachments": _bool,
+}

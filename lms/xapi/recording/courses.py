@@ -1,0 +1,131 @@
+"""The statements course events stand for: launched, experienced, attempted / answered /
+passed or failed, completed, and registered on a remedial course."""
+
+from tincan import (
+    Activity,
+    ActivityDefinition,
+    Extensions,
+    LanguageMap,
+    Result,
+    Score,
+    Statement,
+)
+
+from lms.xapi import vocabulary as v
+from lms.xapi.recording.parts import course_activity, statement
+
+
+def about_course(enrollment, verb_id, now, settings, result=None) -> Statement:
+    return statement(
+        enrollment.user,
+        verb_id,
+        course_activity(enrollment.course, settings),
+        enrollment,
+        now,
+        settings,
+        result=result,
+    )
+
+
+def course_completed(enrollment, now, settings) -> Statement:
+    return about_course(enrollment, v.VERB_COMPLETED, now, settings, Result(completion=True))
+
+
+def lesson_experienced(enrollment, lesson, now, settings) -> Statement:
+    course = enrollment.course
+    activity = Activity(
+        id=v.lesson_iri(settings.base_url, course.slug, lesson.slug),
+        definition=ActivityDefinition(
+            type=v.TYPE_LESSON, name=LanguageMap({"en-US": lesson.title})
+        ),
+    )
+    return statement(
+        enrollment.user,
+        v.VERB_EXPERIENCED,
+        activity,
+        enrollment,
+        now,
+        settings,
+        result=Result(completion=True),
+        parent=[course_activity(course, settings)],
+    )
+
+
+def quiz_statements(attempt, now, settings) -> list[Statement]:
+    """Attempted, one `answered` per question (response and success), then passed or failed
+    with the scaled score."""
+    enrollment = attempt.enrollment
+    course = enrollment.course
+    quiz = Activity(
+        id=v.quiz_iri(settings.base_url, course.slug),
+        definition=ActivityDefinition(
+            type=v.TYPE_ASSESSMENT, name=LanguageMap({"en-US": f"{course.title}: quiz"})
+        ),
+    )
+    parent = {"parent": [course_activity(course, settings)]}
+    statements = [
+        statement(enrollment.user, v.VERB_ATTEMPTED, quiz, enrollment, now, settings, **parent)
+    ]
+    questions = [q for q in course.questions if q.key in attempt.answers]
+    for question in questions:
+        statements.append(_answered(attempt, question, quiz, now, settings))
+    right = sum(1 for s in statements[1:] if s.result.success)
+    outcome = v.VERB_PASSED if attempt.passed else v.VERB_FAILED
+    score = Score(scaled=round(attempt.score, 4), raw=right, min=0, max=len(questions))
+    statements.append(
+        statement(
+            enrollment.user,
+            outcome,
+            quiz,
+            enrollment,
+            now,
+            settings,
+            result=Result(score=score, success=attempt.passed, completion=True),
+            **parent,
+        )
+    )
+    return statements
+
+
+def _answered(attempt, question, quiz, now, settings) -> Statement:
+    enrollment = attempt.enrollment
+    chosen = attempt.answers[question.key]
+    correct = sorted(choice.key for choice in question.choices if choice.correct)
+    activity = Activity(
+        id=v.question_iri(settings.base_url, enrollment.course.slug, question.key),
+        definition=ActivityDefinition(
+            type=v.TYPE_INTERACTION,
+            name=LanguageMap({"en-US": question.prompt}),
+            interaction_type="choice",
+            correct_responses_pattern=["[,]".join(correct)],
+            choices=[{"id": c.key, "description": {"en-US": c.text}} for c in question.choices],
+        ),
+    )
+    return statement(
+        enrollment.user,
+        v.VERB_ANSWERED,
+        activity,
+        enrollment,
+        now,
+        settings,
+        result=Result(response="[,]".join(chosen), success=sorted(chosen) == correct),
+        parent=[quiz],
+        grouping=[course_activity(enrollment.course, settings)],
+    )
+
+
+def remedial_registered(enrollment, failed_course, now, settings) -> Statement:
+    """The learner is registered on a remedial course; the course they failed is in context."""
+    result = Result(
+        extensions=Extensions({v.extension_iri(settings.base_url, "reason"): enrollment.reason})
+    )
+    return statement(
+        enrollment.user,
+        v.VERB_REGISTERED,
+        course_activity(enrollment.course, settings),
+        enrollment,
+        now,
+        settings,
+        result=result,
+        other=[course_activity(failed_course, settings)],
+    )

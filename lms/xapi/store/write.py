@@ -1,0 +1,305 @@
+"""Storing statements (xAPI 1.0.3): validate a whole batch, then write it with a handful of
+bulk statements. Services: they flush, never commit."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, text, update
+
+from lms.bulk_insert import insert_rows
+from lms.database import db
+from lms.xapi.clients import lms_authority
+from lms.xapi.errors import XapiError
+from lms.xapi.models import Attachment, OutboxItem, Statement, StatementActivity, StatementAgent
+from lms.xapi.settings import LrsSettings
+from lms.xapi.store.definitions import upsert_activity_definitions
+from lms.xapi.store.identifiers import agent_key
+from lms.xapi.store.mentions import defined_activities, mentioned_activities, mentioned_agents
+from lms.xapi.store.people import keys_of_user, match_key, users_by_agent_key
+from lms.xapi.store.prepare import prepare_statement, same_statement, serialize
+from lms.xapi.validation.attachments import check_attachment_data, referenced_attachments
+from lms.xapi.validation.formats import parse_timestamp
+from lms.xapi.validation.signatures import check_signatures
+from lms.xapi.validation.statements import VERB_VOIDED, validate_statement
+
+AGENT_KEY_LENGTH = StatementAgent.__table__.c.agent_key.type.length
+IRI_LENGTH = StatementActivity.__table__.c.activity_id.type.length
+
+
+@dataclass(frozen=True)
+class FreshStatement:
+    """A statement this batch stored for the first time, as what follows it (gamification)
+    needs to see it: `document` is the statement as stored."""
+
+    pk: int
+    user_id: int | None
+    client_id: int | None
+    stored: datetime
+    voided: bool
+    document: dict
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    ids: list[str]  # every statement's id, in the order given
+    fresh: list[FreshStatement]  # those not stored before, in stored order
+
+
+def store_statements(statements: list[dict], **options) -> list[str]:
+    """Store a batch (see `store_batch`); return the statement ids in the order given."""
+    return store_batch(statements, **options).ids
+
+
+def store_batch(
+    statements: list[dict],
+    *,
+    authority: dict | None,
+    client_id: int | None,
+    now: datetime,
+    settings: LrsSettings,
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+) -> StoredBatch:
+    """Store a batch, all or nothing (Communication 3.2.s3.b9). A statement whose id is
+    already stored changes nothing: it is accepted if it is the same statement and refused
+    with 409 if not (Communication 2.1.1.s2, 2.1.2.s2). `attachments` is the raw data of a
+    multipart/mixed request, by SHA-2; None for JSON."""
+    paths = [_path(index, len(statements)) for index in range(len(statements))]
+    for statement, path in zip(statements, paths, strict=True):
+        validate_statement(statement, path)
+    check_attachment_data(statements, paths, attachments)
+    check_signatures(statements, paths, attachments or {})
+    documents = [_prepare(statement, authority, now, settings) for statement in statements]
+    check_unique_ids(documents, paths)
+    mentions = {d["id"]: (mentioned_agents(d), mentioned_activities(d)) for d in documents}
+    check_indexable(documents, paths, mentions)
+    # Everything above is pure, and so is building the rows: all of it happens before the
+    # first query, which on SQLite takes the single write lock (lms.database), so that other
+    # writers wait only for the lookups and inserts below.
+    rows = {document["id"]: _row(document, client_id, now) for document in documents}
+    stored = _stored_documents(list(rows))
+    fresh = []
+    for statement, document, path in zip(statements, documents, paths, strict=True):
+        if document["id"] not in stored:
+            fresh.append(document)
+        elif not same_statement(stored[document["id"]], statement):
+            raise XapiError(
+                409, f"{path}.id: a different statement is already stored as {document['id']}"
+            )
+    written = []
+    if fresh:
+        written = _write(
+            fresh,
+            rows,
+            mentions,
+            client_id=client_id,
+            now=now,
+            settings=settings,
+            attachments=attachments,
+        )
+    return StoredBatch([document["id"] for document in documents], written)
+
+
+def _path(index: int, count: int) -> str:
+    return "statement" if count == 1 else f"statements[{index}]"
+
+
+def _prepare(statement: dict, authority: dict | None, now: datetime, settings: LrsSettings):
+    """The authority is the credentials' agent; Uptake's own when none is given and the
+    statement names none (every stored statement has one, Data 2.4.9.s3.b3)."""
+    chosen = authority or statement.get("authority") or lms_authority(settings.base_url)
+    return prepare_statement(statement, authority=chosen, now=now)
+
+
+def check_unique_ids(documents: list[dict], paths: list[str]) -> None:
+    """A batch naming one id twice is refused with 400 (Communication 2.1.2.s2.b6)."""
+    seen = set()
+    for document, path in zip(documents, paths, strict=True):
+        if document["id"] in seen:
+            raise XapiError(400, f"{path}.id: {document['id']} appears twice in the batch")
+        seen.add(document["id"])
+
+
+def check_indexable(documents: list[dict], paths: list[str], mentions: dict) -> None:
+    """Identifiers longer than the index columns hold are refused (400) rather than cut,
+    which would make different agents or activities look the same."""
+    for document, path in zip(documents, paths, strict=True):
+        keys, activities = mentions[document["id"]]
+        iris = [document["verb"]["id"], *activities]
+        if any(len(key) > AGENT_KEY_LENGTH for key in keys) or any(
+            len(iri) > IRI_LENGTH for iri in iris
+        ):
+            raise XapiError(400, f"{path}: an identifier is longer than this LRS can store")
+
+
+def _stored_documents(ids: list[str]) -> dict[str, dict]:
+    """The stored statements among these ids. Usually there are none, so look the ids up
+    first and read documents only for those found."""
+    found = list(
+        db.session.scalars(select(Statement.statement_id).where(Statement.statement_id.in_(ids)))
+    )
+    if not found:
+        return {}
+    query = select(Statement.statement_id, Statement.document).where(
+        Statement.statement_id.in_(found)
+    )
+    return {
+        statement_id: json.loads(document) for statement_id, document in db.session.execute(query)
+    }
+
+
+def _write(
+    documents, rows, mentions, *, client_id, now, settings, attachments
+) -> list[FreshStatement]:
+    """The rows of new statements: the statements, what they mention, the statements they
+    void, activity definitions, attachment data and, when forwarding, the outbox."""
+    targets = check_voiding(documents)
+    voided = targets | _already_voided([document["id"] for document in documents])
+    people = users_by_agent_key({rows[d["id"]]["actor_key"] for d in documents}, settings.base_url)
+    pks = next_statement_pks(len(documents))
+    for document, pk in zip(documents, pks, strict=True):
+        row = rows[document["id"]]
+        row["id"] = pk
+        row["voided"] = document["id"] in voided and not row["is_voiding"]
+        row["user_id"] = people.get(match_key(row["actor_key"]))
+    insert_rows(Statement.__table__, [rows[document["id"]] for document in documents])
+    _write_mentions(documents, pks, mentions)
+    _mark_voided(targets)
+    upsert_activity_definitions([a for d in documents for a in defined_activities(d)], now=now)
+    _write_attachments(documents, attachments)
+    if settings.forwarding:
+        outbox = [
+            {"statement_pk": pk, "enqueued_at": now, "next_attempt_at": now, "attempts": 0}
+            for pk in pks
+        ]
+        insert_rows(OutboxItem.__table__, outbox)
+    return [
+        FreshStatement(pk, rows[d["id"]]["user_id"], client_id, now, rows[d["id"]]["voided"], d)
+        for pk, d in zip(pks, documents, strict=True)
+    ]
+
+
+def next_statement_pks(count: int) -> list[int]:
+    """Primary keys for `count` new statements, in the order given, so that none has to be
+    read back after the insert. SQLite: the next after the largest, as SQLite itself would
+    assign them; safe because this transaction holds the only write lock (lms.database).
+    PostgreSQL: from the table's sequence, as concurrent writers do."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = text(
+            "SELECT nextval(pg_get_serial_sequence('statements', 'id')) "
+            "FROM generate_series(1, :count)"
+        )
+        return list(db.session.scalars(query, {"count": count}))
+    largest = db.session.scalar(select(func.max(Statement.id))) or 0
+    return list(range(largest + 1, largest + 1 + count))
+
+
+def _mark_voided(targets: set[str]) -> None:
+    """Stored statements the batch voids become voided; voiding statements never do."""
+    if not targets:
+        return
+    db.session.execute(
+        update(Statement)
+        .where(Statement.statement_id.in_(targets), Statement.is_voiding.is_(False))
+        .values(voided=True),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def check_voiding(documents: list[dict]) -> set[str]:
+    """The ids the batch voids. A voiding statement cannot itself be voided (Data 2.3.2.s1),
+    so voiding one is refused; a target the LRS has not seen is accepted (2.3.2.s2.b5)."""
+    targets = {d["object"]["id"].lower(): d for d in documents if _is_voiding(d)}
+    if not targets:
+        return set()
+    in_batch = {d["id"] for d in documents if _is_voiding(d)}
+    stored = db.session.scalars(
+        select(Statement.statement_id).where(
+            Statement.statement_id.in_(targets), Statement.is_voiding.is_(True)
+        )
+    )
+    for target in in_batch.union(stored) & targets.keys():
+        raise XapiError(
+            400,
+            f"statement {targets[target]['id']}: it voids {target}, "
+            "a voiding statement, and voiding statements cannot be voided",
+        )
+    return set(targets)
+
+
+def _already_voided(ids: list[str]) -> set[str]:
+    """Statements arriving after the statement that voids them are voided on arrival."""
+    query = select(Statement.target_statement_id).where(
+        Statement.is_voiding.is_(True), Statement.target_statement_id.in_(ids)
+    )
+    return set(db.session.scalars(query))
+
+
+def _is_voiding(document: dict) -> bool:
+    return document["verb"]["id"] == VERB_VOIDED
+
+
+def _row(document: dict, client_id, now) -> dict:
+    """A statement's row, but for what only the database can tell (id, voided, user_id)."""
+    target = document["object"]
+    kind = target.get("objectType", "Activity")
+    registration = (document.get("context") or {}).get("registration")
+    return {
+        "statement_id": document["id"],
+        "verb_id": document["verb"]["id"],
+        "activity_id": target["id"] if kind == "Activity" else None,
+        "target_statement_id": target["id"].lower() if kind == "StatementRef" else None,
+        "actor_key": agent_key(document["actor"]) or "",
+        "registration": registration.lower() if registration else None,
+        "timestamp": parse_timestamp(document["timestamp"]),
+        "stored": now,
+        "is_voiding": _is_voiding(document),
+        "client_id": client_id,
+        "document": serialize(document),
+    }
+
+
+def _write_mentions(documents: list[dict], pks: list[int], mentions: dict) -> None:
+    agents, activities = [], []
+    for document, pk in zip(documents, pks, strict=True):
+        agent_mentions, activity_mentions = mentions[document["id"]]
+        for key, core in agent_mentions.items():
+            agents.append({"statement_pk": pk, "agent_key": key, "core": core})
+        for activity_id, core in activity_mentions.items():
+            activities.append({"statement_pk": pk, "activity_id": activity_id, "core": core})
+    if agents:
+        insert_rows(StatementAgent.__table__, agents)
+    if activities:
+        insert_rows(StatementActivity.__table__, activities)
+
+
+def _write_attachments(documents: list[dict], attachments) -> None:
+    """Attachment data is kept once per hash, however many statements carry it."""
+    if not attachments:
+        return
+    wanted = {a["sha2"] for d in documents for a in referenced_attachments(d)}
+    rows = [
+        {"sha2": sha2, "content_type": content_type, "content": content}
+        for sha2, (content_type, content) in attachments.items()
+        if sha2 in wanted
+    ]
+    insert_rows(Attachment.__table__, rows, ignore_duplicates=True)
+
+
+def link_statements_to(user, settings: LrsSettings) -> int:
+    """Give a person the statements stored about them before they were known to Uptake;
+    returns how many were linked."""
+    keys = keys_of_user(user, settings.base_url)
+    # Their statements are found from the actor's mentions (statement_agents, core), the
+    # index keyed by agent; statements has none of its own on actor_key.
+    mentioned = select(StatementAgent.statement_pk).where(
+        StatementAgent.agent_key.in_(keys), StatementAgent.core.is_(True)
+    )
+    result = db.session.execute(
+        update(Statement)
+        .where(Statement.id.in_(mentioned), Statement.actor_key.in_(keys))
+        .where(Statement.user_id.is_(None))
+        .values(user_id=user.id),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount

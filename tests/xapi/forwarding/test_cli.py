@@ -1,0 +1,77 @@
+"""`lms xapi forward`: --once sends what is due and exits; the long-running worker stops
+cleanly after its batch on SIGTERM; without an endpoint it refuses to start."""
+
+import os
+import signal
+import threading
+
+import pytest
+
+from lms.database import db
+from lms.xapi.models import OutboxItem
+from tests.xapi.forwarding.stub_lrs import PASSWORD, USERNAME, StubLRS
+from tests.xapi.statement_rows import add_statements
+
+
+@pytest.fixture
+def stub(app, monkeypatch):
+    """A stub LRS, configured as the forwarding endpoint."""
+    with StubLRS() as stub:
+        monkeypatch.setitem(app.config, "LRS_FORWARD_ENDPOINT", stub.endpoint)
+        monkeypatch.setitem(app.config, "LRS_FORWARD_USERNAME", USERNAME)
+        monkeypatch.setitem(app.config, "LRS_FORWARD_PASSWORD", PASSWORD)
+        yield stub
+
+
+def undelivered() -> int:
+    db.session.expire_all()
+    query = db.select(db.func.count()).select_from(OutboxItem)
+    return db.session.scalar(query.where(OutboxItem.delivered_at.is_(None)))
+
+
+def test_once_forwards_what_is_due_in_batches_and_exits(runner, stub):
+    add_statements(12)
+    args = ["xapi", "forward", "--once", "--batch-size", "5", "--worker-id", "cli-1"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "12 delivered, 0 to retry later, 0 dead-lettered." in result.stdout
+    assert result.stderr.count("batch of") == 3
+    assert f"Forwarding to {stub.endpoint} as cli-1" in result.stderr
+    assert len(stub.stored) == 12 and undelivered() == 0
+
+
+def test_once_with_the_remote_down_leaves_everything_queued(runner, stub):
+    add_statements(3)
+    stub.script.append(503)
+    result = runner.invoke(args=["xapi", "forward", "--once", "--timeout", "2"])
+    assert result.exit_code == 0, result.output
+    assert "0 delivered, 3 to retry later" in result.stdout
+    assert undelivered() == 3
+
+
+def test_sigterm_stops_the_worker_after_its_batch(runner, stub):
+    add_statements(4)
+    before = signal.getsignal(signal.SIGTERM)
+
+    def terminate():
+        # Only while the worker's handler is installed: never kill the test run itself.
+        if signal.getsignal(signal.SIGTERM) is not before:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    timer = threading.Timer(0.5, terminate)
+    timer.start()
+    try:
+        result = runner.invoke(args=["xapi", "forward", "--worker-id", "long-1"])
+    finally:
+        timer.cancel()
+    assert result.exit_code == 0, result.output
+    assert "SIGTERM: stopping after this batch" in result.stderr
+    assert "4 delivered" in result.stdout
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_without_an_endpoint_the_worker_refuses_to_start(runner, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LRS_FORWARD_ENDPOINT", None)
+    result = runner.invoke(args=["xapi", "forward", "--once"])
+    assert result.exit_code == 1
+    assert "Forwarding is off: set LRS_FORWARD_ENDPOINT" in result.output

@@ -1,6 +1,6 @@
 # The two commands a newcomer needs:
 #   make demo   install, build the SQLite database, seed a demo organisation, serve on :5000
-#   make test   install, lint, and run the whole suite on SQLite and then PostgreSQL
+#   make test   install, lint (ruff, the layer rules), and run the whole suite on SQLite and then PostgreSQL
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,6 +25,7 @@ browser-deps:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test-sqlite: install browser-deps
 	TEST_DATABASE=sqlite $(BIN)/pytest

@@ -1,5 +1,5 @@
 """Weekly per-person counts of CRM use, kept in step with the statement store: added to in
-the transaction that stores the statements (lms.events.publish), taken back when one is
+the transaction that stores the statements (lms.reactions.react), taken back when one is
 voided, added for earlier statements when their person becomes known, and rebuilt from the
 statements by `lms adoption rebuild`."""
 

@@ -102,7 +102,7 @@ class Ruleset:
     rules: tuple[PointRule, ...] = ()
     levels: tuple[Level, ...] = ()
     quality: QualitySettings | None = None
-    badges: tuple = field(default=())  # BadgeSpec, see badge_rules
+    badges: tuple = field(default=())  # BadgeSpec, see badges/rules.py
 
 
 def object_of(rule: PointRule, facts: Facts) -> str:

@@ -1,6 +1,6 @@
 """What content/ says, as plain typed values: no database, no YAML nodes.
 
-`lms.courses.content.read_content` builds a `Content` from the files; `content_sync` writes it
+`reading.read_content` builds a `Content` from the files; `sync.sync_content` writes it
 to the database.
 """
 

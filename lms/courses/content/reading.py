@@ -1,6 +1,6 @@
 """Reading and validating content/ without a database.
 
-`read_content(path)` returns the typed bundle (see `content_bundle`) and every problem found,
+`read_content(path)` returns the typed bundle (see `bundle`) and every problem found,
 each with its file, line and field. The bundle is fit to load only when there are no problems.
 Files are read in a fixed order (vocabularies, rollout, courses, curricula, gamification), so
 the problems come out in that order too.

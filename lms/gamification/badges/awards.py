@@ -1,5 +1,5 @@
 """Awarding badges: a badge is looked at for a person when a statement that could make its
-criterion true is stored (see badge_rules.could_change), and awarded once when the store
+criterion true is stored (see rules.could_change), and awarded once when the store
 says the criterion holds. Services: they flush, never commit."""
 
 from datetime import datetime

@@ -1,6 +1,6 @@
 """Open Badges 2.0 documents, pure: the hosted Issuer profile, a BadgeClass per badge, an
 Assertion per award, and the answer for a revoked one. Values in, JSON-LD dicts out; the
-addresses are made here from BASE_URL, and badge_views serves them at exactly these paths
+addresses are made here from BASE_URL, and badges/views.py serves them at exactly these paths
 (a test checks the two agree), so a document's `id` is where it is hosted.
 
 Hosted verification (OB 2.0): a verifier fetches the Assertion's `id` and compares; the

@@ -1,5 +1,5 @@
 """Badge definitions and their criteria, pure: what a badge asks for, as values. Whether a
-person meets it is a question for the store (see `badge_criteria.qualifies`); which statements can
+person meets it is a question for the store (see `criteria.qualifies`); which statements can
 make it true is answered here, so a badge is looked at only when something relevant
 happens."""
 

@@ -1,4 +1,5 @@
 """Gamification, a projection of the statement stream: points (the engine, an append-only
 ledger and its tallies, levels), badges (Open Badges 2.0), leaderboards and contests, and HR's
-incentives. The rules in force come from content/gamification (content/, ruleset.py); the pure
-rules every part shares are rules.py; the one blueprint is views.py."""
+incentives. At the root, what every part shares: the pure rules (rules.py), what the rules see
+of a stored statement (facts.py), the rules in force, read from content/gamification
+(ruleset.py, content/), the models and the one blueprint (views.py)."""

@@ -14,8 +14,8 @@ from lms.courses.models import Course, Skill
 from lms.courses.rollout import get_go_live
 from lms.database import db
 from lms.gamification.badges import rules as b
+from lms.gamification.facts import client_sources, facts_of
 from lms.gamification.models import QualityTally
-from lms.gamification.points.facts import client_sources, facts_of
 from lms.gamification.rules import Facts, week_start
 from lms.xapi.models import Statement
 from lms.xapi.validation.formats import counted_at

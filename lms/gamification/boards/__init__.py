@@ -1,3 +1,3 @@
 """Leaderboards and contests: standings read from the tallies and the statements (never a
-score kept on a person), data-quality samples, how people appear to colleagues, and the boards
-as learners see them."""
+score kept on a person), how people appear to colleagues, and the boards as learners see
+them."""

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 
 from lms.database import db
 from lms.gamification.badges.awards import evaluate_badges
-from lms.gamification.boards.quality import quality_samples, remove_samples, write_samples
+from lms.gamification.facts import client_sources, facts_of, voided_target
 from lms.gamification.points import ledger
-from lms.gamification.points.facts import client_sources, facts_of, voided_target
 from lms.gamification.points.ledger_state import load_state, lock_people
 from lms.gamification.points.levels import record_level_ups
+from lms.gamification.points.quality import quality_samples, remove_samples, write_samples
 from lms.gamification.rules import Facts, Ruleset, object_hash, object_of
 from lms.gamification.ruleset import current_ruleset
 from lms.xapi.models import Statement

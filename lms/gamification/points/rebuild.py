@@ -9,10 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from lms.database import db
-from lms.gamification.boards.quality import quality_samples
 from lms.gamification.models import PointsEntry, PointsTally, QualitySample, QualityTally
 from lms.gamification.points.engine import Earn, Void, as_fresh_row, decide, steps_of
 from lms.gamification.points.ledger import LedgerState
+from lms.gamification.points.quality import quality_samples
 from lms.gamification.points.tallies import QUALITY_PERIODS, periods_of
 from lms.gamification.rules import Ruleset
 from lms.xapi.models import Statement

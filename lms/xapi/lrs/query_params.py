@@ -2,16 +2,15 @@
 (xAPI 1.0.3, Communication 2.1.3 and 3.2.s3.b7, b8; Data 2.2.s4.b4). Pure."""
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from lms.xapi.errors import XapiError
+from lms.xapi.store.filters import MAX_LIMIT, StatementQuery
 from lms.xapi.store.identifiers import agent_key
 from lms.xapi.validation import formats
 from lms.xapi.validation.agents import check_actor
 from lms.xapi.validation.checks import StatementInvalid
 
-MAX_LIMIT = 500
 FILTERS = (
     "agent",
     "verb",
@@ -28,35 +27,6 @@ SINGLE = ("statementId", "voidedStatementId")
 SHARED = ("format", "attachments")
 KNOWN = frozenset((*FILTERS, *SINGLE, *SHARED))
 FORMATS = ("ids", "exact", "canonical")
-
-
-@dataclass(frozen=True)
-class StatementQuery:
-    """What a GET asks for: one statement by id, or a filtered, ordered page."""
-
-    statement_id: str | None = None
-    voided_statement_id: str | None = None
-    agent: str | None = None  # an agent key, see lms.xapi.agents
-    verb: str | None = None
-    activity: str | None = None
-    registration: str | None = None
-    related_activities: bool = False
-    related_agents: bool = False
-    since: datetime | None = None
-    until: datetime | None = None
-    limit: int = MAX_LIMIT
-    ascending: bool = False
-    format: str = "exact"
-    attachments: bool = False
-
-    @property
-    def single(self) -> str | None:
-        return self.statement_id or self.voided_statement_id
-
-    @property
-    def filtered(self) -> bool:
-        """Whether any filter other than time and sequence applies (so StatementRefs count)."""
-        return any((self.agent, self.verb, self.activity, self.registration))
 
 
 def parse_query(args: dict[str, str]) -> StatementQuery:

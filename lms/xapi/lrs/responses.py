@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from lms.database import db
 from lms.xapi.lrs.multipart import build_multipart
-from lms.xapi.lrs.query_params import StatementQuery
 from lms.xapi.models import Activity, Attachment
+from lms.xapi.store.filters import StatementQuery
 from lms.xapi.store.query import StatementPage, StoredStatement
 from lms.xapi.validation.agents import IFIS
 from lms.xapi.validation.attachments import referenced_attachments

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from lms.database import db
-from lms.xapi.lrs.query_params import StatementQuery
 from lms.xapi.models import Statement, StatementActivity, StatementAgent
+from lms.xapi.store.filters import StatementQuery
 
 S = Statement.__table__
 NARROW_WINDOW = 20_000  # ids; scanning this many by key beats a walk of every reference

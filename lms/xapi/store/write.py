@@ -17,9 +17,9 @@ from lms.xapi.store.definitions import upsert_activity_definitions
 from lms.xapi.store.identifiers import agent_key
 from lms.xapi.store.mentions import defined_activities, mentioned_activities, mentioned_agents
 from lms.xapi.store.people import keys_of_user, match_key, users_by_agent_key
-from lms.xapi.store.prepare import prepare_statement, same_statement, serialize
 from lms.xapi.validation.attachments import check_attachment_data, referenced_attachments
 from lms.xapi.validation.formats import parse_timestamp
+from lms.xapi.validation.prepare import prepare_statement, same_statement, serialize
 from lms.xapi.validation.signatures import check_signatures
 from lms.xapi.validation.statements import VERB_VOIDED, validate_statement
 

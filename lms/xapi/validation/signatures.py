@@ -5,9 +5,9 @@ import base64
 import binascii
 import json
 
-from lms.xapi.store.prepare import same_statement
 from lms.xapi.validation.attachments import referenced_attachments
 from lms.xapi.validation.checks import fail
+from lms.xapi.validation.prepare import same_statement
 from lms.xapi.validation.rsa import verify_with_certificate
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"

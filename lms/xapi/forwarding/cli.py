@@ -9,14 +9,16 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
+from lms.clock import utcnow
 from lms.database import db, read_only
 from lms.xapi.cli import xapi_cli
+from lms.xapi.forwarding import outbox
 from lms.xapi.forwarding.remote import forwarding_lrs
 from lms.xapi.forwarding.worker import ForwardPolicy, ForwardReport, Worker
 from lms.xapi.settings import lrs_settings
 from lms.xapi.store.export import iter_ndjson_chunks
 
-DEFAULT_LEASE = timedelta(minutes=5)
+DEFAULT_LEASE = ForwardPolicy.lease  # renewed while a batch is in flight
 
 
 class IsoDateTime(click.ParamType):
@@ -47,17 +49,29 @@ class IsoDateTime(click.ParamType):
     show_default=True,
     help="Seconds the LRS may stay silent on one request before it is retried later.",
 )
-def forward_command(once, batch_size, worker_id, timeout):
+@click.option(
+    "--backfill",
+    is_flag=True,
+    help="Queue the statements stored since --since that are not queued yet, then exit.",
+)
+@click.option("--since", type=IsoDateTime(), help="With --backfill: from this time on.")
+def forward_command(once, batch_size, worker_id, timeout, backfill, since):
     """Send stored statements from the outbox to the enterprise LRS (LRS_FORWARD_ENDPOINT).
 
     Several workers may run at once. Stop one with Ctrl-C or SIGTERM: it finishes its batch
-    first; if it is killed instead, its batch is re-sent once its lease runs out."""
+    first; if it is killed instead, its batch is re-sent once its lease runs out (90 s).
+
+    Statements stored before forwarding was switched on are not in the outbox: queue them
+    with --backfill --since 2026-10-01T00:00:00Z (safe to run again), then forward."""
     settings = lrs_settings()
     if not settings.forwarding:
         raise click.ClickException(
             "Forwarding is off: set LRS_FORWARD_ENDPOINT (and LRS_FORWARD_USERNAME and "
-            "LRS_FORWARD_PASSWORD) to the enterprise LRS's xAPI endpoint."
+            "LRS_FORWARD_PASSWORD if it asks for them) to the enterprise LRS's xAPI endpoint."
         )
+    if backfill or since:
+        _backfill(backfill, since)
+        return
     policy = ForwardPolicy(
         batch_size=batch_size,
         timeout=timeout,
@@ -77,6 +91,14 @@ def forward_command(once, batch_size, worker_id, timeout):
         with _stop_on_signals(worker):
             totals = worker.run_forever()
     click.echo(f"{_describe(totals)}.")
+
+
+def _backfill(backfill: bool, since: datetime | None) -> None:
+    if not (backfill and since):
+        raise click.UsageError("--backfill and --since go together: --backfill --since <time>")
+    queued = outbox.backfill(since=since, now=utcnow())
+    db.session.commit()
+    click.echo(f"{queued} statements stored since {since:%Y-%m-%d %H:%M:%S} UTC queued.")
 
 
 def _print_batch(report: ForwardReport) -> None:

@@ -9,7 +9,7 @@ become claimable again. Nothing is ever deleted here, so nothing recorded can be
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 
 from lms.database import db
 from lms.errors import DomainError
@@ -45,6 +45,33 @@ def _due(now: datetime):
     compared with the workers' clocks, so their hosts must keep time (NTP)."""
     not_leased = or_(OutboxItem.locked_until.is_(None), OutboxItem.locked_until <= now)
     return (*PENDING, OutboxItem.next_attempt_at <= now, not_leased)
+
+
+BACKFILL_BATCH = 1000
+
+
+def backfill(*, since: datetime, now: datetime, batch: int = BACKFILL_BATCH) -> int:
+    """Queue the statements stored at or after `since` that are not in the outbox yet (those
+    stored before forwarding was switched on), in stored order; returns how many. Running it
+    again queues nothing twice: the outbox holds each statement at most once. Works through
+    the statements `batch` at a time, flushing each, so memory stays flat."""
+    queued, after = 0, 0
+    while True:
+        pks = list(
+            db.session.scalars(
+                select(Statement.id)
+                .outerjoin(OutboxItem, OutboxItem.statement_pk == Statement.id)
+                .where(Statement.stored >= since, Statement.id > after, OutboxItem.id.is_(None))
+                .order_by(Statement.id)
+                .limit(batch)
+            )
+        )
+        if not pks:
+            return queued
+        rows = [{"statement_pk": pk, "enqueued_at": now, "next_attempt_at": now} for pk in pks]
+        db.session.execute(insert(_outbox), [{**row, "attempts": 0} for row in rows])
+        db.session.flush()
+        queued, after = queued + len(pks), pks[-1]
 
 
 def claim_due(worker_id: str, *, now: datetime, lease: timedelta, limit: int) -> list[int]:
@@ -103,6 +130,21 @@ def _attachment_data(hashes: set[str]) -> dict[str, tuple[str, bytes]]:
         )
     )
     return {row.sha2: (row.content_type, row.content) for row in rows}
+
+
+def renew_lease(ids: list[int], worker_id: str, *, until: datetime) -> bool:
+    """Extend this worker's lease on its batch; False when another worker has taken any of
+    it (its lease had run out), so the rest of the batch is not sent twice at once."""
+    result = db.session.execute(
+        update(_outbox)
+        .where(_outbox.c.id.in_(ids), _outbox.c.locked_by == worker_id, *_pending_columns())
+        .values(locked_until=until)
+    )
+    return result.rowcount == len(ids)
+
+
+def _pending_columns():
+    return (_outbox.c.delivered_at.is_(None), _outbox.c.dead_at.is_(None))
 
 
 def record_delivered(ids: list[int], *, now: datetime) -> None:

@@ -4,8 +4,15 @@ Statements go out exactly as stored (the JSON text of Statement.document, ids an
 re-send after a crash is a statement the remote already has, which it answers 409 or 204.
 That is why we do not call RemoteLRS.save_statements: it rebuilds each statement through
 tincan's model, which rewrites timestamps and durations ("PT1M30S" becomes "PT01M30S").
+
+The body is bytes from end to end: UTF-8 JSON and the attachments' raw data, handed to
+http.client as they are. (tincan's HTTPRequest.content decodes bytes to str, and http.client
+encodes a str body as Latin-1: "Łukasz" could not be sent, "Chloé" went out mangled and a
+binary attachment could not be read.) Credentials are ours too: tincan encodes them as ASCII
+and cannot be built without them.
 """
 
+import base64
 import http.client
 import json
 import uuid
@@ -41,15 +48,15 @@ class ForwardingLRS(RemoteLRS):
 
     _props = [*RemoteLRS._props, "timeout"]
 
-    def __init__(self, *args, timeout: float = 20.0, **kwargs):
+    def __init__(self, *, endpoint, version, username=None, password=None, timeout=20.0):
         self._timeout = timeout
-        super().__init__(*args, **kwargs)
+        super().__init__(endpoint=endpoint, version=version, auth=basic_auth(username, password))
 
     @property
     def timeout(self) -> float:
         return self._timeout
 
-    def _send_request(self, request: HTTPRequest) -> LRSResponse:
+    def _send_request(self, request: HTTPRequest, body: bytes | None = None) -> LRSResponse:
         """tincan's own _send_request, plus a socket timeout.
 
         tincan 1.0.0 opens its http.client connection with no timeout, so a remote that
@@ -57,7 +64,8 @@ class ForwardingLRS(RemoteLRS):
         ran out and another worker re-sent the batch. Its only knob would be the process-wide
         socket.setdefaulttimeout, which changes every socket in the process. Like tincan's,
         this lets connection errors and timeouts raise (OSError, HTTPException): `send_*`
-        below turns them into a Reply with no status, which the worker retries.
+        below turns them into a Reply with no status, which the worker retries. `body` goes
+        on the wire as it is (see the module's docstring).
         """
         url = (
             request.resource
@@ -76,7 +84,7 @@ class ForwardingLRS(RemoteLRS):
             headers["Authorization"] = self.auth
         headers.update(request.headers or {})
         try:
-            connection.request(request.method, path, body=request.content, headers=headers)
+            connection.request(request.method, path, body=body, headers=headers)
             response = connection.getresponse()
             data = response.read()
         finally:
@@ -100,9 +108,8 @@ class ForwardingLRS(RemoteLRS):
 
     def _reply(self, request: HTTPRequest, content_type: str, body: bytes) -> Reply:
         request.headers = {"Content-Type": content_type}
-        request.content = body
         try:
-            response = self._send_request(request)
+            response = self._send_request(request, body)
         except TimeoutError:
             return Reply(None, f"no answer within {self.timeout:g} s")
         except (OSError, http.client.HTTPException) as exc:
@@ -115,6 +122,14 @@ class ForwardingLRS(RemoteLRS):
             (data.decode("utf-8", "replace") if isinstance(data, bytes) else data).split()
         )
         return Reply(status, f"HTTP {status}: {text}"[:ERROR_DETAIL_LIMIT])
+
+
+def basic_auth(username: str | None, password: str | None) -> str | None:
+    """HTTP Basic credentials, UTF-8 encoded (RFC 7617); None for an LRS that needs none."""
+    if not username and not password:
+        return None
+    pair = f"{username or ''}:{password or ''}".encode()
+    return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
 def forwarding_lrs(settings: LrsSettings, *, timeout: float) -> ForwardingLRS:
@@ -152,5 +167,10 @@ def statement_body(
 
 
 def declared_sha2s(document: str) -> tuple[str, ...]:
-    """The sha2 of every attachment a stored statement declares."""
-    return tuple(a["sha2"] for a in json.loads(document).get("attachments") or () if "sha2" in a)
+    """The sha2 of every attachment a stored statement declares. A document that cannot be
+    read declares none: it is sent as it is, and the remote's refusal dead-letters it alone."""
+    try:
+        attachments = json.loads(document).get("attachments") or ()
+        return tuple(a["sha2"] for a in attachments if isinstance(a, dict) and "sha2" in a)
+    except (ValueError, AttributeError, TypeError):
+        return ()

@@ -5,8 +5,18 @@ lease), sent with no transaction open, and its outcomes recorded and committed. 
 killed anywhere in between leaves its items leased; when the lease runs out another worker
 claims and re-sends them, and the remote answers 409/204 for any it already has, which
 counts as delivered. Nothing is dropped for a remote that is down: retries back off, capped.
+
+Leases are short (90 s by default) and renewed while a batch is in flight: before each
+request, once half the sending window has gone, the worker extends the lease on the items
+it still holds. So a killed worker's batch waits about a minute and a half, not five, and a
+slow but live worker never loses its batch to another.
+
+One bad statement never holds back the others and never stops a worker: a refused batch is
+sent one by one, and a statement that cannot be sent at all (an error of ours, not the
+remote's) is dead-lettered alone with the error.
 """
 
+import logging
 import math
 import random
 import threading
@@ -15,25 +25,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms.clock import utcnow
 from lms.database import db
 from lms.xapi.forwarding import outbox
 from lms.xapi.forwarding.outbox import ClaimedItem
-from lms.xapi.forwarding.remote import ForwardingLRS
+from lms.xapi.forwarding.remote import ForwardingLRS, Reply
 
 DELIVERED, RETRY, DEAD, DEFERRED = "delivered", "retry", "dead", "deferred"
 # 4xx that are about the remote or our access to it, not about the statement: the same
 # statement may well be taken later, so these are retried rather than dead-lettered.
 RETRYABLE_4XX = frozenset({401, 403, 404, 407, 408, 425, 429})
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class ForwardPolicy:
     batch_size: int = 100
     timeout: float = 20.0  # seconds the remote may stay silent on one request
-    lease: timedelta = timedelta(minutes=5)
+    lease: timedelta = timedelta(seconds=90)  # renewed while the batch is in flight
     retry_base: timedelta = timedelta(seconds=15)
     retry_cap: timedelta = timedelta(minutes=30)
     idle_wait: float = 5.0  # seconds between looks at an empty queue
@@ -92,28 +103,74 @@ def retry_delay(attempts: int, policy: ForwardPolicy, rng: random.Random) -> tim
     return delay * (0.5 + rng.random() / 2)
 
 
+@dataclass
+class Lease:
+    """When a batch may still start a request: until `send_until` (time.monotonic), and
+    `renew` (which extends the lease in the database and says whether it still holds)
+    moves that on by `window` seconds once half of it has gone."""
+
+    send_until: float
+    renew: Callable[[], bool] | None = None
+    window: float = 0.0
+
+    def may_send(self) -> bool:
+        now = time.monotonic()
+        renewing = self.renew is not None and now >= self.send_until - self.window / 2
+        if renewing and self.renew():
+            self.send_until = now + self.window
+        return time.monotonic() < self.send_until
+
+
 def deliver(
-    lrs: ForwardingLRS, items: list[ClaimedItem], attachments: dict, *, send_until: float
+    lrs: ForwardingLRS,
+    items: list[ClaimedItem],
+    attachments: dict,
+    *,
+    send_until: float,
+    renew: Callable[[], bool] | None = None,
+    window: float = 0.0,
 ) -> list[Outcome]:
     """Send the batch in one request. A batch is all or nothing at the remote, so if it is
-    refused (a 4xx, or 409 because the remote has some of it) each statement goes alone,
-    and one bad statement cannot hold back the others."""
-    if time.monotonic() >= send_until:
+    refused (a 4xx, or 409 because the remote has some of it), or cannot be sent at all,
+    each statement goes alone, and one bad statement cannot hold back the others."""
+    lease = Lease(send_until, renew, window)
+    if not lease.may_send():
         return [Outcome(item, DEFERRED) for item in items]
-    reply = lrs.send_batch([item.statement for item in items], attachments)
-    kind = verdict(reply.status)
-    if kind == RETRY or (kind == DELIVERED and reply.status != 409) or len(items) == 1:
+    reply = _send(lrs.send_batch, [item.statement for item in items], attachments)
+    kind = verdict(reply.status) if reply else DEAD
+    if reply and (kind == RETRY or (kind == DELIVERED and reply.status != 409)):
         return [Outcome(item, kind, reply.detail) for item in items]
-    return _one_by_one(lrs, items, attachments, send_until)
+    if reply and len(items) == 1:
+        return [Outcome(items[0], kind, reply.detail)]
+    return _one_by_one(lrs, items, attachments, lease)
 
 
-def _one_by_one(lrs, items, attachments, send_until) -> list[Outcome]:
+def _send(send: Callable, statements, attachments) -> Reply | None:
+    """The remote's reply, or None when the request could not even be made from these
+    statements (a fault of ours: the statement goes to the dead letters with the error)."""
+    try:
+        return send(statements, attachments)
+    except Exception:
+        log.exception("could not send %d statement(s) to the LRS", _count(statements))
+        return None
+
+
+def _count(statements) -> int:
+    return len(statements) if isinstance(statements, list) else 1
+
+
+def _one_by_one(lrs, items, attachments, lease: Lease) -> list[Outcome]:
     """Each statement alone; if the remote fails meanwhile, the rest wait with it."""
     outcomes = []
     for index, item in enumerate(items):
-        if time.monotonic() >= send_until:
+        if not lease.may_send():
             return outcomes + [Outcome(rest, DEFERRED) for rest in items[index:]]
-        reply = lrs.send_one(item.statement, attachments)
+        try:
+            reply = lrs.send_one(item.statement, attachments)
+        except Exception as exc:
+            log.exception("could not send statement %s", item.statement.statement_id)
+            outcomes.append(Outcome(item, DEAD, f"could not be sent: {exc!r}"[:500]))
+            continue
         kind = verdict(reply.status)
         if kind == RETRY:
             return outcomes + [Outcome(rest, RETRY, reply.detail) for rest in items[index:]]
@@ -138,7 +195,20 @@ def forward_batch(
         return ForwardReport()
     items, attachments = outbox.load_claimed(ids)
     db.session.commit()
-    outcomes = deliver(lrs, items, attachments, send_until=started + policy.sending_window)
+
+    def renew() -> bool:
+        held = outbox.renew_lease(ids, worker_id, until=clock() + policy.lease)
+        db.session.commit()
+        return held
+
+    outcomes = deliver(
+        lrs,
+        items,
+        attachments,
+        send_until=started + policy.sending_window,
+        renew=renew,
+        window=policy.sending_window,
+    )
     report = record_outcomes(outcomes, worker_id, policy, now=clock(), rng=rng or random.Random())
     db.session.commit()
     return report
@@ -204,12 +274,15 @@ class Worker:
                     clock=self.clock,
                     rng=self.rng,
                 )
-            except OperationalError as exc:
-                # The database went away (restart, failover): the claimed items keep their
-                # lease and come back when it ends. A one-off run reports the failure.
+            except Exception as exc:
+                # The database went away (restart, failover) or refused a write, or something
+                # unforeseen: the claimed items keep their lease and come back when it ends.
+                # A one-off run reports it; a long-running worker logs it and goes on.
                 db.session.rollback()
                 if not wait_when_idle:
                     raise
+                if not isinstance(exc, SQLAlchemyError):
+                    log.exception("forwarding batch failed; retrying after the lease")
                 if self.on_error:
                     self.on_error(exc)
                 self.stop.wait(self.policy.idle_wait)

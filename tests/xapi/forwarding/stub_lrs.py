@@ -30,7 +30,7 @@ class Received:
 class StubLRS:
     """Use as a context manager; the server is shut down and its port closed on exit."""
 
-    def __init__(self, *, hang_for: float = 2.0, delay: float = 0.0):
+    def __init__(self, *, hang_for: float = 2.0, delay: float = 0.0, open_access: bool = False):
         self.script: deque = deque()  # forced answers for the next requests: a status or HANG
         self.refuse: set[str] = set()  # statement ids answered 400
         self.stored: dict[str, dict] = {}
@@ -38,6 +38,7 @@ class StubLRS:
         self.attachments: dict[str, bytes] = {}
         self.received: list[Received] = []
         self.hang_for, self.delay = hang_for, delay
+        self.open_access = open_access  # an LRS that asks for no credentials
         self.lock = threading.Lock()
         self.closing = threading.Event()  # ends any hang at once on shutdown
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -65,9 +66,16 @@ class StubLRS:
         return Counter(i for r in self.received for i in r.ids)
 
     def answer(self, method: str, query: dict, headers, body: bytes) -> tuple[int | str, bytes]:
-        """The stub's decision for one request, recorded."""
+        """The stub's decision for one request, recorded. A body that is not UTF-8 JSON is
+        refused, as a real LRS refuses it."""
         content_type = headers.get("Content-Type", "")
-        statements, parts = _parse(content_type, body)
+        try:
+            statements, parts = _parse(content_type, body)
+        except (UnicodeDecodeError, ValueError):
+            with self.lock:
+                self.received.append(Received(method, (), 400, body, content_type))
+            return 400, b'{"message": "the body is not UTF-8 JSON"}'
+
         ids = tuple(s["id"] for s in statements)
         with self.lock:
             status, reply = self._decide(method, query, headers, statements, parts)
@@ -78,8 +86,8 @@ class StubLRS:
         if self.script:
             forced = self.script.popleft()
             return forced, b"" if forced == HANG else b'{"message": "scripted failure"}'
-        expected = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
-        if headers.get("Authorization") != f"Basic {expected}":
+        expected = f"Basic {base64.b64encode(f'{USERNAME}:{PASSWORD}'.encode()).decode()}"
+        if headers.get("Authorization") != (None if self.open_access else expected):
             return 401, b'{"message": "bad credentials"}'
         if headers.get("X-Experience-API-Version") != "1.0.3":
             return 400, b'{"message": "X-Experience-API-Version missing"}'

@@ -4,23 +4,14 @@ cleanly after its batch on SIGTERM; without an endpoint it refuses to start."""
 import os
 import signal
 import threading
+from datetime import timedelta
 
 import pytest
 
 from lms.database import db
 from lms.xapi.models import OutboxItem
-from tests.xapi.forwarding.stub_lrs import PASSWORD, USERNAME, StubLRS
+from tests.conftest import T0
 from tests.xapi.statement_rows import add_statements
-
-
-@pytest.fixture
-def stub(app, monkeypatch):
-    """A stub LRS, configured as the forwarding endpoint."""
-    with StubLRS() as stub:
-        monkeypatch.setitem(app.config, "LRS_FORWARD_ENDPOINT", stub.endpoint)
-        monkeypatch.setitem(app.config, "LRS_FORWARD_USERNAME", USERNAME)
-        monkeypatch.setitem(app.config, "LRS_FORWARD_PASSWORD", PASSWORD)
-        yield stub
 
 
 def undelivered() -> int:
@@ -75,3 +66,30 @@ def test_without_an_endpoint_the_worker_refuses_to_start(runner, app, monkeypatc
     result = runner.invoke(args=["xapi", "forward", "--once"])
     assert result.exit_code == 1
     assert "Forwarding is off: set LRS_FORWARD_ENDPOINT" in result.output
+
+
+def test_backfill_queues_what_was_stored_before_forwarding_once(runner, stub):
+    add_statements(5, stored=T0, queue=False)  # stored while forwarding was off
+    add_statements(2, stored=T0 + timedelta(hours=1))  # already queued
+    args = ["xapi", "forward", "--backfill", "--since", "2026-10-05T09:00:02Z"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "3 statements stored since 2026-10-05 09:00:02 UTC queued." in result.stdout
+    assert runner.invoke(args=args).stdout.startswith("0 statements")  # nothing twice
+    assert undelivered() == 5
+    runner.invoke(args=["xapi", "forward", "--once"])
+    assert len(stub.stored) == 5 and set(stub.accepted.values()) == {1}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--backfill"], "--backfill and --since go together"),
+        (["--since", "2026-10-01T00:00:00Z"], "--backfill and --since go together"),
+        (["--backfill", "--since", "yesterday"], "'yesterday' is not an ISO 8601 date-time"),
+    ],
+)
+def test_backfill_needs_a_valid_since(runner, stub, args, message):
+    result = runner.invoke(args=["xapi", "forward", *args])
+    assert result.exit_code == 2
+    assert message in result.output

@@ -1,0 +1,135 @@
+"""Forwarding sends the stored bytes exactly: UTF-8 statements in any script and binary
+attachment data, checked byte for byte at a stub LRS; one poison statement among them is
+dead-lettered alone, and every other statement arrives exactly once."""
+
+import hashlib
+import json
+from datetime import timedelta
+
+from lms.clock import utcnow
+from lms.database import db
+from lms.xapi.forwarding.outbox import ClaimedItem
+from lms.xapi.forwarding.remote import OutgoingStatement, forwarding_lrs
+from lms.xapi.forwarding.worker import DEAD, DELIVERED, ForwardPolicy, Worker, deliver
+from lms.xapi.models import Attachment, OutboxItem, Statement
+from lms.xapi.settings import lrs_settings
+from tests.xapi.forwarding.stub_lrs import StubLRS
+from tests.xapi.statement_rows import add_statements, statement_document
+
+POLICY = ForwardPolicy(batch_size=10, timeout=5, lease=timedelta(minutes=1))
+NAMES = ["Łukasz Nowak", "Γιώργος Παπαδόπουλος", "王小明", "Chloé Dupont 🚀"]
+BINARY = bytes(range(256)) * 4
+
+
+def stored_as_the_lrs_does(document: dict) -> str:
+    """The LRS stores UTF-8 JSON text, not ASCII escapes (lms.xapi.validation.prepare)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def add_named(names: list[str], **extra) -> list[dict]:
+    documents = []
+    for n, name in enumerate(names):
+        document = statement_document(n=n, **extra)
+        document["actor"]["name"] = name
+        documents.append(document)
+    statements = add_statements(documents=documents)
+    for statement, document in zip(statements, documents, strict=True):
+        statement.document = stored_as_the_lrs_does(document)
+    db.session.flush()
+    return documents
+
+
+def run_once() -> None:
+    worker = Worker(forwarding_lrs(lrs_settings(), timeout=5), "enc-1", POLICY)
+    worker.run_once()
+    db.session.expire_all()
+
+
+def test_names_in_any_script_go_out_as_the_stored_utf8_bytes(stub):
+    documents = add_named(NAMES)
+    run_once()
+    assert stub.accepted == {d["id"]: 1 for d in documents}
+    body = stub.received[0].body
+    expected = "[" + ",".join(stored_as_the_lrs_does(d) for d in documents) + "]"
+    assert body == expected.encode("utf-8")
+    assert [s["actor"]["name"] for s in stub.stored.values()] == NAMES
+
+
+def test_binary_attachment_data_goes_out_byte_for_byte(stub):
+    sha2 = hashlib.sha256(BINARY).hexdigest()
+    header = {"usageType": "http://example.com/usage/scan", "display": {"en-US": "scan"}}
+    header |= {"contentType": "application/octet-stream", "length": len(BINARY), "sha2": sha2}
+    db.session.add(Attachment(sha2=sha2, content_type="application/octet-stream", content=BINARY))
+    add_named(["Łukasz Nowak"], attachments=[header])
+    run_once()
+    assert stub.attachments == {sha2: BINARY}
+    assert "Łukasz Nowak".encode() in stub.received[0].body
+
+
+def test_a_poison_statement_is_dead_lettered_alone_and_the_rest_arrive_once(stub):
+    documents = add_named([*NAMES, "Poison Pill", "Ann Lee"])
+    poison = documents[4]["id"]
+    stub.refuse.add(poison)
+    run_once()
+    others = {d["id"]: 1 for d in documents if d["id"] != poison}
+    assert stub.accepted == others  # each exactly once
+    items = db.session.scalars(db.select(OutboxItem)).all()
+    dead = [item for item in items if item.dead_at is not None]
+    assert len(dead) == 1 and f"statement {poison} refused" in dead[0].last_error
+    assert sum(item.delivered_at is not None for item in items) == len(others)
+
+
+def test_a_stored_document_the_remote_cannot_read_dies_alone(stub):
+    """Not even JSON: a fault of ours, which must not hold back the statements around it."""
+    documents = add_named(["Łukasz Nowak", "Broken", "王小明"])
+    query = db.select(Statement).filter_by(statement_id=documents[1]["id"])
+    broken = db.session.scalars(query).one()
+    broken.document = '{"id": "' + documents[1]["id"] + '", "actor": '
+    db.session.flush()
+    run_once()
+    assert set(stub.accepted) == {documents[0]["id"], documents[2]["id"]}
+    dead = db.session.scalars(db.select(OutboxItem).where(OutboxItem.dead_at.is_not(None)))
+    assert [item.statement_pk for item in dead] == [broken.id]
+
+
+def test_a_statement_that_cannot_be_encoded_is_dead_and_the_others_go(stub, app):
+    """A lone surrogate cannot be UTF-8: sending raises in our own code, not at the remote.
+    The batch is split, the bad one is dead with the error, the others are delivered."""
+    good = [statement_document(n=n) for n in range(2)]
+    bad = '{"id": "bad", "actor": {"name": "' + chr(0xD800) + '"}}'  # a lone surrogate
+    items = [
+        ClaimedItem(1, 0, OutgoingStatement(good[0]["id"], stored_as_the_lrs_does(good[0]))),
+        ClaimedItem(2, 0, OutgoingStatement("bad", bad)),
+        ClaimedItem(3, 0, OutgoingStatement(good[1]["id"], stored_as_the_lrs_does(good[1]))),
+    ]
+    lrs = forwarding_lrs(lrs_settings(), timeout=5)
+    outcomes = deliver(lrs, items, {}, send_until=float("inf"))
+    assert [o.kind for o in outcomes] == [DELIVERED, DEAD, DELIVERED]
+    assert "UnicodeEncodeError" in outcomes[1].error
+    assert stub.accepted == {good[0]["id"]: 1, good[1]["id"]: 1}
+
+
+def test_an_lrs_that_asks_for_no_credentials_gets_none(app, monkeypatch, runner):
+    with StubLRS(open_access=True) as stub:
+        monkeypatch.setitem(app.config, "LRS_FORWARD_ENDPOINT", stub.endpoint)
+        monkeypatch.setitem(app.config, "LRS_FORWARD_USERNAME", None)
+        monkeypatch.setitem(app.config, "LRS_FORWARD_PASSWORD", None)
+        add_named(["Chloé Dupont"])
+        result = runner.invoke(args=["xapi", "forward", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "1 delivered" in result.stdout
+
+
+def test_the_lease_is_renewed_while_a_slow_batch_is_in_flight(stub):
+    """With a sending window of 1 s and a remote taking 0.6 s a request, a batch sent one by
+    one outlives its first window; renewal keeps it, so nothing is put back unsent."""
+    policy = ForwardPolicy(batch_size=10, timeout=1, lease=timedelta(seconds=4))
+    documents = add_named(["A", "B", "C"])
+    stub.refuse.add(documents[0]["id"])  # the batch is refused: the three go one by one
+    stub.delay = 0.6
+    renewals = []
+    worker = Worker(forwarding_lrs(lrs_settings(), timeout=1), "slow-1", policy)
+    worker.clock = lambda: renewals.append(1) or utcnow()
+    report = worker.run_once()
+    assert (report.delivered, report.dead, report.deferred) == (2, 1, 0)
+    assert len(renewals) > 3  # the claim, the outcomes, and renewals in between

@@ -14,10 +14,12 @@ from lms.xapi.models import LrsClient
 SCOPE_WRITE = "statements/write"
 SCOPE_READ_ALL = "statements/read"
 SCOPE_READ_MINE = "statements/read/mine"
+SCOPE_VOID = "statements/void"
 SCOPES = {
     SCOPE_WRITE: "write statements and documents",
     SCOPE_READ_ALL: "read all statements and documents",
     SCOPE_READ_MINE: "read only the statements this client stored",
+    SCOPE_VOID: "void statements other clients stored (with write)",
 }
 
 

@@ -144,6 +144,9 @@ VALID = [
             },
         ),
     ),
+    # Every property of an Activity Definition is optional, so it may have none.
+    ("empty definition", with_("object.definition", {})),
+    ("context language", with_("context.language", "zh-Hant-TW")),
 ]
 
 
@@ -321,6 +324,45 @@ INVALID = [
         "interactionType: must be one of",
     ),
     (
+        "interactionType an object",
+        with_("object.definition", {"interactionType": {"choice": 1}}),
+        "interactionType: must be a string",
+    ),
+    (
+        "interactionType an array",
+        with_("object.definition", {"interactionType": ["choice"]}),
+        "interactionType: must be a string",
+    ),
+    (
+        "context language not a tag",
+        with_("context.language", "not a language tag"),
+        "context.language: is not an RFC 5646 language tag",
+    ),
+    (
+        "sub-statement context language not a tag",
+        with_(
+            "object",
+            {
+                "objectType": "SubStatement",
+                "actor": {"mbox": MBOX},
+                "verb": {"id": "http://example.com/verbs/did"},
+                "object": {"id": "http://example.com/activities/a"},
+                "context": {"language": "1234"},
+            },
+        ),
+        "object.context.language: is not an RFC 5646 language tag",
+    ),
+    (
+        "timestamp offset past 23:59",
+        with_("timestamp", "2026-10-05T09:00:00+25:00"),
+        "timestamp: must be an ISO 8601 timestamp",
+    ),
+    (
+        "timestamp in digits of another script",
+        with_("timestamp", "٢٠٢٦-10-05T09:00:00Z"),
+        "timestamp: must be an ISO 8601 timestamp",
+    ),
+    (
         "interaction without type",
         with_("object.definition.choices", [{"id": "a"}]),
         "interactionType: is required",
@@ -475,11 +517,6 @@ INVALID = [
     ),
     ("empty result", with_("result", {}), "statement.result: must not be an empty object"),
     ("empty score", with_("result", {"score": {}}), "result.score: must not be an empty object"),
-    (
-        "empty definition",
-        with_("object.definition", {}),
-        "object.definition: must not be an empty object",
-    ),
     (
         "empty display",
         with_("verb.display", {}),

@@ -62,15 +62,16 @@ def rewrite(environ: dict, query: list[tuple[str, str]]) -> str | None:
 
 
 def _apply(environ: dict, method: str, form: list[tuple[str, str]]) -> None:
-    """Header fields become headers (a real header of the same name wins), content becomes
-    the body, every other field a query parameter (1.3.s3.b7, b14)."""
+    """Header fields become headers (over a real header of the same name: the form is the
+    request, 1.3.s3.b7), content becomes the body, every other field a query parameter
+    (1.3.s3.b14)."""
     parameters, content, content_type = [], None, None
     for name, value in form:
         lowered = name.lower()
         if lowered == "content":
             content = value.encode("utf-8")  # interpreted as UTF-8 (1.3.s3.b5)
         elif lowered in HEADER_FIELDS:
-            environ.setdefault(HEADER_FIELDS[lowered], value)
+            environ[HEADER_FIELDS[lowered]] = value
         elif lowered == "content-type":
             content_type = value
         elif lowered != "content-length":  # recomputed from the content itself
@@ -85,7 +86,7 @@ def _apply(environ: dict, method: str, form: list[tuple[str, str]]) -> None:
 
 def _body(environ: dict) -> bytes:
     length = environ.get("CONTENT_LENGTH") or "0"
-    return environ["wsgi.input"].read(int(length)) if length.isdigit() else b""
+    return environ["wsgi.input"].read(int(length)) if length.isascii() and length.isdigit() else b""
 
 
 def _error(message: str) -> Response:

@@ -1,13 +1,13 @@
 """The parameters of GET /xapi/statements, checked as strictly as statement values are
 (xAPI 1.0.3, Communication 2.1.3 and 3.2.s3.b7, b8; Data 2.2.s4.b4). Pure."""
 
-import json
+import re
 from datetime import datetime
 
 from lms.xapi.errors import XapiError
 from lms.xapi.store.filters import MAX_LIMIT, StatementQuery
 from lms.xapi.store.identifiers import agent_key
-from lms.xapi.validation import formats
+from lms.xapi.validation import formats, json_text
 from lms.xapi.validation.agents import check_actor
 from lms.xapi.validation.checks import StatementInvalid
 
@@ -27,6 +27,7 @@ SINGLE = ("statementId", "voidedStatementId")
 SHARED = ("format", "attachments")
 KNOWN = frozenset((*FILTERS, *SINGLE, *SHARED))
 FORMATS = ("ids", "exact", "canonical")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def parse_query(args: dict[str, str]) -> StatementQuery:
@@ -80,10 +81,14 @@ def _timestamp(raw: str, name: str) -> datetime:
 
 
 def _limit(raw: str, name: str) -> int:
-    """A non-negative integer; 0 (and anything above it) means the server's maximum."""
-    if not raw.isdigit():
+    """A non-negative integer in ASCII digits (not "²", which str.isdigit accepts); 0, and
+    anything above the server's maximum, however long, means the maximum."""
+    if not _DIGITS.fullmatch(raw):
         raise XapiError(400, f"{name}: must be a non-negative integer")
-    return min(int(raw), MAX_LIMIT) or MAX_LIMIT
+    significant = raw.lstrip("0")
+    if len(significant) > len(str(MAX_LIMIT)):
+        return MAX_LIMIT
+    return min(int(significant or "0"), MAX_LIMIT) or MAX_LIMIT
 
 
 def _format(raw: str, name: str) -> str:
@@ -95,7 +100,7 @@ def _format(raw: str, name: str) -> str:
 def _agent(raw: str, name: str) -> str:
     """An Agent or Identified Group as JSON, validated as in a statement."""
     try:
-        agent = json.loads(raw)
+        agent = json_text.loads(raw)
     except ValueError:
         raise XapiError(400, f"{name}: must be an Agent or Identified Group as JSON") from None
     try:

@@ -3,12 +3,11 @@ specification requires (xAPI 1.0.3, Data 2.2.s4.b4: parameter values meet the sa
 as values of the same type in statements). Pure: a mapping of parameters in, plain values out;
 every failure is a 400 whose message names the parameter."""
 
-import json
 from datetime import datetime
 
 from lms.xapi.errors import XapiError
 from lms.xapi.store.identifiers import agent_key
-from lms.xapi.validation import formats
+from lms.xapi.validation import formats, json_text
 from lms.xapi.validation.agents import check_agent
 
 # Column sizes in lms.xapi.models: longer values could not be stored, so they are refused.
@@ -92,7 +91,7 @@ def agent(params, name: str = "agent") -> tuple[dict, str]:
     """The `agent` parameter: JSON for an Agent (not a Group), checked by the same rules as an
     Agent in a statement. Returns (agent, its agent key)."""
     try:
-        value = json.loads(params[name])
+        value = json_text.loads(params[name])
     except ValueError:
         raise bad(name, "must be an Agent object in JSON.") from None
     if not isinstance(value, dict):

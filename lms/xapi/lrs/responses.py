@@ -100,7 +100,7 @@ def _respond(body: bytes, documents: list[dict], query: StatementQuery) -> Respo
 
 def as_ids(statement: dict) -> dict:
     """Agents and Groups keep objectType and their identifier (anonymous groups, their
-    members'); Activities their id; Verbs their id."""
+    members'); Activities and Verbs only their id."""
     return _rewrite(statement, agent=_agent_ids, activity=_activity_ids, verb=_verb_ids)
 
 
@@ -167,7 +167,8 @@ def _agent_ids(agent: dict) -> dict:
 
 
 def _activity_ids(activity: dict) -> dict:
-    return {key: activity[key] for key in ("objectType", "id") if key in activity}
+    """An Activity reduced to its id alone (Communication 2.1.3.s1 "ids")."""
+    return {"id": activity["id"]}
 
 
 def _verb_ids(verb: dict) -> dict:

@@ -1,8 +1,6 @@
 """The Statement and About resources (xAPI 1.0.3, Communication 2.1, 2.8): PUT, POST, GET
 and HEAD /xapi/statements, the `more` pages, GET /xapi/about."""
 
-import json
-
 from flask import Response, current_app, g, jsonify, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
@@ -10,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import events
 from lms.clock import utcnow
 from lms.database import db
-from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_WRITE
+from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_VOID, SCOPE_WRITE
 from lms.xapi.errors import XapiError
 from lms.xapi.lrs.http import bp, lrs_resource
 from lms.xapi.lrs.multipart import parse_multipart, statement_parts
@@ -19,6 +17,7 @@ from lms.xapi.lrs.responses import page_response, single_response
 from lms.xapi.settings import lrs_settings
 from lms.xapi.store.query import get_statement, query_statements
 from lms.xapi.store.write import store_batch
+from lms.xapi.validation import json_text
 from lms.xapi.validation.formats import is_uuid
 
 SUPPORTED_VERSIONS = ["1.0.3", "1.0.2", "1.0.1", "1.0.0"]
@@ -122,6 +121,7 @@ def _store_once(statements: list, attachments) -> list[str]:
         now=now,
         settings=lrs_settings(),
         attachments=attachments,
+        may_void_others=SCOPE_VOID in g.lrs_scopes,
     )
     events.publish(events.StatementsReceived(fresh=tuple(batch.fresh), now=now))
     return batch.ids
@@ -156,9 +156,11 @@ def _parse_json(raw: bytes):
     """UTF-8 JSON (Communication 1.4) with no property given twice in one object
     (Data 2.2.s2.b2), which a plain parse would let the last one win silently."""
     try:
-        return json.loads(raw.decode("utf-8"), object_pairs_hook=_object_without_repeats)
+        return json_text.loads(raw.decode("utf-8"), object_pairs_hook=_object_without_repeats)
     except DuplicateProperty as repeated:
         raise XapiError(400, f"{repeated}: is given more than once in one object") from None
+    except json_text.TooDeep as too_deep:
+        raise XapiError(400, f"The request body: {too_deep}.") from None
     except (UnicodeDecodeError, ValueError):
         raise XapiError(400, "The request body is not valid UTF-8 JSON.") from None
 

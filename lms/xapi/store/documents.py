@@ -20,6 +20,7 @@ from lms.xapi.store.concurrency import (
     etag_of,
     require_preconditions,
 )
+from lms.xapi.validation import json_text
 
 STATE = "state"
 ACTIVITY_PROFILE = "activity_profile"
@@ -221,7 +222,7 @@ def _lost_race(pre: Preconditions) -> XapiError:
 def parse_json(content: bytes, what: str):
     """The content as JSON (UTF-8, Communication 1.4), or a 400 saying why not."""
     try:
-        return json.loads(content.decode("utf-8"))
+        return json_text.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise XapiError(
             400, f"{what} is sent as {JSON_TYPE} but is not valid JSON: {error}."

@@ -5,13 +5,20 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 
 from lms.bulk_insert import insert_rows
 from lms.database import db
-from lms.xapi.clients import lms_authority
+from lms.xapi.clients import SCOPE_VOID, lms_authority
 from lms.xapi.errors import XapiError
-from lms.xapi.models import Attachment, OutboxItem, Statement, StatementActivity, StatementAgent
+from lms.xapi.models import (
+    Attachment,
+    LrsClient,
+    OutboxItem,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+)
 from lms.xapi.settings import LrsSettings
 from lms.xapi.store.definitions import upsert_activity_definitions
 from lms.xapi.store.identifiers import agent_key
@@ -59,11 +66,13 @@ def store_batch(
     now: datetime,
     settings: LrsSettings,
     attachments: dict[str, tuple[str, bytes]] | None = None,
+    may_void_others: bool = False,
 ) -> StoredBatch:
     """Store a batch, all or nothing (Communication 3.2.s3.b9). A statement whose id is
     already stored changes nothing: it is accepted if it is the same statement and refused
     with 409 if not (Communication 2.1.1.s2, 2.1.2.s2). `attachments` is the raw data of a
-    multipart/mixed request, by SHA-2; None for JSON."""
+    multipart/mixed request, by SHA-2; None for JSON. Voiding follows `check_voiding`:
+    a client voids only its own statements unless `may_void_others` (its void scope)."""
     paths = [_path(index, len(statements)) for index in range(len(statements))]
     for statement, path in zip(statements, paths, strict=True):
         validate_statement(statement, path)
@@ -96,6 +105,7 @@ def store_batch(
             now=now,
             settings=settings,
             attachments=attachments,
+            may_void_others=may_void_others,
         )
     return StoredBatch([document["id"] for document in documents], written)
 
@@ -149,12 +159,12 @@ def _stored_documents(ids: list[str]) -> dict[str, dict]:
 
 
 def _write(
-    documents, rows, mentions, *, client_id, now, settings, attachments
+    documents, rows, mentions, *, client_id, now, settings, attachments, may_void_others
 ) -> list[FreshStatement]:
     """The rows of new statements: the statements, what they mention, the statements they
     void, activity definitions, attachment data and, when forwarding, the outbox."""
-    targets = check_voiding(documents)
-    voided = targets | _already_voided([document["id"] for document in documents])
+    targets = check_voiding(documents, client_id=client_id, may_void_others=may_void_others)
+    voided = targets | _already_voided([document["id"] for document in documents], client_id)
     people = users_by_agent_key({rows[d["id"]]["actor_key"] for d in documents}, settings.base_url)
     pks = next_statement_pks(len(documents))
     for document, pk in zip(documents, pks, strict=True):
@@ -206,9 +216,15 @@ def _mark_voided(targets: set[str]) -> None:
     )
 
 
-def check_voiding(documents: list[dict]) -> set[str]:
+def check_voiding(
+    documents: list[dict], *, client_id: int | None = None, may_void_others: bool = True
+) -> set[str]:
     """The ids the batch voids. A voiding statement cannot itself be voided (Data 2.3.2.s1),
-    so voiding one is refused; a target the LRS has not seen is accepted (2.3.2.s2.b5)."""
+    so voiding one is refused; a target the LRS has not seen is accepted (2.3.2.s2.b5).
+
+    Who may void what (xAPI leaves it to the LRS): an LRS client voids only statements it
+    stored itself, unless it holds the statements/void scope; Uptake's own statements
+    (`client_id` None) are voided only by Uptake or by such a client. Otherwise 403."""
     targets = {d["object"]["id"].lower(): d for d in documents if _is_voiding(d)}
     if not targets:
         return set()
@@ -224,15 +240,41 @@ def check_voiding(documents: list[dict]) -> set[str]:
             f"statement {targets[target]['id']}: it voids {target}, "
             "a voiding statement, and voiding statements cannot be voided",
         )
+    if client_id is not None and not may_void_others:
+        _check_own_statements(targets, client_id)
     return set(targets)
 
 
-def _already_voided(ids: list[str]) -> set[str]:
-    """Statements arriving after the statement that voids them are voided on arrival."""
-    query = select(Statement.target_statement_id).where(
-        Statement.is_voiding.is_(True), Statement.target_statement_id.in_(ids)
+def _check_own_statements(targets: dict[str, dict], client_id: int) -> None:
+    others = db.session.scalars(
+        select(Statement.statement_id).where(
+            Statement.statement_id.in_(targets),
+            or_(Statement.client_id.is_(None), Statement.client_id != client_id),
+        )
     )
-    return set(db.session.scalars(query))
+    for target in others:
+        raise XapiError(
+            403,
+            f"statement {targets[target]['id']}: it voids {target}, which another client "
+            f"stored; voiding others' statements needs the {SCOPE_VOID} scope",
+        )
+
+
+def _already_voided(ids: list[str], client_id: int | None) -> set[str]:
+    """Statements arriving after the statement that voids them are voided on arrival, when
+    that voiding statement could have voided them had they been there (`check_voiding`)."""
+    query = (
+        select(Statement.target_statement_id, Statement.client_id, LrsClient.scopes)
+        .outerjoin(LrsClient, LrsClient.id == Statement.client_id)
+        .where(Statement.is_voiding.is_(True), Statement.target_statement_id.in_(ids))
+    )
+    return {
+        row.target_statement_id
+        for row in db.session.execute(query)
+        if row.client_id is None
+        or row.client_id == client_id
+        or SCOPE_VOID in (row.scopes or "").split()
+    }
 
 
 def _is_voiding(document: dict) -> bool:

@@ -43,8 +43,9 @@ def check_activity(value, path: str) -> None:
 
 
 def check_definition(value, path: str) -> None:
-    """Language maps, IRIs and extensions as the Activity Definition table says."""
-    check_object(value, path, DEFINITION_KEYS)
+    """Language maps, IRIs and extensions as the Activity Definition table says; every
+    property is optional, so `{}` is a definition too."""
+    check_object(value, path, DEFINITION_KEYS, may_be_empty=True)
     for key in ("name", "description"):
         if key in value:
             check_language_map(value[key], f"{path}.{key}")
@@ -64,7 +65,7 @@ def check_interaction(value: dict, path: str) -> None:
         return
     if "interactionType" not in value:
         fail(f"{path}.interactionType", f"is required when {used[0]} is given")
-    kind = value["interactionType"]
+    kind = check_string(value["interactionType"], f"{path}.interactionType")
     if kind not in LISTS_FOR_TYPE:
         fail(f"{path}.interactionType", f"must be one of {', '.join(LISTS_FOR_TYPE)}")
     if "correctResponsesPattern" in value:

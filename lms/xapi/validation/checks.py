@@ -18,13 +18,16 @@ def fail(path: str, message: str):
     raise StatementInvalid(path, message)
 
 
-def check_object(value, path: str, allowed: frozenset, required: tuple = ()) -> dict:
+def check_object(
+    value, path: str, allowed: frozenset, required: tuple = (), *, may_be_empty: bool = False
+) -> dict:
     """A JSON object using only the allowed properties (Data 2.2.s4.b1.b5, b7), with every
     required one, and no null or empty values (Data 2.2.s4.b1.b1: the conformance
-    requirements count an empty object as having no value)."""
+    requirements count an empty object as having no value), except where an object of
+    optional properties may have none of them (an Activity's `definition: {}`)."""
     if not isinstance(value, dict):
         fail(path, "must be a JSON object")
-    if not value:
+    if not value and not may_be_empty:
         fail(path, "must not be an empty object")
     for key, item in value.items():
         if key not in allowed:
@@ -74,6 +77,13 @@ def check_timestamp(value, path: str) -> None:
     """An ISO 8601 timestamp with a real offset, if any (Data 4.5)."""
     if formats.parse_timestamp(check_string(value, path)) is None:
         fail(path, "must be an ISO 8601 timestamp")
+
+
+def check_language_tag(value, path: str) -> str:
+    """An RFC 5646 language tag, such as en-US (Data 2.4.6 context.language)."""
+    if not formats.is_language_tag(check_string(value, path)):
+        fail(path, "is not an RFC 5646 language tag")
+    return value
 
 
 def check_language_map(value, path: str) -> dict:

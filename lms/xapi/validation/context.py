@@ -11,6 +11,7 @@ from lms.xapi.validation.checks import (
     check_extensions,
     check_iri,
     check_language_map,
+    check_language_tag,
     check_list,
     check_number,
     check_object,
@@ -93,9 +94,7 @@ def check_context(value, path: str) -> None:
         if key in value:
             check_string(value[key], f"{path}.{key}")
     if "language" in value:
-        # A string; its tag is not checked: the spec requires checking language map keys
-        # only (2.2.s4.b2), and the conformance suite expects free-form values accepted.
-        check_string(value["language"], f"{path}.language")
+        check_language_tag(value["language"], f"{path}.language")
     if "statement" in value:
         check_statement_ref(value["statement"], f"{path}.statement")
     if "extensions" in value:

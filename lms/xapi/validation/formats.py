@@ -31,21 +31,26 @@ _GRANDFATHERED = (
     r"|i-tao|i-tay|i-tsu|sgn-be-fr|sgn-be-nl|sgn-ch-de|art-lojban|cel-gaulish|no-bok|no-nyn"
     r"|zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang"
 )
-_LANGUAGE = re.compile(rf"^(?:{_LANGTAG}|x(?:-[a-z\d]{{1,8}})+|{_GRANDFATHERED})$", re.IGNORECASE)
+_LANGUAGE = re.compile(
+    rf"^(?:{_LANGTAG}|x(?:-[a-z\d]{{1,8}})+|{_GRANDFATHERED})$", re.IGNORECASE | re.ASCII
+)
 
 # ISO 8601 combined date and time, extended or basic; the offset is required to be a real one:
 # "-00", "-0000" and "-00:00" mean "unknown offset" (RFC 3339) and ISO 8601 forbids them.
+# Offsets run from -23:59 to +23:59 (RFC 3339 5.6: time-hour, time-minute).
 _TIMESTAMP = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{8})T"
     r"(?P<time>\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?)"
-    r"(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?$"
+    r"(?P<tz>Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$",
+    re.ASCII,
 )
 _NUM = r"\d+(?:[.,]\d+)?"
 # ISO 8601:2004 4.4.3.2 durations: PnYnMnDTnHnMnS or PnW; at least one part; not the
 # alternative format (4.4.3.3, "P0003-06-04T12:30:05").
 _DURATION = re.compile(
     rf"^P(?:{_NUM}W|(?=\d|T\d)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?"
-    rf"(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?)$"
+    rf"(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?)$",
+    re.ASCII,
 )
 
 
@@ -111,9 +116,9 @@ def parse_timestamp(value: str) -> datetime | None:
             int(whole[4:6]),
             int((fraction + "000000")[:6]),
         )
-    except ValueError:
+        return parsed - _offset(tz)
+    except (ValueError, OverflowError):  # no such day, or past year 1 or 9999 once in UTC
         return None
-    return parsed - _offset(tz)
 
 
 def _offset(tz: str | None) -> timedelta:

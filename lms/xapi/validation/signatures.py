@@ -3,8 +3,8 @@ JWS over the statement as it was before the signature was added. Pure."""
 
 import base64
 import binascii
-import json
 
+from lms.xapi.validation import json_text
 from lms.xapi.validation.attachments import referenced_attachments
 from lms.xapi.validation.checks import fail
 from lms.xapi.validation.prepare import same_statement
@@ -37,12 +37,16 @@ def check_jws(raw: bytes, statement: dict, path: str) -> None:
     try:
         text = raw.decode("ascii").strip()
         encoded_header, encoded_payload, encoded_signature = text.split(".")
-        header = json.loads(_b64(encoded_header))
-        payload = json.loads(_b64(encoded_payload))
+        header = json_text.loads(_b64(encoded_header))
+        payload = json_text.loads(_b64(encoded_payload))
         signature = _b64(encoded_signature)
     except (UnicodeDecodeError, ValueError, binascii.Error):
         fail(path, "the signature is not a JWS in compact serialization")
-    if not isinstance(header, dict) or header.get("alg") not in ALGORITHMS:
+    if (
+        not isinstance(header, dict)
+        or not isinstance(header.get("alg"), str)
+        or header["alg"] not in ALGORITHMS
+    ):
         fail(path, "the JWS algorithm must be RS256, RS384 or RS512")
     if not isinstance(payload, dict) or not _signs(payload, statement):
         fail(path, "the JWS payload does not match the statement")

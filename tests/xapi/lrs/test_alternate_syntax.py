@@ -64,10 +64,14 @@ def test_real_headers_still_count(client, lrs_headers):
     assert response.status_code == 204
 
 
-def test_a_real_header_wins_over_a_form_field(client, lrs_headers):
+def test_a_form_field_wins_over_a_real_header(client, lrs_headers):
+    """Communication 1.3.s3.b7: the form is the request, so its header fields count."""
     s = statement()
     fields = {"statementId": s["id"], "X-Experience-API-Version": "0.8", "content": json.dumps(s)}
-    assert alternate(client, "PUT", fields, headers=lrs_headers).status_code == 204
+    assert alternate(client, "PUT", fields, headers=lrs_headers).status_code == 400
+    fields["X-Experience-API-Version"] = "1.0.3"
+    headers = {**lrs_headers, "X-Experience-API-Version": "0.8"}
+    assert alternate(client, "PUT", fields, headers=headers).status_code == 204
 
 
 def test_form_credentials_are_checked(client, lrs_headers):

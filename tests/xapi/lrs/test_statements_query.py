@@ -348,7 +348,7 @@ def test_format_ids_keeps_only_identifiers(client, lrs_headers):
     returned = get(client, lrs_headers, statementId=s["id"], format="ids").json
     assert returned["actor"] == ANN
     assert returned["verb"] == {"id": VERB}
-    assert returned["object"] == {"objectType": "Activity", "id": ACTIVITY}
+    assert returned["object"] == {"id": ACTIVITY}  # an Activity's id alone
     assert returned["context"]["team"] == {"objectType": "Group", "member": [BOB]}
     assert "name" not in returned["authority"]
 

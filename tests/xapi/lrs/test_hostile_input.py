@@ -1,0 +1,92 @@
+"""Input an outside tester threw at the LRS that once gave a 500: each is now a 400 naming
+what is wrong, and nothing is stored."""
+
+import json
+
+import pytest
+
+from lms.database import db
+from lms.xapi.models import Document, Statement
+from lms.xapi.validation.json_text import MAX_DEPTH, TooDeep, depth, loads
+from tests.xapi.statement_data import ACTIVITY, get, statement
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def count(model) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("limit", ["²", "٣", "1" * 5000, "-1", "1e3", " 5"])
+def test_a_limit_that_is_not_ascii_digits_is_refused(client, lrs_headers, limit):
+    response = get(client, lrs_headers, limit=limit)
+    if limit == "1" * 5000:  # digits after all: anything over the maximum means the maximum
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    assert response.json["error"]["message"].startswith("limit:")
+
+
+def test_a_body_of_deeply_nested_brackets_is_a_400(client, lrs_headers):
+    before = count(Statement)
+    response = client.post(
+        "/xapi/statements", data=DEEP, content_type="application/json", headers=lrs_headers
+    )
+    assert response.status_code == 400
+    assert f"nested more than {MAX_DEPTH} levels" in response.json["error"]["message"]
+    assert count(Statement) == before
+
+
+def test_nesting_inside_the_limit_is_accepted_and_one_more_level_is_not(client, lrs_headers):
+    def nested(levels: int):
+        value = 1
+        for _ in range(levels):
+            value = [value]
+        return value
+
+    within = statement(result={"extensions": {"http://example.com/x": nested(MAX_DEPTH - 3)}})
+    beyond = statement(result={"extensions": {"http://example.com/x": nested(MAX_DEPTH - 2)}})
+    assert client.post("/xapi/statements", json=within, headers=lrs_headers).status_code == 200
+    assert client.post("/xapi/statements", json=beyond, headers=lrs_headers).status_code == 400
+
+
+def test_a_deep_state_document_and_agent_parameter_are_400s(client, lrs_headers):
+    agent = json.dumps({"mbox": "mailto:ann@example.com"})
+    params = {"activityId": ACTIVITY, "agent": agent, "stateId": "s"}
+    before = count(Document)
+    response = client.post(
+        "/xapi/activities/state",
+        query_string=params,
+        data=DEEP,
+        content_type="application/json",
+        headers=lrs_headers,
+    )
+    assert response.status_code == 400
+    response = client.get(
+        "/xapi/activities/state", query_string={**params, "agent": DEEP}, headers=lrs_headers
+    )
+    assert response.status_code == 400
+    assert get(client, lrs_headers, agent=DEEP).status_code == 400
+    assert count(Document) == before
+
+
+def test_depth_is_counted_without_recursion():
+    assert depth(1) == 0 and depth([]) == 1 and depth({"a": [{"b": 1}]}) == 3
+    with pytest.raises(TooDeep):
+        loads(DEEP)
+    with pytest.raises(ValueError):  # what every caller already answers with a 400
+        loads("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
+
+
+@pytest.mark.parametrize("since", ["2026-10-05T09:00:00+25:00", "0001-01-01T00:00:00+01:00"])
+def test_timestamps_past_the_calendar_or_the_offsets_are_400s(client, lrs_headers, since):
+    response = get(client, lrs_headers, since=since)
+    assert response.status_code == 400
+    assert response.json["error"]["message"].startswith("since:")
+
+
+def test_a_stored_timestamp_with_an_impossible_offset_is_refused(client, lrs_headers):
+    document = statement(timestamp="2026-10-05T09:00:00+25:00")
+    response = client.post("/xapi/statements", json=document, headers=lrs_headers)
+    assert response.status_code == 400
+    assert "timestamp" in response.json["error"]["message"]

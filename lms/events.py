@@ -87,17 +87,22 @@ class CourseCompleted:
 
 @dataclass(frozen=True)
 class RemedialAssigned:
+    """A person was put on a refresher: after failing `failed_course`'s quiz, or (with no
+    failed course) after an adoption signal."""
+
     enrollment: "Enrollment"
-    failed_course: "Course"
+    failed_course: "Course | None"
     now: datetime
 
 
 @dataclass(frozen=True)
 class CoursesAssigned:
-    """An admin put people on a course (one person, or a whole division)."""
+    """An admin put people on a course (one person, or a whole division); `registered` are
+    the enrolments it started (the others were on the course already: their due date moved)."""
 
     people: tuple["User", ...]
     course: "Course"
+    registered: tuple["Enrollment", ...]
     now: datetime
 
 

@@ -48,7 +48,7 @@ def react(event) -> None:
             onboarding_gate.evaluate_onboarding(people, now=now)  # a new role may reopen it
         case ContentSynced(now):
             onboarding_gate.evaluate_everyone(now=now)
-        case CoursesAssigned(people, _course, now):
+        case CoursesAssigned(people, _course, _registered, now):
             onboarding_gate.evaluate_onboarding(people, now=now)
         case CourseCompleted(enrollment, now) | RemedialAssigned(enrollment, _, now):
             onboarding_gate.evaluate_onboarding([enrollment.user], now=now)

@@ -7,13 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from lms import events
 from lms.adoption import rules as r
 from lms.adoption.content import AdoptionContent
 from lms.adoption.models import AdoptionSignal
 from lms.communications.services import notify
-from lms.courses.enrolment import assign_course
-from lms.courses.models import Course, Enrollment
+from lms.courses.enrolment import assign_refresher
+from lms.courses.models import Course
 from lms.database import db
 
 REMEDIAL_DUE = timedelta(days=14)
@@ -54,25 +53,16 @@ def _respond(signal: AdoptionSignal, response: r.Response, now: datetime) -> str
 
 
 def _assign_remedial(signal: AdoptionSignal, slug: str, now: datetime) -> str:
-    """The course once: someone already on it (or who finished it) is not assigned again."""
-    person = signal.user
+    """The course once (`assign_refresher`: someone already on it, or who finished it, is
+    not assigned again), under the same onboarding rule as a refresher after failed quizzes."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         return f"No course “{slug}” is loaded; nothing was assigned."
-    enrolled = db.session.scalar(
-        select(Enrollment).where(Enrollment.user_id == person.id, Enrollment.course_id == course.id)
+    assigned = assign_refresher(
+        signal.user, course, reason=signal.reason, due_on=now.date() + REMEDIAL_DUE, now=now
     )
-    if enrolled is not None and enrolled.withdrawn_at is None:
+    if assigned is None:
         return f"Already on “{course.title}”; not assigned again."
-    assign_course(
-        person,
-        course,
-        now=now,
-        due_on=now.date() + REMEDIAL_DUE,
-        source="remedial",
-        reason=signal.reason,
-    )
-    events.publish(events.CoursesAssigned(people=(person,), course=course, now=now))
     return f"Assigned “{course.title}”."
 
 

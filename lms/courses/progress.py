@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lms import events
 from lms.auth.models import User
 from lms.courses import rules
-from lms.courses.enrolment import assign_course
+from lms.courses.enrolment import assign_refresher
 from lms.courses.models import Course, Enrollment, Lesson, LessonProgress, QuizAttempt, QuizQuestion
 from lms.database import db
 from lms.errors import DomainError, NotAllowed
@@ -194,23 +194,20 @@ def complete_if_finished(enrollment: Enrollment, *, now: datetime) -> bool:
 
 
 def route_to_remedial(enrollment: Enrollment, *, now: datetime) -> Enrollment | None:
-    """After the threshold of failed attempts, assign the course's remedial course (once)."""
+    """After the threshold of failed attempts, assign the course's remedial course (once;
+    `assign_refresher` decides whether it counts towards onboarding)."""
     course = enrollment.course
     failed = sum(1 for attempt in enrollment.attempts if not attempt.passed)
     if course.remedial_course is None or not rules.needs_remedial(failed, has_passed(enrollment)):
         return None
-    if get_enrollment(enrollment.user, course.remedial_course) is not None:
-        return None
-    remedial = assign_course(
+    return assign_refresher(
         enrollment.user,
         course.remedial_course,
-        now=now,
-        due_on=(now.date() + rules.REMEDIAL_DUE),
-        source="remedial",
         reason=(
             f"Assigned after {failed} attempts at the “{course.title}” quiz"
             " did not reach the pass mark."
         ),
+        due_on=now.date() + rules.REMEDIAL_DUE,
+        now=now,
+        failed_course=course,
     )
-    events.publish(events.RemedialAssigned(enrollment=remedial, failed_course=course, now=now))
-    return remedial

@@ -99,3 +99,11 @@ def is_course_complete(
 
 
 REMEDIAL_DUE = timedelta(days=7)  # a remedial refresher is short: due a week after assignment
+
+
+def refresher_counts_towards_onboarding(onboarding_complete: bool) -> bool:
+    """A refresher (a remedial course, after failed quizzes or an adoption signal) assigned
+    while a person is still onboarding is part of their onboarding: it brings them up to
+    standard before they are done. One assigned after onboarding completed is an obligation
+    of its own, on their plan with its due date, and never reopens onboarding."""
+    return not onboarding_complete

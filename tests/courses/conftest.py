@@ -1,11 +1,15 @@
 """Factories for course tests: courses come from the shipped content, loaded once per session."""
 
+import json
+
 import pytest
 from sqlalchemy import select
 
 from lms.courses.models import Course, CurriculumItem, Enrollment
 from lms.courses.progress import current_questions, visible_lessons
 from lms.database import db
+from lms.xapi import vocabulary as v
+from lms.xapi.models import Statement
 
 
 @pytest.fixture
@@ -46,3 +50,14 @@ def answers_for(course: Course, *, right: bool) -> dict[str, list[str]]:
 
 def lessons_of(course: Course, person):
     return visible_lessons(course, person)
+
+
+def registered_on(person, course: Course) -> list[dict]:
+    """The `registered` statements recorded about the person on the course."""
+    rows = db.session.scalars(
+        select(Statement).where(
+            Statement.user_id == person.id, Statement.verb_id == v.VERB_REGISTERED
+        )
+    )
+    documents = [json.loads(row.document) for row in rows]
+    return [d for d in documents if d["object"]["id"].endswith(f"/courses/{course.slug}")]

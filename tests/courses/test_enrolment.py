@@ -12,10 +12,12 @@ from lms.auth.services import (
     update_person,
 )
 from lms.courses.curricula import assign_curricula
-from lms.courses.enrolment import assign_course, assign_course_to_division
+from lms.courses.enrolment import assign_course, assign_course_to, assign_course_to_division
 from lms.courses.models import Enrollment
 from lms.database import db
+from lms.xapi import vocabulary as v
 from tests.conftest import T0
+from tests.courses.conftest import registered_on
 
 
 def details(**overrides) -> PersonDetails:
@@ -110,3 +112,24 @@ def test_assigning_to_a_division_reaches_its_active_people_only(make_user, cours
     assert all(enrollment_of(p, course("computer-basics")) for p in north)
     assert enrollment_of(leaver, course("computer-basics")) is None
     assert enrollment_of(elsewhere, course("computer-basics")) is None
+
+
+def test_an_admin_assignment_records_registered_once_per_enrolment(make_user, course):
+    person, extra = make_user(job_role="marketing"), course("crm-create-quotes")
+    assign_course_to(extra, email=person.email, division=None, due_on=None, now=T0)
+    assign_course_to(extra, email=person.email, division=None, due_on=date(2026, 12, 1), now=T0)
+    [statement] = registered_on(person, extra)
+    enrolment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == person.id))
+    assert statement["context"]["registration"] == enrolment.registration
+    assert statement["verb"]["id"] == v.VERB_REGISTERED
+
+
+def test_a_division_assignment_records_registered_for_each_person_it_puts_on(make_user, course):
+    already, new = make_user(division="Assign East"), make_user(division="Assign East")
+    extra = course("crm-create-quotes")
+    assign_course(already, extra, now=T0, due_on=None)  # on the course before the admin acts
+    assign_course_to(
+        extra, email=None, division=get_or_create_division("Assign East"), due_on=None, now=T0
+    )
+    assert registered_on(already, extra) == []
+    assert len(registered_on(new, extra)) == 1

@@ -1,5 +1,5 @@
 """The statements course events stand for: launched, experienced, attempted / answered /
-passed or failed, completed, and registered on a remedial course."""
+passed or failed, completed, and registered on a course an admin assigned or a refresher."""
 
 from tincan import (
     Activity,
@@ -114,11 +114,13 @@ def _answered(attempt, question, quiz, now, settings) -> Statement:
     )
 
 
-def remedial_registered(enrollment, failed_course, now, settings) -> Statement:
-    """The learner is registered on a remedial course; the course they failed is in context."""
-    result = Result(
-        extensions=Extensions({v.extension_iri(settings.base_url, "reason"): enrollment.reason})
-    )
+def registered(enrollment, now, settings, *, failed_course=None) -> Statement:
+    """The learner is registered on a course an admin assigned or a refresher; the reason, if
+    the enrolment has one, is a result extension, and a failed course (the quiz that sent
+    them to a refresher) is in context."""
+    reason = enrollment.reason
+    extensions = {v.extension_iri(settings.base_url, "reason"): reason} if reason else None
+    other = {"other": [course_activity(failed_course, settings)]} if failed_course else {}
     return statement(
         enrollment.user,
         v.VERB_REGISTERED,
@@ -126,6 +128,6 @@ def remedial_registered(enrollment, failed_course, now, settings) -> Statement:
         enrollment,
         now,
         settings,
-        result=result,
-        other=[course_activity(failed_course, settings)],
+        result=Result(extensions=Extensions(extensions)) if extensions else None,
+        **other,
     )

@@ -62,7 +62,9 @@ def statements_for(event, settings: LrsSettings) -> list[Statement]:
         case events.CourseCompleted(enrollment, now):
             return [courses.course_completed(enrollment, now, settings)]
         case events.RemedialAssigned(enrollment, failed_course, now):
-            return [courses.remedial_registered(enrollment, failed_course, now, settings)]
+            return [courses.registered(enrollment, now, settings, failed_course=failed_course)]
+        case events.CoursesAssigned(_people, _course, registered, now):
+            return [courses.registered(enrollment, now, settings) for enrollment in registered]
         case events.CoachingStepSignedOff(sign_off, now):
             return coaching.step_signed_off(sign_off, now, settings)
         case events.CoachingSignOffWithdrawn(sign_off, fallen, now):

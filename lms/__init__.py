@@ -7,6 +7,7 @@ from flask import Flask
 from lms import config
 from lms.database import db
 from lms.extensions import csrf, login_manager, migrate
+from lms.request_values import IdConverter
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -15,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """The application: settings from the environment (or `test_config`), extensions,
     blueprints, error pages."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter  # every <int:…> bounded (lms.request_values)
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     if test_config:
         app.config.update(test_config)

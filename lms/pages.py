@@ -1,15 +1,30 @@
 """What every page shares: the signed-in user, the navigation, the error pages."""
 
-from flask import Flask, render_template
+import logging
+
+from flask import Flask, abort, render_template, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
 
 from lms.auth import rules
 from lms.auth.champions import is_champion
 from lms.auth.services import load_session_user
 from lms.coaching.queries import is_delegated_coach
 from lms.communications.services import navigation_label
+from lms.database import db
 from lms.extensions import login_manager
+from lms.xapi.lrs.http import error_response
+
+log = logging.getLogger(__name__)
+UNWRITABLE = (
+    "The database cannot be written just now, so nothing was saved. Try again in a few minutes; "
+    "if it lasts, tell your administrator."
+)
+# SQLSTATE classes and SQLite messages that mean "the database is there but will not take a
+# write": read-only, full, or locked for too long. Connection failures are OperationalError.
+_UNWRITABLE_SQLSTATES = ("25006", "53100", "53200", "57P03")
+_UNWRITABLE_SQLITE = ("readonly database", "disk is full", "database is locked", "disk I/O error")
 
 
 @login_manager.user_loader
@@ -64,20 +79,70 @@ def register(app: Flask) -> None:
             "admin_tools": admin_tools_for(current_user),
         }
 
-    @app.errorhandler(CSRFError)
-    def _csrf_error(error):
-        return render_template("errors/error.html", code=400, message=error.description), 400
+    @app.before_request
+    def _no_nul_characters():
+        """No text column of either database can hold a NUL character: refuse it at the
+        door, whichever form field or parameter it comes in. (The LRS reads its own bodies:
+        reading them as a form here would consume them.)"""
+        form = () if request.path.startswith("/xapi/") else request.form.items(multi=True)
+        for name, value in (*request.args.items(multi=True), *form):
+            if "\0" in name or "\0" in value:
+                abort(400, description=f"{name!r} holds a NUL character.")
 
-    for code, message in (
-        (403, "You do not have access to this page."),
-        (404, "There is nothing here, or you may not see it."),
-        (413, "That file is too large."),
-    ):
-        app.register_error_handler(code, _error_page(code, message))
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DBAPIError, _database_error)
 
 
-def _error_page(code: int, message: str):
-    def handler(_error):
-        return render_template("errors/error.html", code=code, message=message), code
+MESSAGES = {
+    400: "That request could not be understood.",
+    403: "You do not have access to this page.",
+    404: "There is nothing here, or you may not see it.",
+    405: "That page cannot be used that way.",
+    413: "That file is too large.",
+    500: "Something went wrong on our side; nothing was saved. Try again, and if it happens "
+    "again tell your administrator.",
+    503: UNWRITABLE,
+}
 
-    return handler
+
+def _http_error(error: HTTPException):
+    """Every HTTP error: JSON with a message under /xapi/ (as the LRS's own 400s are), a page
+    elsewhere. A 400's own description (naming the field or parameter) is shown as it is."""
+    code = error.code or 500
+    if code < 400:
+        return error
+    said = error.description if error.description != type(error).description else None
+    return error_page(code, (code == 400 and said) or MESSAGES.get(code, error.name))
+
+
+def _database_error(error: DBAPIError):
+    """A database that will not take a write is a 503 the admin is told about in the log;
+    any other database failure a 500. Either way the transaction is rolled back."""
+    db.session.rollback()
+    if is_unwritable(error):
+        log.error(
+            "The database refused a write (%s): check its disk space, that the file or "
+            "server is writable, and for a long-running lock.",
+            error.orig,
+        )
+        return error_page(503, UNWRITABLE)
+    log.exception("database error")
+    return error_page(500, MESSAGES[500])
+
+
+def is_unwritable(error: DBAPIError) -> bool:
+    """Read-only, full or locked: the database is there but will not take this write now."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate in _UNWRITABLE_SQLSTATES or (sqlstate or "").startswith("08"):
+        return True
+    text = str(error.orig)
+    return sqlstate is None and any(fragment in text for fragment in _UNWRITABLE_SQLITE)
+
+
+def error_page(code: int, message: str):
+    """The error as the client can read it: JSON under /xapi/, else a page that needs no
+    database (the database may be the problem)."""
+    if request.path.startswith("/xapi/"):
+        return error_response(code, message)
+    template = "errors/error.html" if code < 500 else "errors/plain.html"
+    return render_template(template, code=code, message=message), code

@@ -18,7 +18,7 @@ from lms.feedback.models import Feedback
 from lms.feedback.rules import AREAS, STATUSES
 from lms.gamification.models import RewardGrant
 
-QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+QUARTER = re.compile(r"(19\d\d|2[01]\d\d|2200)-Q([1-4])")  # the years lms.dates accepts
 OPEN_FEEDBACK = ("new", "planned")
 
 

@@ -19,6 +19,7 @@ from lms.auth.services import list_reports_tree
 from lms.clock import today, utcnow
 from lms.database import db
 from lms.errors import FieldError
+from lms.request_values import query_int
 
 bp = Blueprint("adoption", __name__, url_prefix="/adoption")
 MAX_WEEKS = 104
@@ -35,7 +36,7 @@ def _titles():
 
 
 def _weeks() -> int | None:
-    weeks = request.args.get("weeks", type=int)
+    weeks = query_int("weeks", low=0, high=10_000)
     return None if weeks is None else max(2, min(MAX_WEEKS, weeks))
 
 

@@ -1,7 +1,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+
+from lms.request_values import CalendarDateField
 
 
 class LoginForm(FlaskForm):
@@ -29,7 +31,8 @@ class PersonForm(FlaskForm):
     division = StringField("Division", validators=[Optional(), Length(max=120)])
     manager_email = EmailField("Manager's e-mail", validators=[Optional(), Email()])
     employee_id = StringField("HR id", validators=[Optional(), Length(max=64)])
-    hire_date = DateField("Hire date", validators=[DataRequired()])
+    # InputRequired, not DataRequired: DataRequired would replace the date's own error.
+    hire_date = CalendarDateField("Hire date", validators=[InputRequired()])
     is_hr = BooleanField("HR")
     is_admin = BooleanField("Administrator")
 

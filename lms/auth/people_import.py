@@ -18,11 +18,13 @@ from lms import events
 from lms.auth import rules
 from lms.auth.models import Division, JobRole, User
 from lms.database import db
+from lms.dates import BadDate, parse_date
 
 COLUMNS = ("email", "name", "job_role", "division", "manager_email", "hire_date", "roles")
 OPTIONAL_COLUMNS = ("employee_id",)  # the HR system's own id, when the export has it
 ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 REQUIRED = ("email", "name", "job_role", "hire_date")
+MAX_CELL = 1000  # longer than any field Uptake keeps: a cell this long is a broken export
 EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 
@@ -65,22 +67,48 @@ class ImportRejected(Exception):
 
 
 def read_csv(data: bytes | str) -> list[dict[str, str]] | RowError:
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+    """The rows as {column: cell}, or the first thing that stops the file being read at all
+    (not UTF-8, not CSV, a cell past MAX_CELL), with its row."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as bad:
+            row = data[: bad.start].count(b"\n") + 1
+            byte = data[bad.start : bad.start + 1].hex().upper()
+            return RowError(row, "file", f"byte 0x{byte} is not UTF-8; save the file as CSV UTF-8")
+    else:
+        text = data.lstrip("\ufeff")
     # csv.reader, not DictReader: DictReader drops blank lines, which would shift the row
     # numbers of every later error away from what the spreadsheet shows.
     reader = csv.reader(io.StringIO(text))
-    header = [name.strip().lower() for name in next(reader, [])]
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        return RowError(1, ", ".join(missing), "missing column(s); expected " + ",".join(COLUMNS))
-    return [
-        {
-            key: value.strip()
-            for key, value in zip(header, cells, strict=False)
-            if key in ALL_COLUMNS
-        }
-        for cells in reader
-    ]
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        missing = [name for name in COLUMNS if name not in header]
+        if missing:
+            message = "missing column(s); expected " + ",".join(COLUMNS)
+            return RowError(1, ", ".join(missing), message)
+        rows = []
+        for cells in reader:
+            if problem := _cell_problem(header, cells, reader.line_num):
+                return problem
+            rows.append(
+                {k: v.strip() for k, v in zip(header, cells, strict=False) if k in ALL_COLUMNS}
+            )
+        return rows
+    except csv.Error as problem:  # a cell past csv's own size limit, a stray quote, ...
+        return RowError(reader.line_num, "file", f"cannot be read as CSV: {problem}")
+
+
+def _cell_problem(header: list[str], cells: list[str], row: int) -> RowError | None:
+    """A cell no export should have: past MAX_CELL, or holding a NUL character (which no
+    database text column can store)."""
+    for index, cell in enumerate(cells):
+        column = header[index] if index < len(header) else "file"
+        if len(cell) > MAX_CELL:
+            return RowError(row, column, f"a cell is longer than {MAX_CELL} characters")
+        if "\0" in cell:
+            return RowError(row, column, "holds a NUL character")
+    return None
 
 
 def validate_rows(
@@ -148,6 +176,9 @@ def _validate_row(number: int, raw: dict[str, str], job_roles: set[str]):
         errors.append(
             RowError(number, "manager_email", f"'{manager_email}' is not an e-mail address")
         )
+    for column in ("email", "manager_email"):
+        if len(raw.get(column, "")) > 254:
+            errors.append(RowError(number, column, "is longer than 254 characters"))
     if len(raw.get("name", "")) > 200:
         errors.append(RowError(number, "name", "is longer than 200 characters"))
     if len(raw.get("division", "")) > 120:
@@ -160,11 +191,9 @@ def _validate_row(number: int, raw: dict[str, str], job_roles: set[str]):
     hire_date = None
     if raw.get("hire_date"):
         try:
-            hire_date = date.fromisoformat(raw["hire_date"])
-        except ValueError:
-            errors.append(
-                RowError(number, "hire_date", f"'{raw['hire_date']}' is not a date like 2026-01-31")
-            )
+            hire_date = parse_date(raw["hire_date"])
+        except BadDate as problem:
+            errors.append(RowError(number, "hire_date", f"{problem}, like 2026-01-31"))
     roles, role_problems = rules.parse_roles(raw.get("roles", ""))
     errors.extend(RowError(number, "roles", problem) for problem in role_problems)
     if not email:

@@ -12,6 +12,7 @@ from lms.auth.views import bp
 from lms.clock import utcnow
 from lms.database import db
 from lms.errors import DomainError, FieldError
+from lms.request_values import paginate, query_int
 
 PAGE_SIZE = 50
 
@@ -21,11 +22,11 @@ PAGE_SIZE = 50
 def list_people():
     filters = {
         "query": request.args.get("q", ""),
-        "division_id": request.args.get("division", type=int),
-        "job_role_id": request.args.get("job_role", type=int),
+        "division_id": query_int("division"),
+        "job_role_id": query_int("job_role"),
         "status": request.args.get("status", "active"),
     }
-    page = db.paginate(services.search_people(**filters), per_page=PAGE_SIZE, error_out=False)
+    page = paginate(services.search_people(**filters), per_page=PAGE_SIZE)
     return render_template(
         "auth/people.html",
         page=page,

@@ -1,9 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SearchField, SelectField
+from wtforms import BooleanField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from lms.communications.services import MAIL_FILTERS
+from lms.request_values import CalendarDateField
 
 
 class MuteForm(FlaskForm):
@@ -25,12 +26,12 @@ class SentFilterForm(FlaskForm):
         choices=[SelectChoice("", "All"), *(SelectChoice(k, v) for k, v in MAIL_FILTERS.items())],
         validators=[Optional()],
     )
-    since = DateField(
+    since = CalendarDateField(
         "From",
         validators=[Optional()],
         render_kw={"type": "date"},
     )
-    until = DateField("To", validators=[Optional()], render_kw={"type": "date"})
+    until = CalendarDateField("To", validators=[Optional()], render_kw={"type": "date"})
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -11,6 +11,7 @@ from lms.clock import utcnow
 from lms.communications import rules, services
 from lms.communications.forms import MuteForm, SentFilterForm
 from lms.database import db
+from lms.request_values import paginate
 
 bp = Blueprint("communications", __name__)
 
@@ -24,9 +25,7 @@ def _can_see_record(roles) -> bool:
 @bp.get("/notifications")
 @login_required
 def list_notifications():
-    page = db.paginate(
-        services.list_notifications(current_user), per_page=PAGE_SIZE, error_out=False
-    )
+    page = paginate(services.list_notifications(current_user), per_page=PAGE_SIZE)
     mute_form = MuteForm(formdata=None, mute_non_essential=services.is_muted(current_user.id))
     return render_template(
         "communications/notifications.html",
@@ -88,7 +87,7 @@ def sent_record():
     ]
     # Bad filters are shown with their field's error, and nothing is filtered by them.
     filters = _filters(form) if not request.args or form.validate() else services.SentFilters()
-    page = db.paginate(services.search_sent(filters), per_page=PAGE_SIZE, error_out=False)
+    page = paginate(services.search_sent(filters), per_page=PAGE_SIZE)
     return render_template(
         "communications/sent.html",
         form=form,

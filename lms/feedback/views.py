@@ -10,6 +10,7 @@ from lms.database import db
 from lms.errors import FieldError
 from lms.feedback import rules, services
 from lms.feedback.forms import FeedbackForm, TriageForm
+from lms.request_values import paginate
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -85,7 +86,7 @@ def triage(feedback_id):
 @allowed_if(rules.can_triage)
 def inbox():
     filters = {key: request.args.get(key, "") for key in ("status", "category", "area")}
-    page = db.paginate(services.search_feedback(**filters), per_page=50, error_out=False)
+    page = paginate(services.search_feedback(**filters), per_page=50)
     return render_template(
         "feedback/inbox.html",
         page=page,

@@ -12,6 +12,7 @@ from lms.auth.services import get_person_for
 from lms.clock import utcnow
 from lms.database import db
 from lms.errors import DomainError
+from lms.request_values import paginate
 from lms.xapi import clients
 from lms.xapi.forms import LrsClientForm, RevokeClientForm
 from lms.xapi.models import LrsClient
@@ -26,7 +27,7 @@ HISTORY_PAGE_SIZE = 50
 @login_required
 def person_activity(person_id):
     person = get_person_for(current_user, person_id) or abort(404)
-    page = db.paginate(history_select(person), per_page=HISTORY_PAGE_SIZE, error_out=False)
+    page = paginate(history_select(person), per_page=HISTORY_PAGE_SIZE)
     lines = history_lines(page.items)
     return render_template("lrs/activity.html", person=person, page=page, lines=lines)
 

@@ -69,7 +69,7 @@ def test_an_unknown_job_role_names_row_column_and_value():
 
 def test_a_date_not_in_iso_form_is_refused():
     assert errors_in([row(hire_date="05/01/2026")]) == [
-        (2, "hire_date", "'05/01/2026' is not a date like 2026-01-31")
+        (2, "hire_date", "'05/01/2026' is not a date written YYYY-MM-DD, like 2026-01-31")
     ]
 
 
@@ -109,7 +109,9 @@ def test_a_manager_already_in_the_database_is_found():
 
 def test_a_manager_whose_own_row_is_wrong_is_still_in_the_file():
     rows = [row("boss@example.com", hire_date="soon"), row(manager_email="boss@example.com")]
-    assert errors_in(rows) == [(2, "hire_date", "'soon' is not a date like 2026-01-31")]
+    assert errors_in(rows) == [
+        (2, "hire_date", "'soon' is not a date written YYYY-MM-DD, like 2026-01-31")
+    ]
 
 
 def test_a_person_cannot_be_their_own_manager():
@@ -424,10 +426,8 @@ def test_cli_import_of_a_bad_file_fails_and_prints_every_problem(runner, export_
     result = runner.invoke(args=["users", "import", path])
     assert result.exit_code != 0
     assert f"{path}: row 2, column job_role: unknown job role 'boss'" in result.output
-    assert (
-        f"{path}: row 3, column hire_date: 'tomorrow' is not a date like 2026-01-31"
-        in result.output
-    )
+    expected = "row 3, column hire_date: 'tomorrow' is not a date written YYYY-MM-DD"
+    assert f"{path}: {expected}, like 2026-01-31" in result.output
     assert "2 problem(s); nothing was imported" in result.output
 
 
@@ -446,8 +446,9 @@ def test_cli_import_of_a_bad_file_writes_nothing(runner, export_file):
 def upload(client, login, make_user):
     login(make_user(roles={"admin"}))
 
-    def post(text: str):
-        data = {"file": (io.BytesIO(text.encode()), "people.csv")}
+    def post(text: str | bytes):
+        content = text.encode() if isinstance(text, str) else text
+        data = {"file": (io.BytesIO(content), "people.csv")}
         response = client.post("/people/import", data=data, content_type="multipart/form-data")
         return response, html.unescape(response.get_data(as_text=True))
 
@@ -469,7 +470,8 @@ def test_import_page_writes_a_good_file(upload):
 def test_import_page_lists_every_problem_of_a_bad_file(upload):
     _, page = upload(export(BOSS, REP.replace("2026-09-01", "tomorrow")))
     assert "Nothing was imported: 1 problem" in page
-    assert "<td>3</td><td>hire_date</td><td>'tomorrow' is not a date like 2026-01-31</td>" in page
+    expected = "'tomorrow' is not a date written YYYY-MM-DD, like 2026-01-31"
+    assert f"<td>3</td><td>hire_date</td><td>{expected}</td>" in page
 
 
 def test_import_page_writes_nothing_from_a_bad_file(upload):
@@ -514,3 +516,69 @@ def test_the_hr_id_column_is_optional_and_an_empty_cell_keeps_the_id(app):
     run_import("hr1@example.com,Hana Renamed,sales_rep,North,,2026-01-05,")
     assert person("hr1@example.com").name == "Hana Renamed"
     assert person("hr1@example.com").employee_id == "E-100"
+
+
+# Files an HR system should not produce, but do --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hire_date", "message"),
+    [
+        ("20260131", "'20260131' is not a date written YYYY-MM-DD"),
+        ("2026-W05-1", "'2026-W05-1' is not a date written YYYY-MM-DD"),
+        ("9999-12-31", "9999-12-31 is outside 1900–2200"),
+        ("0001-01-01", "0001-01-01 is outside 1900–2200"),
+        ("٢٠٢٦-01-31", "is not a date written YYYY-MM-DD"),
+    ],
+)
+def test_hire_dates_are_strictly_yyyy_mm_dd_within_1900_to_2200(hire_date, message):
+    [(number, column, text)] = errors_in([row(hire_date=hire_date)])
+    assert (number, column) == (2, "hire_date") and message in text
+
+
+def test_a_byte_that_is_not_utf8_is_named_with_its_row():
+    data = (export(BOSS) + "rep@example.com,Chlo\xe9 Rep,sales_rep,East,,2026-09-01,\n").encode(
+        "latin-1"
+    )
+    assert read_csv(data) == read_csv(data)  # a value, not an exception
+    error = read_csv(data)
+    assert (error.row, error.column) == (3, "file")
+    assert "byte 0xE9 is not UTF-8" in error.message
+
+
+def test_a_cell_longer_than_any_field_is_a_row_error_not_a_crash():
+    error = read_csv(export(BOSS, REP.replace("Rex Rep", "x" * 5000)).encode())
+    assert (error.row, error.column) == (3, "name")
+    assert "longer than 1000 characters" in error.message
+    error = read_csv(export(BOSS, REP.replace("Rex Rep", "x" * 131_073)).encode())
+    assert (error.row, error.column) == (3, "file")  # past the csv module's own limit
+    assert "field larger than field limit" in error.message
+
+
+def test_a_nul_byte_is_a_row_error():
+    error = read_csv(export(BOSS, REP.replace("Rex", "R\0x")).encode())
+    assert (error.row, error.column, error.message) == (3, "name", "holds a NUL character")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        REP.replace("2026-09-01", "9999-12-31"),
+        REP.replace("Rex Rep", "x" * 131_073),
+        "rep@example.com,Chlo\udce9,sales_rep,East,,2026-09-01,",
+    ],
+    ids=["far future", "giant cell", "latin-1"],
+)
+def test_import_page_and_command_report_hostile_files_and_write_nothing(
+    upload, runner, tmp_path, bad
+):
+    data = export(BOSS, bad).encode("utf-8", "surrogateescape")
+    people = count(User)
+    response, page = upload(data)
+    assert response.status_code == 200
+    assert "Nothing was imported" in page
+    path = tmp_path / "hostile.csv"
+    path.write_bytes(data)
+    result = runner.invoke(args=["users", "import", str(path)])
+    assert result.exit_code == 1 and "nothing was imported" in result.output
+    assert count(User) == people

@@ -79,7 +79,7 @@ def test_bad_filters_name_the_field_and_filter_nothing(client, login, make_user)
     notify(make_user(), key="k", title="Still listed", body="b", now=T0)
     login(make_user(roles=["admin"]))
     page = client.get("/notifications/sent?since=yesterday&kind=nonsense").get_data(as_text=True)
-    assert "Not a valid date value." in page and "Not a valid choice." in page
+    assert "is not a date written YYYY-MM-DD" in page and "Not a valid choice." in page
     assert "Still listed" in page
     backwards = client.get("/notifications/sent?since=2026-11-02&until=2026-11-01")
     assert "The last day comes after the first." in backwards.get_data(as_text=True)

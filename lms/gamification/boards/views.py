@@ -12,14 +12,12 @@ from lms.gamification.boards import privacy
 from lms.gamification.boards.forms import PreferencesForm
 from lms.gamification.boards.leaderboards import COMPANY, Scope
 from lms.gamification.views import bp
+from lms.request_values import query_date
 
 
 def requested_day() -> date:
     """The day whose period is shown: ?start=YYYY-MM-DD, else today."""
-    try:
-        return date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        return utcnow().date()
+    return query_date("start", default=utcnow().date())
 
 
 def viewer_scope(person, kind: str) -> Scope:

@@ -4,7 +4,6 @@ field names itself in its errors; rules that span fields are checked by the serv
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     IntegerField,
     SelectField,
     StringField,
@@ -19,6 +18,7 @@ from lms.gamification.rules import (
     CONTEST_SCOPES,
     CONTEST_STATUSES,
 )
+from lms.request_values import MAX_ID, CalendarDateField
 
 
 def _iri(_form, field):
@@ -27,7 +27,13 @@ def _iri(_form, field):
 
 
 class RewardForm(FlaskForm):
-    user_id = IntegerField("Winner", validators=[DataRequired("Winner: choose who gets it.")])
+    user_id = IntegerField(
+        "Winner",
+        validators=[
+            DataRequired("Winner: choose who gets it."),
+            NumberRange(1, MAX_ID, "Winner: choose who gets it."),
+        ],
+    )
     prize = StringField(
         "Prize", validators=[DataRequired("Prize: say what is granted."), Length(max=300)]
     )
@@ -60,7 +66,7 @@ class ContestForm(FlaskForm):
     )
     prize = StringField("Prize", validators=[Length(max=300)])
     status = SelectField("Status", choices=[SelectChoice(s, s) for s in CONTEST_STATUSES])
-    starts_on = DateField("Starts on", validators=[Optional()])
+    starts_on = CalendarDateField("Starts on", validators=[Optional()])
 
     def values(self) -> dict:
         names = [name for name in self._fields if name not in ("csrf_token",)]

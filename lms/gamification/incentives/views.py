@@ -24,6 +24,7 @@ from lms.gamification.incentives import audit, bursts, rewards
 from lms.gamification.incentives.forms import ContestForm, RewardForm
 from lms.gamification.models import Contest
 from lms.gamification.views import bp
+from lms.request_values import query_int
 
 hr_only = allowed_if(lambda roles: "hr" in roles or "admin" in roles)
 SHOWN_ROWS = 100
@@ -33,7 +34,7 @@ def _board_or_404():
     shown = cat.resolve(request.view_args["key"], requested_day(), include_test=True)
     if shown is None:
         abort(404)
-    division_id = request.args.get("division", type=int)
+    division_id = query_int("division")
     if division_id is not None:
         db.get_or_404(Division, division_id)
         return shown, Scope("division", division_id)

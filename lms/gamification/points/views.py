@@ -16,6 +16,7 @@ from lms.gamification.points.history import ledger_select, level_progress, point
 from lms.gamification.points.ledger import add_manual_entry
 from lms.gamification.ruleset import current_ruleset
 from lms.gamification.views import bp
+from lms.request_values import paginate
 
 PAGE_SIZE = 50
 
@@ -24,7 +25,7 @@ PAGE_SIZE = 50
 @login_required
 def my_points():
     ruleset = current_ruleset()
-    page = db.paginate(ledger_select(current_user.id), per_page=PAGE_SIZE, error_out=False)
+    page = paginate(ledger_select(current_user.id), per_page=PAGE_SIZE)
     return render_template(
         "gamification/points.html",
         progress=level_progress(current_user.id, ruleset.levels),
@@ -64,7 +65,7 @@ def adjust_points(person_id):
         flash(f"{form.points.data:+d} points recorded for {person.name}.", "success")
         return redirect(url_for("gamification.adjust_points", person_id=person.id))
     ruleset = current_ruleset()
-    page = db.paginate(ledger_select(person.id), per_page=PAGE_SIZE, error_out=False)
+    page = paginate(ledger_select(person.id), per_page=PAGE_SIZE)
     return render_template(
         "gamification/points_adjust.html",
         person=person,

@@ -12,6 +12,7 @@ from lms.auth.forms import ConfirmForm
 from lms.clock import utcnow
 from lms.database import db
 from lms.errors import DomainError
+from lms.request_values import paginate
 from lms.xapi.forwarding.outbox import (
     dead_letters_query,
     queue_stats,
@@ -40,7 +41,7 @@ class DeadLetter:
 def outbox():
     now = utcnow()
     stats = queue_stats(now)
-    page = db.paginate(dead_letters_query(), per_page=PAGE_SIZE, error_out=False)
+    page = paginate(dead_letters_query(), per_page=PAGE_SIZE)
     return render_template(
         "lrs/outbox.html",
         settings=lrs_settings(),

@@ -124,11 +124,8 @@ def assertion(award: AwardFacts, base_url: str) -> dict:
     return document
 
 
-def revoked(uuid: str, reason: str, base_url: str) -> dict:
-    """What a revoked assertion answers (with HTTP 410 Gone)."""
-    return {
-        "@context": CONTEXT,
-        "id": assertion_url(base_url, uuid),
-        "revoked": True,
-        "revocationReason": reason,
-    }
+def revoked(uuid: str, base_url: str) -> dict:
+    """What a revoked assertion answers (with HTTP 410 Gone): that it was revoked, and no
+    more. OB 2.0 makes `revocationReason` optional, and the reason is about a person (HR's
+    to read on the badge pages), so the public document leaves it out."""
+    return {"@context": CONTEXT, "id": assertion_url(base_url, uuid), "revoked": True}

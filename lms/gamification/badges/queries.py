@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
-from lms.auth.models import User
+from lms.auth.models import User, UserRole
 from lms.courses.models import Setting
 from lms.database import db
 from lms.gamification.badges import openbadges as ob
@@ -35,11 +35,29 @@ def get_award(uuid: str) -> BadgeAward | None:
 
 
 def get_issuer() -> ob.Issuer:
-    """The company of the rollout (content/rollout.yaml), at BASE_URL; an e-mail when the
-    BADGE_ISSUER_EMAIL setting gives one."""
+    """The company of the rollout (content/rollout.yaml), at BASE_URL, with the e-mail Open
+    Badges 2.0 validators require: the BADGE_ISSUER_EMAIL setting, else the first active
+    admin's (lowest id). With neither there is none, and the log says so."""
     company = db.session.get(Setting, "company")
     name = company.value if company and company.value else "Uptake"
-    return ob.Issuer(name, base_url(), current_app.config.get("BADGE_ISSUER_EMAIL") or None)
+    email = current_app.config.get("BADGE_ISSUER_EMAIL") or get_first_admin_email()
+    if email is None:
+        current_app.logger.warning(
+            "The Open Badges issuer profile has no e-mail, so badges fail validation: "
+            "set BADGE_ISSUER_EMAIL, or make someone an admin."
+        )
+    return ob.Issuer(name, base_url(), email)
+
+
+def get_first_admin_email() -> str | None:
+    """The e-mail of the first active admin, by id: the issuer's address when none is set."""
+    return db.session.scalar(
+        select(User.email)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "admin", User.active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
 
 
 def assertion_of(award: BadgeAward) -> dict:

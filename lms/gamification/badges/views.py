@@ -23,6 +23,16 @@ from lms.gamification.views import bp
 IMAGE_MAX_AGE = 3600  # an image changes only when content changes the badge's colour or icon
 
 
+@bp.record_once
+def _warn_without_an_issuer_email(state) -> None:
+    """At start-up: Open Badges 2.0 validators require the issuer's e-mail."""
+    if not state.app.config.get("BADGE_ISSUER_EMAIL"):
+        state.app.logger.warning(
+            "BADGE_ISSUER_EMAIL is not set: the Open Badges issuer profile gives the first "
+            "active admin's e-mail instead (and none, failing validation, while there is no admin)."
+        )
+
+
 def _json_ld(document: dict, status: int = 200):
     response = jsonify(document)
     response.status_code = status
@@ -48,13 +58,13 @@ def badge_class(key):
 
 @bp.get("/badges/assertions/<uuid>.json")
 def assertion(uuid):
-    """A revoked assertion answers 410 Gone with the reason, as OB 2.0 hosted
-    verification expects."""
+    """A revoked assertion answers 410 Gone, as OB 2.0 hosted verification expects, without
+    its reason (that stays on the signed-in badge pages)."""
     award = q.get_award(uuid)
     if award is None:
         return _not_found()
     if award.revoked_at is not None:
-        return _json_ld(ob.revoked(award.uuid, award.revocation_reason, q.base_url()), 410)
+        return _json_ld(ob.revoked(award.uuid, q.base_url()), 410)
     return _json_ld(q.assertion_of(award))
 
 

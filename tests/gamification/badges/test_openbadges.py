@@ -10,13 +10,14 @@ from datetime import datetime
 from flask import url_for
 from PIL import Image
 
+from lms import create_app
 from lms.courses.models import Setting
 from lms.database import db
 from lms.gamification.badges import openbadges as ob
 from lms.gamification.badges.awards import revoke_badge
 from lms.gamification.badges.images import ICONS, bake, drawn_badge, initials
 from lms.gamification.badges.rules import ICONS as ICON_NAMES
-from tests.conftest import T0
+from tests.conftest import T0, test_settings
 from tests.gamification.badges import fixtures as badge_fixtures
 from tests.gamification.badges.fixtures import awards, finish_course, openbadges_itxt, png_chunks
 
@@ -88,7 +89,8 @@ def test_hosted_documents_need_no_log_in(people, client):
         assert client.get(path).status_code == 200, path
 
 
-def test_a_revoked_assertion_answers_410_with_the_reason(people, client):
+def test_a_revoked_assertion_answers_410_without_the_reason(people, client, login):
+    """The public answer says only that it was revoked; HR still reads why."""
     award = earn_first_steps(people.rep)
     revoke_badge(award, "Earned by mistake.", revoked_by=people.hr, now=T0)
     db.session.commit()
@@ -98,8 +100,11 @@ def test_a_revoked_assertion_answers_410_with_the_reason(people, client):
         "@context": "https://w3id.org/openbadges/v2",
         "id": f"{BASE}/badges/assertions/{award.uuid}.json",
         "revoked": True,
-        "revocationReason": "Earned by mistake.",
     }
+    assert "Earned by mistake." not in response.get_data(as_text=True)
+    login(people.hr)
+    page = client.get(f"/people/{people.rep.id}/badges").get_data(as_text=True)
+    assert "Earned by mistake." in page
 
 
 def test_unknown_documents_answer_404_json(client):
@@ -198,3 +203,37 @@ OWN_IMAGE = """
   image: own.png
   courses_completed: [new-hire-orientation]
 """
+
+
+def issuer_email(client) -> str | None:
+    return client.get("/badges/issuer.json").get_json().get("email")
+
+
+def test_the_issuer_email_is_the_setting_when_set(app, client, make_user, monkeypatch):
+    make_user(roles={"admin"})
+    monkeypatch.setitem(app.config, "BADGE_ISSUER_EMAIL", "badges@northwind.example")
+    assert issuer_email(client) == "badges@northwind.example"
+
+
+def test_the_issuer_email_falls_back_to_the_first_active_admin(app, client, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "BADGE_ISSUER_EMAIL", None)
+    make_user(roles={"admin"}, active=False)
+    make_user(roles={"hr"})
+    first = make_user(roles={"admin"})
+    make_user(roles={"admin"})
+    db.session.commit()
+    assert issuer_email(client) == first.email
+
+
+def test_with_neither_the_issuer_has_no_email_and_the_log_says_so(app, client, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "BADGE_ISSUER_EMAIL", None)
+    assert issuer_email(client) is None
+    assert "set BADGE_ISSUER_EMAIL, or make someone an admin" in caplog.text
+
+
+def test_start_up_warns_when_badge_issuer_email_is_not_set(tmp_path, caplog):
+    url = f"sqlite:///{tmp_path / 'unused.db'}"
+    create_app(test_settings(url) | {"BADGE_ISSUER_EMAIL": "badges@northwind.example"})
+    assert "BADGE_ISSUER_EMAIL" not in caplog.text
+    create_app(test_settings(url) | {"BADGE_ISSUER_EMAIL": None})
+    assert "BADGE_ISSUER_EMAIL is not set" in caplog.text

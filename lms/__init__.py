@@ -50,6 +50,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms import pages
     from lms.adoption import views as adoption_views
     from lms.auth import champion_views, people_views, views  # noqa: F401  (add routes to bp)
+    from lms.auth.audit import views as _audit_routes  # noqa: F401
     from lms.coaching import views as coaching_views
     from lms.communications import views as communications_views
     from lms.courses import views as courses_views

@@ -68,6 +68,7 @@ def admin_tools_for(user) -> list[tuple[str, str]]:
         ("lrs.outbox", "Forwarding"),
         ("feedback.inbox", "Feedback inbox"),
         ("communications.sent_record", "Sent messages"),
+        ("auth.audit_log", "Audit log"),
     ]
 
 

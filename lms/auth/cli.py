@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from lms.auth import people_import, rules, services
-from lms.auth.links import password_links
+from lms.auth.links import issue_password_link, password_links
 from lms.clock import utcnow
 from lms.database import db
 
@@ -33,7 +33,7 @@ def import_command(csv_file, links_file):
             click.echo(f"{csv_file.name}: {error}", err=True)
         raise click.ClickException(f"{len(exc.errors)} problem(s); nothing was imported") from None
     with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
-        result = people_import.import_people(rows, now=utcnow(), progress=bar.update)
+        result = people_import.import_people(rows, now=utcnow(), actor=None, progress=bar.update)
         links = password_links(result.created)
         db.session.commit()
     created, updated = len(result.created), len(result.updated)
@@ -71,7 +71,7 @@ def create_admin(email, name, job_role):
         roles={rules.ROLE_ADMIN},
     )
     try:
-        person = services.create_person(details, now=utcnow())
+        person = services.create_person(details, now=utcnow(), via="command line")
     except services.DomainError as exc:
         raise click.ClickException(str(exc)) from None
     [(_, link)] = password_links([person])
@@ -86,4 +86,6 @@ def password_link_command(email):
     person = services.get_user_by_email(email)
     if person is None:
         raise click.ClickException(f"Nobody in Uptake has the e-mail {email}")
-    click.echo(password_links([person])[0][1])
+    link = issue_password_link(person, actor=None, now=utcnow())
+    db.session.commit()
+    click.echo(link)

@@ -1,7 +1,11 @@
 """One-time password links as people receive them: a full URL on the public BASE_URL."""
 
+from datetime import datetime
+
 from flask import current_app, url_for
 
+from lms.auth.audit import services as audit
+from lms.auth.models import User
 from lms.auth.services import password_link_token
 
 
@@ -18,3 +22,12 @@ def password_links(people) -> list[tuple[str, str]]:
             )
             for person in people
         ]
+
+
+def issue_password_link(person: User, *, actor: User | None, now: datetime) -> str:
+    """A new one-time link for one person (who lost theirs, say). Whoever holds it can set
+    the password, so the audit log records who issued it (`actor` None: the command line)."""
+    [(_, link)] = password_links([person])
+    summary = f"Issued a password link for {person.name}."
+    audit.record_about(person, audit.PASSWORD_LINK_ISSUED, summary, actor=actor, now=now)
+    return link

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from lms import events
 from lms.auth import rules
+from lms.auth.audit.services import person_snapshot, record_person_saved
 from lms.auth.models import Division, JobRole, User
 from lms.database import db
 from lms.dates import BadDate, parse_date
@@ -274,19 +275,24 @@ def validate_file(data: bytes | str) -> list[PersonRow]:
 
 
 def import_people(
-    rows: list[PersonRow], *, now: datetime, progress: Callable[[int], None] = lambda n: None
+    rows: list[PersonRow],
+    *,
+    now: datetime,
+    actor: User | None = None,
+    progress: Callable[[int], None] = lambda n: None,
 ) -> ImportResult:
     """Write validated rows: new people are created, known ones updated in place. An empty
     roles cell keeps the roles a person already has. People missing from the file are left
-    as they are (an export may cover one division only)."""
+    as they are (an export may cover one division only). The audit log records each person
+    added or changed, and each access role granted or removed, with `actor`."""
     by_email = {user.email: user for user in db.session.scalars(select(User))}
     job_roles = {role.slug: role for role in db.session.scalars(select(JobRole))}
     divisions = {division.name: division for division in db.session.scalars(select(Division))}
     result = ImportResult()
-    before: dict[str, tuple | None] = {}
+    before: dict[str, dict | None] = {}
     for row in rows:
         person = by_email.get(row.email)
-        before[row.email] = _snapshot(person) if person else None
+        before[row.email] = person_snapshot(person) if person else None
         if person is None:
             person = by_email[row.email] = User(email=row.email, created_at=now)
             db.session.add(person)
@@ -307,12 +313,14 @@ def import_people(
         person, previous = by_email[row.email], before[row.email]
         if previous is None:
             result.created.append(person)
-        elif previous != _snapshot(person):
+        elif previous != person_snapshot(person):
             result.updated.append(person)
-            if previous[1] != person.job_role.slug:
+            if previous["job_role"] != person.job_role.slug:
                 role_changed.append(person)
         else:
             result.unchanged += 1
+            continue
+        record_person_saved(person, previous, actor=actor, now=now, via="import")
     events.publish(events.PeopleJoined(people=tuple(result.created), now=now))
     events.publish(events.JobRolesChanged(people=tuple(role_changed), now=now))
     return result
@@ -325,16 +333,3 @@ def _division(divisions: dict[str, Division], name: str) -> Division | None:
         divisions[name] = Division(name=name)
         db.session.add(divisions[name])
     return divisions[name]
-
-
-def _snapshot(person: User) -> tuple:
-    """What an import can change about a person, to tell updated rows from unchanged ones."""
-    return (
-        person.name,
-        person.job_role.slug,
-        person.division.name if person.division else None,
-        person.hire_date,
-        person.roles,
-        person.employee_id,
-        person.manager.email if person.manager else None,
-    )

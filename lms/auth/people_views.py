@@ -6,8 +6,10 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.auth import people_import, rules, services
 from lms.auth.access import allowed_if
+from lms.auth.audit import rules as audit_rules
+from lms.auth.audit import services as audit
 from lms.auth.forms import ChampionForm, ConfirmForm, ImportForm, PersonForm
-from lms.auth.links import password_links
+from lms.auth.links import issue_password_link, password_links
 from lms.auth.views import bp
 from lms.clock import utcnow
 from lms.database import db
@@ -41,12 +43,15 @@ def list_people():
 @login_required
 def show_person(person_id):
     person = services.get_person_for(current_user, person_id) or abort(404)
+    can_audit = audit_rules.can_read_audit_log(current_user.roles)
     return render_template(
         "auth/person.html",
         person=person,
         reports=services.list_reports_tree(person),
         can_edit=rules.can_edit_people(current_user.roles),
         confirm=ConfirmForm(),
+        audit_entries=audit.list_recent_about(person) if can_audit else None,
+        actions=audit.ACTIONS,
     )
 
 
@@ -91,7 +96,7 @@ def deactivate_person(person_id):
 def reactivate_person(person_id):
     person = db.get_or_404(services.User, person_id)
     if ConfirmForm().validate_on_submit():
-        services.reactivate_person(person)
+        services.reactivate_person(person, actor=current_user, now=utcnow())
         db.session.commit()
         flash(f"{person.name} is active again.", "success")
     return redirect(url_for("auth.show_person", person_id=person.id))
@@ -103,7 +108,8 @@ def password_link(person_id):
     person = db.get_or_404(services.User, person_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    [(_, link)] = password_links([person])
+    link = issue_password_link(person, actor=current_user, now=utcnow())
+    db.session.commit()
     return render_template("auth/password_link.html", person=person, link=link)
 
 
@@ -115,7 +121,7 @@ def import_people():
     if form.validate_on_submit():
         try:
             rows = people_import.validate_file(form.file.data.read())
-            result = people_import.import_people(rows, now=utcnow())
+            result = people_import.import_people(rows, now=utcnow(), actor=current_user)
         except people_import.ImportRejected as exc:
             db.session.rollback()
             errors = exc.errors
@@ -149,7 +155,7 @@ def add_champion(division_id):
     if person is None or not person.active:
         flash("Nobody active in Uptake has that e-mail.", "error")
     else:
-        services.name_champion(division, person, now=utcnow())
+        services.name_champion(division, person, now=utcnow(), actor=current_user)
         db.session.commit()
         flash(f"{person.name} is now a CRM champion for {division.name}.", "success")
     return redirect(url_for("auth.list_divisions"))
@@ -161,7 +167,7 @@ def remove_champion(division_id, person_id):
     division = db.get_or_404(services.Division, division_id)
     person = db.get_or_404(services.User, person_id)
     if ConfirmForm().validate_on_submit():
-        services.remove_champion(division, person)
+        services.remove_champion(division, person, actor=current_user, now=utcnow())
         db.session.commit()
         flash(f"{person.name} is no longer a champion for {division.name}.", "success")
     return redirect(url_for("auth.list_divisions"))
@@ -206,9 +212,9 @@ def _save_person(form: PersonForm, person):
     )
     try:
         if person is None:
-            person = services.create_person(details, now=utcnow())
+            person = services.create_person(details, now=utcnow(), actor=current_user)
         else:
-            services.update_person(person, details, now=utcnow())
+            services.update_person(person, details, now=utcnow(), actor=current_user)
     except FieldError as exc:
         db.session.rollback()
         getattr(form, exc.field).errors.append(str(exc))

@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import events
 from lms.auth import rules
+from lms.auth.audit import services as audit
 from lms.auth.models import Champion, Division, JobRole, User
 from lms.auth.tokens import make_password_token, password_fingerprint, read_password_token
 from lms.database import db
@@ -141,8 +142,11 @@ def check_employee_id(person: User, employee_id: str | None) -> None:
         raise FieldError("employee_id", f"HR id {employee_id} belongs to {holder.email}.")
 
 
-def create_person(details: PersonDetails, *, now: datetime) -> User:
-    """Add a person; their role's curriculum is assigned as they join."""
+def create_person(
+    details: PersonDetails, *, now: datetime, actor: User | None = None, via: str = "form"
+) -> User:
+    """Add a person; their role's curriculum is assigned as they join. The audit log
+    records it, and any access role it grants, with `actor` (None: the command line)."""
     email = normalise_email(details.email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise FieldError("email", f"{email} is already in use.")
@@ -151,22 +155,27 @@ def create_person(details: PersonDetails, *, now: datetime) -> User:
     _apply_details(person, details)
     db.session.add(person)
     db.session.flush()
+    audit.record_person_saved(person, None, actor=actor, now=now, via=via)
     events.publish(events.PeopleJoined(people=(person,), now=now))
     return person
 
 
-def update_person(person: User, details: PersonDetails, *, now: datetime) -> User:
-    """Change a person in place; a new job role brings its curriculum."""
+def update_person(
+    person: User, details: PersonDetails, *, now: datetime, actor: User | None = None
+) -> User:
+    """Change a person in place; a new job role brings its curriculum. The audit log
+    records what changed, and access roles granted or removed, with `actor`."""
     email = normalise_email(details.email)
     clash = db.session.scalar(select(User.id).where(User.email == email, User.id != person.id))
     if clash is not None:
         raise FieldError("email", f"{email} is already in use.")
     check_manager(person, details.manager)
     check_employee_id(person, details.employee_id)
-    previous_role_id = person.job_role_id
+    previous_role_id, before = person.job_role_id, audit.person_snapshot(person)
     person.email = email
     _apply_details(person, details)
     db.session.flush()
+    audit.record_person_saved(person, before, actor=actor, now=now)
     if person.job_role_id != previous_role_id:
         events.publish(events.JobRolesChanged(people=(person,), now=now))
     return person
@@ -182,21 +191,33 @@ def _apply_details(person: User, details: PersonDetails) -> None:
     person.set_roles(details.roles | {rules.ROLE_LEARNER})
 
 
-def name_champion(division: Division, person: User, *, now: datetime) -> None:
+def name_champion(
+    division: Division, person: User, *, now: datetime, actor: User | None = None
+) -> None:
     """Name a person CRM champion of a division; naming them again changes nothing."""
     if db.session.get(Champion, (division.id, person.id)) is None:
         db.session.add(Champion(division_id=division.id, user_id=person.id, named_at=now))
         db.session.flush()
         db.session.expire(division, ["champions"])
+        summary = f"Named {person.name} CRM champion for {division.name}."
+        details = {"division": division.name}
+        audit.record_about(
+            person, audit.CHAMPION_NAMED, summary, actor=actor, now=now, details=details
+        )
         events.publish(events.ChampionNamed(division=division, person=person, now=now))
 
 
-def remove_champion(division: Division, person: User) -> None:
+def remove_champion(division: Division, person: User, *, actor: User, now: datetime) -> None:
     row = db.session.get(Champion, (division.id, person.id))
     if row is not None:
         db.session.delete(row)
         db.session.flush()
         db.session.expire(division, ["champions"])
+        summary = f"{person.name} is no longer CRM champion for {division.name}."
+        details = {"division": division.name}
+        audit.record_about(
+            person, audit.CHAMPION_REMOVED, summary, actor=actor, now=now, details=details
+        )
 
 
 def list_division_sizes() -> dict[int, int]:
@@ -214,13 +235,17 @@ def deactivate_person(actor: User, person: User, *, now: datetime) -> None:
     if actor.id == person.id:
         raise NotAllowed("You cannot deactivate yourself.")
     person.active = False
+    summary = f"Deactivated {person.name}."
+    audit.record_about(person, audit.PERSON_DEACTIVATED, summary, actor=actor, now=now)
     events.publish(events.PersonDeactivated(person=person, now=now))
 
 
-def reactivate_person(person: User) -> None:
+def reactivate_person(person: User, *, actor: User, now: datetime) -> None:
     person.active = True
     person.failed_logins = 0
     person.locked_until = None
+    summary = f"Reactivated {person.name}."
+    audit.record_about(person, audit.PERSON_REACTIVATED, summary, actor=actor, now=now)
 
 
 def get_person_for(viewer: User, person_id: int) -> User | None:

@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.auth.audit import services as audit
+from lms.auth.models import User
 from lms.database import db
 from lms.errors import DomainError
 from lms.xapi.models import LrsClient
@@ -23,8 +25,11 @@ SCOPES = {
 }
 
 
-def create_client(name: str, scopes: set[str], *, now: datetime) -> tuple[LrsClient, str]:
-    """A new client and its secret (the only time the secret is seen)."""
+def create_client(
+    name: str, scopes: set[str], *, now: datetime, actor: User | None = None
+) -> tuple[LrsClient, str]:
+    """A new client and its secret (the only time the secret is seen). The audit log
+    records it with its scopes and `actor` (None: the command line)."""
     name = name.strip()
     if not name:
         raise DomainError("Give the client a name.")
@@ -43,6 +48,17 @@ def create_client(name: str, scopes: set[str], *, now: datetime) -> tuple[LrsCli
     )
     db.session.add(client)
     db.session.flush()
+    summary = f"Created LRS client {client.name} ({client.key}) with scopes {client.scopes}."
+    details = {"key": client.key, "scopes": sorted(scopes)}
+    audit.record(
+        audit.LRS_CLIENT_CREATED,
+        audit.LRS_CLIENT,
+        client.id,
+        summary,
+        actor=actor,
+        now=now,
+        details=details,
+    )
     return client, secret
 
 
@@ -58,8 +74,21 @@ def client_scopes(client: LrsClient) -> set[str]:
     return set(client.scopes.split())
 
 
-def revoke_client(client: LrsClient, *, now: datetime) -> None:
-    client.revoked_at = client.revoked_at or now
+def revoke_client(client: LrsClient, *, now: datetime, actor: User | None = None) -> None:
+    """From now on the client's requests are refused; revoking again changes nothing."""
+    if client.revoked_at is not None:
+        return
+    client.revoked_at = now
+    summary = f"Revoked LRS client {client.name} ({client.key})."
+    audit.record(
+        audit.LRS_CLIENT_REVOKED,
+        audit.LRS_CLIENT,
+        client.id,
+        summary,
+        actor=actor,
+        now=now,
+        details={"key": client.key},
+    )
 
 
 def list_clients() -> list[LrsClient]:

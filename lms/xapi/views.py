@@ -49,7 +49,7 @@ def new_client():
     if form.validate_on_submit():
         try:
             client, secret = clients.create_client(
-                form.name.data, set(form.scopes.data), now=utcnow()
+                form.name.data, set(form.scopes.data), now=utcnow(), actor=current_user
             )
         except DomainError as exc:
             form.name.errors.append(str(exc))
@@ -80,7 +80,7 @@ def revoke_client(client_id):
     """Revoke a client: from now on its requests get 401."""
     client = db.get_or_404(LrsClient, client_id)
     if RevokeClientForm().validate_on_submit():
-        clients.revoke_client(client, now=utcnow())
+        clients.revoke_client(client, now=utcnow(), actor=current_user)
         db.session.commit()
         flash(f"{client.name} ({client.key}) is revoked: the LRS refuses its requests.", "success")
     return redirect(url_for("lrs.list_clients"))

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, insert, or_, select, update
 
+from lms.auth.audit import services as audit
+from lms.auth.models import User
 from lms.database import db
 from lms.errors import DomainError
 from lms.xapi.forwarding.remote import OutgoingStatement, declared_sha2s
@@ -259,19 +261,35 @@ def statements_for(items: list[OutboxItem]) -> dict[int, Statement]:
     return {s.id: s for s in db.session.scalars(select(Statement).where(Statement.id.in_(pks)))}
 
 
-def retry_dead_letter(item: OutboxItem, *, now: datetime) -> None:
-    """Put a dead letter back in the queue, due now, with its back-off starting afresh."""
+def retry_dead_letter(item: OutboxItem, *, now: datetime, actor: User | None = None) -> None:
+    """Put a dead letter back in the queue, due now, with its back-off starting afresh; the
+    audit log records who did (`actor` None: the command line)."""
     if item.dead_at is None or item.delivered_at is not None:
         raise DomainError("That statement is not in the dead-letter list.")
+    error = item.last_error
     item.dead_at, item.attempts, item.next_attempt_at = None, 0, now
     item.locked_by = item.locked_until = None
+    summary = f"Sent dead letter {item.id} again (it had failed with: {error or 'no error'})."
+    audit.record(audit.DEAD_LETTER_RETRIED, audit.OUTBOX, item.id, summary, actor=actor, now=now)
 
 
-def retry_all_dead(*, now: datetime) -> int:
-    """Put every dead letter back in the queue; returns how many."""
+def retry_all_dead(*, now: datetime, actor: User | None = None) -> int:
+    """Put every dead letter back in the queue; returns how many. The audit log records
+    who did, and how many."""
     result = db.session.execute(
         update(_outbox)
         .where(_outbox.c.delivered_at.is_(None), _outbox.c.dead_at.is_not(None))
         .values(dead_at=None, attempts=0, next_attempt_at=now, locked_by=None, locked_until=None)
+    )
+    summary = f"Sent every dead letter again ({result.rowcount})."
+    details = {"count": result.rowcount}
+    audit.record(
+        audit.DEAD_LETTERS_RETRIED,
+        audit.OUTBOX,
+        None,
+        summary,
+        actor=actor,
+        now=now,
+        details=details,
     )
     return result.rowcount

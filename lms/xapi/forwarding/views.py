@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from lms.auth import rules
 from lms.auth.access import allowed_if
@@ -59,7 +60,7 @@ def retry_one(item_id):
     item = db.get_or_404(OutboxItem, item_id)
     if ConfirmForm().validate_on_submit():
         try:
-            retry_dead_letter(item, now=utcnow())
+            retry_dead_letter(item, now=utcnow(), actor=current_user)
         except DomainError as exc:
             flash(str(exc), "error")
         else:
@@ -72,7 +73,7 @@ def retry_one(item_id):
 @allowed_if(rules.can_edit_people)
 def retry_all():
     if ConfirmForm().validate_on_submit():
-        count = retry_all_dead(now=utcnow())
+        count = retry_all_dead(now=utcnow(), actor=current_user)
         db.session.commit()
         flash(f"{count} statement(s) are back in the queue.", "success")
     return redirect(url_for("lrs.outbox"))

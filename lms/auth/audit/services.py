@@ -1,0 +1,126 @@
+"""Writing the audit log and reading it. The services that change roles, people and settings
+call `record` in their own transaction, so an entry exists exactly when its change does.
+Entries are only ever added. Never commits: the caller does."""
+
+from datetime import datetime
+
+from sqlalchemy import Select, select
+
+from lms.auth.audit import rules
+from lms.auth.models import AuditEntry, User
+from lms.database import db
+
+PERSON, LRS_CLIENT, OUTBOX, ADOPTION_TARGET = "person", "lrs_client", "outbox", "adoption_target"
+
+PERSON_ADDED = "person.added"
+PERSON_CHANGED = "person.changed"
+ROLES_CHANGED = "person.roles"
+PERSON_DEACTIVATED = "person.deactivated"
+PERSON_REACTIVATED = "person.reactivated"
+PASSWORD_LINK_ISSUED = "person.password_link"
+CHAMPION_NAMED = "champion.named"
+CHAMPION_REMOVED = "champion.removed"
+LRS_CLIENT_CREATED = "lrs_client.created"
+LRS_CLIENT_REVOKED = "lrs_client.revoked"
+DEAD_LETTER_RETRIED = "forwarding.retried"
+DEAD_LETTERS_RETRIED = "forwarding.retried_all"
+ADOPTION_TARGET_SET = "adoption.target"
+
+ACTIONS = {
+    PERSON_ADDED: "Person added",
+    PERSON_CHANGED: "Person changed",
+    ROLES_CHANGED: "Access roles granted or removed",
+    PERSON_DEACTIVATED: "Person deactivated",
+    PERSON_REACTIVATED: "Person reactivated",
+    PASSWORD_LINK_ISSUED: "Password link issued",
+    CHAMPION_NAMED: "CRM champion named",
+    CHAMPION_REMOVED: "CRM champion removed",
+    LRS_CLIENT_CREATED: "LRS client created",
+    LRS_CLIENT_REVOKED: "LRS client revoked",
+    DEAD_LETTER_RETRIED: "Dead letter sent again",
+    DEAD_LETTERS_RETRIED: "Every dead letter sent again",
+    ADOPTION_TARGET_SET: "Adoption target set",
+}
+
+
+def record(
+    action: str,
+    subject_type: str,
+    subject_id: int | None,
+    summary: str,
+    *,
+    actor: User | None,
+    now: datetime,
+    details: dict | None = None,
+) -> AuditEntry:
+    """Add one entry; `actor` None means the command line or the system made the change."""
+    entry = AuditEntry(
+        at=now,
+        actor=actor,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        summary=summary,
+        details=details,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def person_snapshot(person: User) -> dict:
+    """What an admin or an import can change about a person, as plain values."""
+    return {
+        "email": person.email,
+        "name": person.name,
+        "job_role": person.job_role.slug if person.job_role else None,
+        "division": person.division.name if person.division else None,
+        "manager": person.manager.email if person.manager else None,
+        "hire_date": person.hire_date.isoformat() if person.hire_date else None,
+        "employee_id": person.employee_id,
+        "roles": sorted(person.roles),
+    }
+
+
+def record_person_saved(
+    person: User, before: dict | None, *, actor: User | None, now: datetime, via: str = "form"
+) -> None:
+    """After a person is added (`before` is None) or changed: one entry for their details
+    and one for their access roles, each only when something changed. `via` says how
+    (form, import, command line)."""
+    after = person_snapshot(person)
+    if before is None:
+        summary = f"Added {person.name} <{person.email}>."
+        record_about(
+            person, PERSON_ADDED, summary, actor=actor, now=now, details=after | {"via": via}
+        )
+        before = {"roles": []}
+    elif changes := rules.detail_changes(before, after):
+        summary = rules.details_summary(person.name, changes)
+        details = {"changes": changes, "via": via}
+        record_about(person, PERSON_CHANGED, summary, actor=actor, now=now, details=details)
+    granted, removed = rules.role_changes(before["roles"], after["roles"])
+    if granted or removed:
+        summary = rules.roles_summary(person.name, granted, removed)
+        details = {"granted": granted, "removed": removed, "via": via}
+        record_about(person, ROLES_CHANGED, summary, actor=actor, now=now, details=details)
+
+
+def record_about(
+    person: User, action: str, summary: str, *, actor, now, details=None
+) -> AuditEntry:
+    return record(action, PERSON, person.id, summary, actor=actor, now=now, details=details)
+
+
+def select_entries(*, person_id: int | None = None, action: str | None = None) -> Select:
+    """Entries, newest first; only those about one person, or of one action, when asked."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if person_id is not None:
+        query = query.where(AuditEntry.subject_type == PERSON, AuditEntry.subject_id == person_id)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    return query
+
+
+def list_recent_about(person: User, limit: int = 10) -> list[AuditEntry]:
+    """The latest entries about a person, newest first, for their page."""
+    return list(db.session.scalars(select_entries(person_id=person.id).limit(limit)))

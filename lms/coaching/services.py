@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms import events
+from lms.auth.audit import services as audit
 from lms.auth.models import User
 from lms.coaching import queries, rules
 from lms.coaching.models import CoachDelegation, CoachingSignOff
@@ -149,7 +150,8 @@ def _withdraw(sign_off: CoachingSignOff, actor: User, reason: str, now: datetime
 
 def delegate_coach(actor: User, learner: User, coach: User, *, now: datetime) -> CoachDelegation:
     """Name a coach for one learner: the learner's manager, HR or an admin may. The coach
-    may then sign the learner's steps, in skills they can do themselves."""
+    may then sign the learner's steps, in skills they can do themselves. The audit log
+    records it."""
     queries.lock_person(learner)
     live = db.session.scalars(
         select(CoachDelegation.coach_id).where(
@@ -168,12 +170,21 @@ def delegate_coach(actor: User, learner: User, coach: User, *, now: datetime) ->
     )
     delegation = CoachDelegation(learner=learner, coach=coach, delegated_by=actor, delegated_at=now)
     _insert_once(delegation, DomainError(f"{coach.name} is already a coach for {learner.name}."))
+    summary = f"{coach.name} may now coach {learner.name}."
+    audit.record_about(
+        learner,
+        audit.COACH_DELEGATED,
+        summary,
+        actor=actor,
+        now=now,
+        details={"coach": coach.email},
+    )
     return delegation
 
 
 def revoke_delegation(actor: User, delegation: CoachDelegation, *, now: datetime) -> None:
     """End a delegation: whoever delegated, the learner's manager, HR or an admin may. The
-    steps the coach signed stay signed."""
+    steps the coach signed stay signed. The audit log records it."""
     if delegation.revoked_at is not None:
         raise DomainError("This delegation has already been revoked.")
     manager_id = delegation.learner.manager_id
@@ -182,3 +193,12 @@ def revoke_delegation(actor: User, delegation: CoachDelegation, *, now: datetime
     delegation.revoked_at = now
     delegation.revoked_by = actor
     db.session.flush()
+    learner, coach = delegation.learner, delegation.coach
+    audit.record_about(
+        learner,
+        audit.COACH_DELEGATION_REVOKED,
+        f"{coach.name} no longer coaches {learner.name}.",
+        actor=actor,
+        now=now,
+        details={"coach": coach.email},
+    )

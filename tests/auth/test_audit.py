@@ -13,6 +13,7 @@ from lms.auth.audit import views as audit_views
 from lms.auth.models import AuditEntry, User
 from lms.auth.people_import import COLUMNS
 from lms.auth.services import get_or_create_division
+from lms.coaching import services as coaching
 from lms.database import db
 from lms.xapi.models import LrsClient, OutboxItem
 from tests.conftest import T0
@@ -137,6 +138,19 @@ def test_naming_and_removing_a_champion_write_an_entry_each(client, admin, rep):
 
 
 HEADER = ",".join(COLUMNS)
+
+
+def test_delegating_a_coach_and_revoking_it_write_an_entry_each(make_user):
+    manager = make_user(name="Mara Manager", job_role="sales_manager")
+    learner, coach = make_user(name="Leo Learner", manager=manager), make_user(name="Cora")
+    delegation = coaching.delegate_coach(manager, learner, coach, now=T0)
+    coaching.revoke_delegation(manager, delegation, now=T0)
+    delegated, revoked = only(audit.COACH_DELEGATED), only(audit.COACH_DELEGATION_REVOKED)
+    assert delegated.summary == "Cora may now coach Leo Learner."
+    assert (delegated.subject_id, delegated.details) == (learner.id, {"coach": coach.email})
+    assert delegated.actor_id == revoked.actor_id == manager.id
+
+
 IMPORT = [
     "rex.rep@example.com,Rex Rep,sales_rep,North,,2026-10-01,learner;admin",  # granted admin
     "ivy.new@example.com,Ivy New,sales_rep,North,,2026-10-01,",  # added

@@ -20,6 +20,8 @@ PERSON_REACTIVATED = "person.reactivated"
 PASSWORD_LINK_ISSUED = "person.password_link"
 CHAMPION_NAMED = "champion.named"
 CHAMPION_REMOVED = "champion.removed"
+COACH_DELEGATED = "coaching.delegated"
+COACH_DELEGATION_REVOKED = "coaching.delegation_revoked"
 LRS_CLIENT_CREATED = "lrs_client.created"
 LRS_CLIENT_REVOKED = "lrs_client.revoked"
 DEAD_LETTER_RETRIED = "forwarding.retried"
@@ -35,6 +37,8 @@ ACTIONS = {
     PASSWORD_LINK_ISSUED: "Password link issued",
     CHAMPION_NAMED: "CRM champion named",
     CHAMPION_REMOVED: "CRM champion removed",
+    COACH_DELEGATED: "Coach delegated",
+    COACH_DELEGATION_REVOKED: "Coach delegation revoked",
     LRS_CLIENT_CREATED: "LRS client created",
     LRS_CLIENT_REVOKED: "LRS client revoked",
     DEAD_LETTER_RETRIED: "Dead letter sent again",

@@ -15,6 +15,7 @@ from lms.auth.people_import import COLUMNS
 from lms.auth.services import get_or_create_division
 from lms.coaching import services as coaching
 from lms.database import db
+from lms.gamification.models import Contest
 from lms.xapi.models import LrsClient, OutboxItem
 from tests.conftest import T0
 from tests.xapi.statement_rows import add_statements
@@ -220,6 +221,32 @@ def test_setting_the_adoption_target_writes_the_figures(client, admin):
     client.post("/adoption/target", data={"target_percent": "75"})
     entry = only(audit.ADOPTION_TARGET_SET)
     assert entry.details["after"] == 75 and entry.actor_id == admin.id
+
+
+def test_creating_and_changing_a_contest_write_an_entry_each(client, login, make_user):
+    hr = make_user(name="Hilda HR", roles={"hr"})
+    login(hr)
+    data = {
+        "title": "Pipeline week",
+        "metric": "count",
+        "verb_id": "http://id.tincanapi.com/verb/viewed",
+        "period": "week",
+        "scope": "company",
+        "status": "test",
+        "min_samples": "1",
+        "division_id": "0",
+        "team_manager_id": "0",
+        "starts_on": "2026-11-02",
+    }
+    client.post("/incentives/contests/new", data=data)
+    contest = db.session.scalar(select(Contest).where(Contest.slug == "pipeline-week"))
+    client.post(f"/incentives/contests/{contest.id}/edit", data=data | {"status": "live"})
+    client.post(f"/incentives/contests/{contest.id}/edit", data=data | {"status": "live"})
+    created, changed = reversed(entries(audit.CONTEST_SAVED))  # the second edit changed nothing
+    assert created.summary == "Created contest Pipeline week."
+    assert created.details["starts_on"] == "2026-11-02"
+    assert changed.details == {"changes": {"status": ["test", "live"]}}
+    assert created.actor_id == changed.actor_id == hr.id
 
 
 # Reading it ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 call `record` in their own transaction, so an entry exists exactly when its change does.
 Entries are only ever added. Never commits: the caller does."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, select
 
@@ -10,7 +10,8 @@ from lms.auth.audit import rules
 from lms.auth.models import AuditEntry, User
 from lms.database import db
 
-PERSON, LRS_CLIENT, OUTBOX, ADOPTION_TARGET = "person", "lrs_client", "outbox", "adoption_target"
+PERSON, LRS_CLIENT, OUTBOX = "person", "lrs_client", "outbox"
+ADOPTION_TARGET, CONTEST = "adoption_target", "contest"
 
 PERSON_ADDED = "person.added"
 PERSON_CHANGED = "person.changed"
@@ -27,6 +28,7 @@ LRS_CLIENT_REVOKED = "lrs_client.revoked"
 DEAD_LETTER_RETRIED = "forwarding.retried"
 DEAD_LETTERS_RETRIED = "forwarding.retried_all"
 ADOPTION_TARGET_SET = "adoption.target"
+CONTEST_SAVED = "contest.saved"
 
 ACTIONS = {
     PERSON_ADDED: "Person added",
@@ -44,6 +46,7 @@ ACTIONS = {
     DEAD_LETTER_RETRIED: "Dead letter sent again",
     DEAD_LETTERS_RETRIED: "Every dead letter sent again",
     ADOPTION_TARGET_SET: "Adoption target set",
+    CONTEST_SAVED: "Contest created or changed",
 }
 
 
@@ -107,6 +110,36 @@ def record_person_saved(
         summary = rules.roles_summary(person.name, granted, removed)
         details = {"granted": granted, "removed": removed, "via": via}
         record_about(person, ROLES_CHANGED, summary, actor=actor, now=now, details=details)
+
+
+def record_saved(
+    action: str,
+    subject_type: str,
+    subject_id: int,
+    label: str,
+    before: dict | None,
+    after: dict,
+    *,
+    actor: User | None,
+    now: datetime,
+) -> None:
+    """After a setting (`label`, such as "contest Q4 leads") is created (`before` None) or
+    changed: one entry with the values, or with what changed; none when nothing did. Values
+    that JSON cannot hold (dates) are kept as text."""
+    after = {field: _plain(value) for field, value in after.items()}
+    if before is None:
+        summary, details = f"Created {label}.", after
+    else:
+        before = {field: _plain(value) for field, value in before.items()}
+        details = {"changes": rules.detail_changes(before, after)}
+        if not details["changes"]:
+            return
+        summary = rules.details_summary(label, details["changes"])
+    record(action, subject_type, subject_id, summary, actor=actor, now=now, details=details)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 def record_about(

@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from flask import current_app
 from sqlalchemy import func, or_, select
 
+from lms.auth.audit import services as audit
 from lms.auth.models import JobRole, User
 from lms.courses.rollout import get_go_live
 from lms.database import db
@@ -204,8 +205,10 @@ def early_adopter_standings(scope: Scope | None = None) -> list[Standing]:
 
 def save_contest(contest: Contest | None, values: dict, *, by: User, now: datetime) -> Contest:
     """Create a contest (contest None) or change one. The form has checked each field;
-    what depends on several fields is checked here, naming the field."""
+    what depends on several fields is checked here, naming the field. The audit log records
+    what was set or changed, and by whom."""
     _check(values)
+    before = _fields_of(contest) if contest is not None else None
     if contest is None:
         contest = Contest(slug=_free_slug(values["title"]), created_at=now, created_by_id=by.id)
         db.session.add(contest)
@@ -217,7 +220,22 @@ def save_contest(contest: Contest | None, values: dict, *, by: User, now: dateti
     if contest.scope != "team":
         contest.team_manager_id = None
     db.session.flush()
+    label = f"contest {contest.title}"
+    audit.record_saved(
+        audit.CONTEST_SAVED,
+        audit.CONTEST,
+        contest.id,
+        label,
+        before,
+        _fields_of(contest),
+        actor=by,
+        now=now,
+    )
     return contest
+
+
+def _fields_of(contest: Contest) -> dict:
+    return {name: getattr(contest, name) for name in CONTEST_FIELDS}
 
 
 def _check(values: dict) -> None:

@@ -71,7 +71,7 @@ def create_admin(email, name, job_role):
         roles={rules.ROLE_ADMIN},
     )
     try:
-        person = services.create_person(details, now=utcnow(), via="command line")
+        person = services.create_person(details, now=utcnow())
     except services.DomainError as exc:
         raise click.ClickException(str(exc)) from None
     [(_, link)] = password_links([person])

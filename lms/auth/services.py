@@ -142,9 +142,7 @@ def check_employee_id(person: User, employee_id: str | None) -> None:
         raise FieldError("employee_id", f"HR id {employee_id} belongs to {holder.email}.")
 
 
-def create_person(
-    details: PersonDetails, *, now: datetime, actor: User | None = None, via: str = "form"
-) -> User:
+def create_person(details: PersonDetails, *, now: datetime, actor: User | None = None) -> User:
     """Add a person; their role's curriculum is assigned as they join. The audit log
     records it, and any access role it grants, with `actor` (None: the command line)."""
     email = normalise_email(details.email)
@@ -155,7 +153,7 @@ def create_person(
     _apply_details(person, details)
     db.session.add(person)
     db.session.flush()
-    audit.record_person_saved(person, None, actor=actor, now=now, via=via)
+    audit.record_person_saved(person, None, actor=actor, now=now)
     events.publish(events.PeopleJoined(people=(person,), now=now))
     return person
 

@@ -180,6 +180,8 @@ def test_the_command_line_records_no_actor(runner, rep, tmp_path):
     }
     assert all(entry.actor_id is None for entry in entries())
     assert len(entries(audit.ROLES_CHANGED)) == 2  # rex granted admin; root created admin
+    vias = {entry.details["email"]: entry.details["via"] for entry in entries(audit.PERSON_ADDED)}
+    assert vias == {"root@example.com": "command line", "ivy.new@example.com": "import"}
 
 
 # Settings ----------------------------------------------------------------------------------

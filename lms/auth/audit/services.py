@@ -89,11 +89,17 @@ def person_snapshot(person: User) -> dict:
 
 
 def record_person_saved(
-    person: User, before: dict | None, *, actor: User | None, now: datetime, via: str = "form"
+    person: User,
+    before: dict | None,
+    *,
+    actor: User | None,
+    now: datetime,
+    via: str | None = None,
 ) -> None:
     """After a person is added (`before` is None) or changed: one entry for their details
     and one for their access roles, each only when something changed. `via` says how
-    (form, import, command line)."""
+    (an import; else the form when an admin made it, the command line when nobody did)."""
+    via = via or ("form" if actor is not None else "command line")
     after = person_snapshot(person)
     if before is None:
         summary = f"Added {person.name} <{person.email}>."

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from lms import events
 from lms.auth import rules
-from lms.auth.audit.services import person_snapshot, record_person_saved
+from lms.auth.audit.services import person_snapshot, record_people_saved
 from lms.auth.models import Division, JobRole, User
 from lms.database import db
 from lms.dates import BadDate, parse_date
@@ -308,7 +308,7 @@ def import_people(
     for row in rows:
         by_email[row.email].manager = by_email.get(row.manager_email)
     db.session.flush()
-    role_changed = []
+    role_changed, saved = [], []
     for row in rows:
         person, previous = by_email[row.email], before[row.email]
         if previous is None:
@@ -320,7 +320,8 @@ def import_people(
         else:
             result.unchanged += 1
             continue
-        record_person_saved(person, previous, actor=actor, now=now, via="import")
+        saved.append((person, previous))
+    record_people_saved(saved, actor=actor, now=now, via="import")
     events.publish(events.PeopleJoined(people=tuple(result.created), now=now))
     events.publish(events.JobRolesChanged(people=tuple(role_changed), now=now))
     return result

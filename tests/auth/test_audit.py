@@ -340,3 +340,18 @@ def test_the_summaries_say_what_changed():
 def test_only_admins_may_read_it():
     assert rules.can_read_audit_log({"admin", "learner"})
     assert not rules.can_read_audit_log({"hr", "learner"})
+
+
+def test_saving_a_person_says_added_changed_and_roles_apart():
+    before = {"name": "Ann", "division": "North", "roles": ["learner"]}
+    after = {"name": "Ann", "division": "South", "roles": ["admin", "learner"]}
+    assert [kind for kind, _, _ in rules.person_saved("Ann", "a@x", None, after, "form")] == [
+        "added",
+        "roles",
+    ]
+    said = rules.person_saved("Ann", "a@x", before, after, "import")
+    assert [(kind, details["via"]) for kind, _, details in said] == [
+        ("changed", "import"),
+        ("roles", "import"),
+    ]
+    assert rules.person_saved("Ann", "a@x", after, after, "form") == []

@@ -15,6 +15,25 @@ FIELD_LABELS = {
 }
 
 
+def person_saved(
+    name: str, email: str, before: dict | None, after: dict, via: str
+) -> list[tuple[str, str, dict]]:
+    """What saving a person says, as (kind, summary, details): "added" (`before` None) or
+    "changed" (what changed, if anything did), then "roles" when access roles were granted
+    or removed. `before` and `after` are their details as plain values, roles included."""
+    said = []
+    if before is None:
+        said.append(("added", f"Added {name} <{email}>.", after | {"via": via}))
+        before = {ROLES: []}
+    elif changes := detail_changes(before, after):
+        said.append(("changed", details_summary(name, changes), {"changes": changes, "via": via}))
+    granted, removed = role_changes(before[ROLES], after[ROLES])
+    if granted or removed:
+        details = {"granted": granted, "removed": removed, "via": via}
+        said.append(("roles", roles_summary(name, granted, removed), details))
+    return said
+
+
 def detail_changes(before: dict, after: dict) -> dict[str, list]:
     """Each detail (roles aside) whose value differs, as [before, after]."""
     return {

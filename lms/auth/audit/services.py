@@ -4,7 +4,7 @@ Entries are only ever added. Never commits: the caller does."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 
 from lms.auth.audit import rules
 from lms.auth.models import AuditEntry, User
@@ -29,6 +29,8 @@ DEAD_LETTER_RETRIED = "forwarding.retried"
 DEAD_LETTERS_RETRIED = "forwarding.retried_all"
 ADOPTION_TARGET_SET = "adoption.target"
 CONTEST_SAVED = "contest.saved"
+
+PERSON_SAVED = {"added": PERSON_ADDED, "changed": PERSON_CHANGED, "roles": ROLES_CHANGED}
 
 ACTIONS = {
     PERSON_ADDED: "Person added",
@@ -61,17 +63,21 @@ def record(
     details: dict | None = None,
 ) -> AuditEntry:
     """Add one entry; `actor` None means the command line or the system made the change."""
-    entry = AuditEntry(
-        at=now,
-        actor=actor,
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        summary=summary,
-        details=details,
-    )
+    entry = AuditEntry(**_values(action, subject_type, subject_id, summary, actor, now, details))
     db.session.add(entry)
     return entry
+
+
+def _values(action, subject_type, subject_id, summary, actor, now, details) -> dict:
+    return {
+        "at": now,
+        "actor_id": actor.id if actor is not None else None,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "summary": summary,
+        "details": details,
+    }
 
 
 def person_snapshot(person: User) -> dict:
@@ -89,33 +95,34 @@ def person_snapshot(person: User) -> dict:
 
 
 def record_person_saved(
-    person: User,
-    before: dict | None,
+    person: User, before: dict | None, *, actor: User | None, now: datetime
+) -> None:
+    """After a person is added (`before` is None) or changed by an admin (`actor`) or the
+    command line (None): see `record_people_saved`."""
+    record_people_saved([(person, before)], actor=actor, now=now)
+
+
+def record_people_saved(
+    saved: list[tuple[User, dict | None]],
     *,
     actor: User | None,
     now: datetime,
     via: str | None = None,
 ) -> None:
-    """After a person is added (`before` is None) or changed: one entry for their details
-    and one for their access roles, each only when something changed. `via` says how
-    (an import; else the form when an admin made it, the command line when nobody did)."""
+    """For each (person, their snapshot before, None if just added): an entry for their
+    details and one for their access roles, each only when something changed
+    (`rules.person_saved`). `via` says how: an import; else the form when an admin made the
+    change, the command line when nobody did. One insert, however many people."""
     via = via or ("form" if actor is not None else "command line")
-    after = person_snapshot(person)
-    if before is None:
-        summary = f"Added {person.name} <{person.email}>."
-        record_about(
-            person, PERSON_ADDED, summary, actor=actor, now=now, details=after | {"via": via}
+    rows = [
+        _values(PERSON_SAVED[kind], PERSON, person.id, summary, actor, now, details)
+        for person, before in saved
+        for kind, summary, details in rules.person_saved(
+            person.name, person.email, before, person_snapshot(person), via
         )
-        before = {"roles": []}
-    elif changes := rules.detail_changes(before, after):
-        summary = rules.details_summary(person.name, changes)
-        details = {"changes": changes, "via": via}
-        record_about(person, PERSON_CHANGED, summary, actor=actor, now=now, details=details)
-    granted, removed = rules.role_changes(before["roles"], after["roles"])
-    if granted or removed:
-        summary = rules.roles_summary(person.name, granted, removed)
-        details = {"granted": granted, "removed": removed, "via": via}
-        record_about(person, ROLES_CHANGED, summary, actor=actor, now=now, details=details)
+    ]
+    if rows:
+        db.session.execute(insert(AuditEntry), rows)
 
 
 def record_saved(

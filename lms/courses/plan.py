@@ -155,6 +155,8 @@ def get_plan(person: User, today: date) -> Plan:
     remedial = [line for line in lines if line.enrollment.source == "remedial"]
     optional = [line for line in lines if line not in required and line not in remedial]
     counted = required + [line for line in remedial if line.enrollment.required]
+    # Every refresher is due, whether or not it counts towards onboarding.
+    obligations = required + remedial
     done = sum(1 for line in counted if line.status == rules.DONE)
     go_live = get_go_live()
     return Plan(
@@ -164,7 +166,7 @@ def get_plan(person: User, today: date) -> Plan:
         remedial=remedial,
         messages=planned_messages(person, go_live, today),
         onboarding_pct=rules.percent(done, len(counted)),
-        overdue_count=sum(1 for line in counted if line.status == rules.OVERDUE),
+        overdue_count=sum(1 for line in obligations if line.status == rules.OVERDUE),
         go_live=go_live,
         champions=[c for c in person.division.champions if c.active] if person.division else [],
         coaching=list_skill_progress(person),
@@ -241,7 +243,8 @@ def team_lines(tree: list[tuple[User, int]], today: date) -> list[ReportLine]:
             .join(Course, Course.id == Enrollment.course_id)
             .where(
                 live,
-                Enrollment.required.is_(True),
+                # a refresher is due even when it does not count towards onboarding
+                or_(Enrollment.required.is_(True), Enrollment.source == "remedial"),
                 Enrollment.completed_at.is_(None),
                 Enrollment.due_on < today,
             )

@@ -121,3 +121,13 @@ def test_a_refresher_is_assigned_once_by_either_path(team, course):
     signal = signal_assigns_refresher(learner, now=T0)
     assert signal.outcome == f"Already on “{refresher.title}”; not assigned again."
     assert len(registered_on(learner, refresher)) == 1
+
+
+def test_a_refresher_after_onboarding_is_still_due_for_the_learner_and_their_manager(onboarded):
+    signal_assigns_refresher(onboarded, now=LATER)
+    overdue_day = LATER.date() + actions.REMEDIAL_DUE + timedelta(days=1)
+    learner_plan = plan.get_plan(onboarded, overdue_day)
+    assert learner_plan.overdue_count == 1
+    assert learner_plan.onboarding.is_complete
+    [line] = plan.team_lines([(onboarded, 0)], overdue_day)
+    assert [c.slug for c in line.overdue] == ["remedial-complete-profiles"]

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, make_response, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -21,6 +21,12 @@ UNWRITABLE = (
     "The database cannot be written just now, so nothing was saved. Try again in a few minutes; "
     "if it lasts, tell your administrator."
 )
+UNWRITABLE_CHECKS = (
+    "Administrators: the server's log says why at ERROR level. Check that the disk holding "
+    "the database has space, that the database (the SQLite file and its folder, or the "
+    "PostgreSQL server and role) accepts writes, and that no long-running job holds a lock."
+)
+RETRY_AFTER_SECONDS = 60
 # SQLSTATE classes and SQLite messages that mean "the database is there but will not take a
 # write": read-only, full, or locked for too long. Connection failures are OperationalError.
 _UNWRITABLE_SQLSTATES = ("25006", "53100", "53200", "57P03")
@@ -90,8 +96,39 @@ def register(app: Flask) -> None:
             if "\0" in name or "\0" in value:
                 abort(400, description=f"{name!r} holds a NUL character.")
 
+    app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DBAPIError, _database_error)
+
+
+# No script but Uptake's own files (so nothing a person typed can run), no plugins, no
+# framing, forms post only here. Inline *style* stays allowed: style attributes carry computed
+# widths and indents (progress bars, reporting trees) and cannot run anything.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    )
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _security_headers(response):
+    """On every response, the LRS's included (its CORS headers are another matter)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 MESSAGES = {
@@ -122,11 +159,14 @@ def _database_error(error: DBAPIError):
     db.session.rollback()
     if is_unwritable(error):
         log.error(
-            "The database refused a write (%s): check its disk space, that the file or "
+            "The database refused a write (%s: %s): check its disk space, that the file or "
             "server is writable, and for a long-running lock.",
+            type(error.orig).__name__,
             error.orig,
         )
-        return error_page(503, UNWRITABLE)
+        response = error_page(503, UNWRITABLE, detail=UNWRITABLE_CHECKS)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     log.exception("database error")
     return error_page(500, MESSAGES[500])
 
@@ -140,10 +180,11 @@ def is_unwritable(error: DBAPIError) -> bool:
     return sqlstate is None and any(fragment in text for fragment in _UNWRITABLE_SQLITE)
 
 
-def error_page(code: int, message: str):
+def error_page(code: int, message: str, *, detail: str = ""):
     """The error as the client can read it: JSON under /xapi/, else a page that needs no
-    database (the database may be the problem)."""
+    database (the database may be the problem); `detail` is for whoever runs the server."""
     if request.path.startswith("/xapi/"):
-        return error_response(code, message)
+        return error_response(code, f"{message} {detail}".strip())
     template = "errors/error.html" if code < 500 else "errors/plain.html"
-    return render_template(template, code=code, message=message), code
+    page = render_template(template, code=code, message=message, detail=detail)
+    return make_response(page, code)

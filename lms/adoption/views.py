@@ -1,9 +1,6 @@
 """The adoption dashboard (HR and admins), a manager's team view, the target (admins), and
 the quarterly governance summary; every table also as CSV."""
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -20,6 +17,7 @@ from lms.clock import today, utcnow
 from lms.database import db
 from lms.errors import FieldError
 from lms.request_values import query_int
+from lms.spreadsheets import csv_download
 
 bp = Blueprint("adoption", __name__, url_prefix="/adoption")
 MAX_WEEKS = 104
@@ -149,19 +147,4 @@ def _summary() -> governance.Summary:
 
 
 def _csv(rows: list[list], name: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-def _safe_cell(cell):
-    """Text a spreadsheet would run as a formula is written with a leading apostrophe."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
-        return "'" + cell
-    return cell
+    return csv_download(rows, name)

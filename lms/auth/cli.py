@@ -1,6 +1,5 @@
 """`lms users ...`: import people from an HR export, bootstrap an admin, issue password links."""
 
-import csv
 import sys
 from datetime import date
 
@@ -10,6 +9,7 @@ from lms.auth import people_import, rules, services
 from lms.auth.links import issue_password_link, password_links
 from lms.clock import utcnow
 from lms.database import db
+from lms.spreadsheets import write_rows
 
 users_cli = click.Group("users", help="People: import, admin bootstrap, password links.")
 
@@ -45,9 +45,7 @@ def _emit_links(links: list[tuple[str, str]], links_file) -> None:
     if not links:
         return
     if links_file:
-        writer = csv.writer(links_file)
-        writer.writerow(["email", "password_link"])
-        writer.writerows(links)
+        write_rows(links_file, [("email", "password_link"), *links])
         click.echo(f"Password links for {len(links)} new people written to {links_file.name}.")
         return
     click.echo("One-time password links for the new people:")

@@ -2,11 +2,9 @@
 grants, CSV export, the audit of manual points and revocations, burst flags. HR and
 admins only (403 for everyone else)."""
 
-import csv
-import io
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -25,6 +23,7 @@ from lms.gamification.incentives.forms import ContestForm, RewardForm
 from lms.gamification.models import Contest
 from lms.gamification.views import bp
 from lms.request_values import query_int
+from lms.spreadsheets import csv_download
 
 hr_only = allowed_if(lambda roles: "hr" in roles or "admin" in roles)
 SHOWN_ROWS = 100
@@ -133,20 +132,13 @@ def grant_reward(key):
 def export_board(key):
     shown, scope = _board_or_404()
     rows = rows_for(cat.standings(shown, scope), current_user)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["rank", "name", "division", "value", "shown_as"])
-    for row in rows:
-        writer.writerow(
-            [row.rank, row.name, row.division, row.value, cat.format_value(shown.unit, row.value)]
-        )
+    lines = [["rank", "name", "division", "value", "shown_as"]]
+    lines += [
+        [row.rank, row.name, row.division, row.value, cat.format_value(shown.unit, row.value)]
+        for row in rows
+    ]
     suffix = f"-division-{scope.division_id}" if scope.division_id else ""
-    name = f"{key}-{shown.start.isoformat()}{suffix}.csv"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(lines, f"{key}-{shown.start.isoformat()}{suffix}.csv")
 
 
 @bp.route("/incentives/contests/new", methods=["GET", "POST"])

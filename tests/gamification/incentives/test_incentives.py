@@ -153,3 +153,15 @@ def test_navigation(client, login, hr, make_user):
     client.post("/logout")
     login(hr)
     assert "Incentives" in client.get("/leaderboards").get_data(as_text=True)
+
+
+def test_csv_export_makes_formulas_inert(client, login, hr, make_user):
+    """A name or division a spreadsheet would run as a formula is written as text."""
+    evil = make_user(
+        name='=HYPERLINK("http://evil.example","Click")', division="+cmd|' /C calc'!A0"
+    )
+    points(evil, 99, T0)
+    login(hr)
+    response = client.get(f"/incentives/boards/points-week.csv?start={WEEK.isoformat()}")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[1][1:3] == ['\'=HYPERLINK("http://evil.example","Click")', "'+cmd|' /C calc'!A0"]

@@ -121,3 +121,36 @@ def test_a_body_past_the_size_limit_is_a_json_413_under_xapi(client, app, monkey
     )
     assert response.status_code == 413
     assert response.json["error"]["code"] == 413
+
+
+@pytest.fixture(scope="module")
+def failing_app():
+    """An app, serving as in production (exceptions are not re-raised for a debugger), with a
+    page and an LRS path that fail with an unexpected exception."""
+    from lms import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def fail():
+        raise RuntimeError("secret internals: /srv/uptake/lms/views.py line 42")
+
+    app.add_url_rule("/failing", "failing", fail)
+    app.add_url_rule("/xapi/failing", "xapi_failing", fail)
+    return app
+
+
+def test_an_unexpected_failure_is_a_plain_500_page_without_a_traceback(failing_app):
+    response = failing_app.test_client().get("/failing")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in page
+    assert "secret internals" not in page and "Traceback" not in page
+
+
+def test_an_unexpected_failure_under_xapi_is_a_json_500_without_a_traceback(failing_app):
+    response = failing_app.test_client().get("/xapi/failing")
+    assert response.status_code == 500
+    assert response.json["error"]["code"] == 500
+    assert "Something went wrong" in response.json["error"]["message"]
+    assert "secret internals" not in response.get_data(as_text=True)

@@ -11,6 +11,7 @@ import click
 
 from lms.clock import utcnow
 from lms.database import db, read_only
+from lms.dates import BadDate, check_date
 from lms.xapi.cli import xapi_cli
 from lms.xapi.forwarding import outbox
 from lms.xapi.forwarding.remote import forwarding_lrs
@@ -31,6 +32,9 @@ class IsoDateTime(click.ParamType):
             return value
         try:
             parsed = datetime.fromisoformat(value)
+            check_date(parsed.date())  # a year 1 or 9999 overflows when converted to UTC
+        except BadDate as problem:
+            self.fail(f"{problem}.", param, ctx)
         except ValueError:
             self.fail(
                 f"{value!r} is not an ISO 8601 date-time, e.g. 2026-10-05T09:00:00Z", param, ctx

@@ -5,6 +5,7 @@ the database's integers, `?page=` past what an OFFSET can hold, a date past year
 A bad value is a 400 that names the parameter; an id that cannot exist is a 404.
 """
 
+import re
 from datetime import date
 
 from flask import abort, request
@@ -12,11 +13,12 @@ from werkzeug.routing import IntegerConverter, ValidationError
 from wtforms import DateField
 
 from lms.database import db
-from lms.dates import BadDate, check_date, parse_date
+from lms.dates import EARLIEST, LATEST, BadDate, check_date, parse_date
 
 # Integer columns are 32-bit on PostgreSQL; no row addressed in a URL has a larger id.
 MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
 
 
 class IdConverter(IntegerConverter):
@@ -50,6 +52,18 @@ def query_date(name: str, *, default: date | None = None) -> date | None:
         return parse_date(raw)
     except BadDate as problem:
         abort(400, description=f"?{name}=: {problem}.")
+
+
+def query_quarter(name: str, *, default: date) -> date:
+    """`?name=` as a calendar quarter written YYYY-Qn, 1900-Q1 to 2200-Q4, given as its first
+    day; absent or empty gives `default`."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    match = _QUARTER.fullmatch(raw)
+    if not match or not EARLIEST.year <= int(match[1]) <= LATEST.year:
+        abort(400, description=f"?{name}= must be a quarter written YYYY-Qn, 1900-Q1 to 2200-Q4.")
+    return date(int(match[1]), 3 * int(match[2]) - 2, 1)
 
 
 def paginate(select, *, per_page: int):

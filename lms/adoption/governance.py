@@ -2,7 +2,6 @@
 its trend, the top signals, coaching and training completion, incentives granted, and open
 feedback — for one calendar quarter (weeks that end in it, up to today)."""
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -18,7 +17,6 @@ from lms.feedback.models import Feedback
 from lms.feedback.rules import AREAS, STATUSES
 from lms.gamification.models import RewardGrant
 
-QUARTER = re.compile(r"(19\d\d|2[01]\d\d|2200)-Q([1-4])")  # the years lms.dates accepts
 OPEN_FEEDBACK = ("new", "planned")
 
 
@@ -45,16 +43,6 @@ class Summary:
     @property
     def end_row(self) -> measures.WeekRow:
         return self.weekly[measures.COMPANY][-1]
-
-
-def parse_quarter(text: str, today: date) -> tuple[date, date] | None:
-    """`2026-Q4`, or the current quarter when empty; None when it is neither."""
-    if not text:
-        return r.quarter_of(today)
-    match = QUARTER.fullmatch(text.strip())
-    if not match:
-        return None
-    return r.quarter_of(date(int(match[1]), 3 * int(match[2]), 1))
 
 
 def get_summary(quarter, today: date, content: AdoptionContent, target_percent: int) -> Summary:

@@ -1,13 +1,13 @@
 """The adoption dashboard (HR and admins), a manager's team view, the target (admins), and
 the quarterly governance summary; every table also as CSV."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from lms.adoption import dashboard, governance
 from lms.adoption.content import current_adoption
 from lms.adoption.forms import TargetForm
-from lms.adoption.rules import SIGNAL_TITLES
+from lms.adoption.rules import SIGNAL_TITLES, quarter_of
 from lms.adoption.target import get_target_percent, set_target_percent
 from lms.auth import rules as access_rules
 from lms.auth.access import allowed_if
@@ -16,7 +16,7 @@ from lms.auth.services import list_reports_tree
 from lms.clock import today, utcnow
 from lms.database import db
 from lms.errors import FieldError
-from lms.request_values import query_int
+from lms.request_values import query_int, query_quarter
 from lms.spreadsheets import csv_download
 
 bp = Blueprint("adoption", __name__, url_prefix="/adoption")
@@ -140,9 +140,7 @@ def governance_download():
 
 
 def _summary() -> governance.Summary:
-    quarter = governance.parse_quarter(request.args.get("quarter", ""), today())
-    if quarter is None:
-        abort(404)
+    quarter = quarter_of(query_quarter("quarter", default=today()))
     return governance.get_summary(quarter, today(), current_adoption(), get_target_percent())
 
 

@@ -185,7 +185,7 @@ def test_governance_summary_prints_and_downloads(make_user, login, client):
     download = client.get(f"/adoption/governance/download?quarter={quarter}")
     assert f'filename="uptake-governance-{quarter}.html"' in download.headers["Content-Disposition"]
     assert "Download (HTML)" not in download.get_data(as_text=True)
-    assert client.get("/adoption/governance?quarter=2026-Q5").status_code == 404
+    assert client.get("/adoption/governance?quarter=2026-Q5").status_code == 400
     earlier = client.get("/adoption/governance?quarter=2025-Q1").get_data(as_text=True)
     assert "Wendy Winner" not in earlier
 

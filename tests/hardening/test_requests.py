@@ -68,8 +68,19 @@ def test_unbounded_query_parameters_are_400s_naming_the_parameter(admin, url, pa
     assert parameter in response.get_data(as_text=True)
 
 
-def test_a_quarter_before_1900_is_not_found(admin):
-    assert admin.get("/adoption/governance?quarter=0000-Q1").status_code == 404
+@pytest.mark.parametrize(
+    "quarter", ["0000-Q1", "1899-Q4", "2201-Q1", "2026-Q5", "2026Q1", "٢٠٢٦-Q1", "9" * 5000]
+)
+def test_a_quarter_outside_1900_to_2200_is_a_400_naming_the_parameter(admin, quarter):
+    for page in ("/adoption/governance", "/adoption/governance/download"):
+        response = admin.get(page, query_string={"quarter": quarter})
+        assert response.status_code == 400, (page, quarter)
+        assert "?quarter= must be a quarter written YYYY-Qn" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("quarter", ["1900-Q1", "2200-Q4"])
+def test_the_first_and_last_quarters_are_shown(admin, quarter):
+    assert admin.get("/adoption/governance", query_string={"quarter": quarter}).status_code == 200
 
 
 def test_a_nul_character_in_a_form_or_parameter_is_a_400(admin):

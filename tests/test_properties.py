@@ -144,20 +144,28 @@ def plain_values(known: list[str]):
 
 
 def csv_files(known: list[str]):
-    """An HR export: well-formed around arbitrary cells, in UTF-8 or Latin-1, or any bytes."""
+    """An HR export: its columns mostly filled as they should be, sometimes with anything, in
+    UTF-8 or Latin-1; or any bytes at all."""
     from lms.auth.people_import import COLUMNS
 
-    cell = st.one_of(st.emails(), plain_values(known)).map(lambda v: v.replace("\0", ""))
-    rows = st.lists(st.lists(cell, min_size=len(COLUMNS), max_size=len(COLUMNS)), max_size=3)
-    text = rows.map(
-        lambda rows: "\n".join(
-            [",".join(COLUMNS)] + [",".join(f'"{c.replace(chr(34), "")}"' for c in r) for r in rows]
-        )
+    anything = plain_values(known)
+    cells = {
+        "email": st.one_of(st.emails(), anything),
+        "name": st.one_of(st.text(min_size=1, max_size=30), anything),
+        "job_role": st.one_of(st.sampled_from(["sales_rep", "sales_manager"]), anything),
+        "division": st.one_of(st.sampled_from(["", "North"]), anything),
+        "manager_email": st.one_of(st.just(""), anything),
+        "hire_date": st.one_of(dates_as_text, anything),
+        "roles": st.one_of(st.sampled_from(["", "hr", "admin;hr"]), anything),
+    }
+    row = st.tuples(*(cells[column] for column in COLUMNS)).map(
+        lambda row: ",".join('"' + cell.replace('"', '""') + '"' for cell in row)
     )
+    text = st.lists(row, max_size=3).map(lambda rows: "\n".join([",".join(COLUMNS), *rows]))
     encoded = st.tuples(text, st.sampled_from(["utf-8", "latin-1"])).map(
         lambda pair: pair[0].encode(pair[1], errors="replace")
     )
-    return st.one_of(encoded, st.binary(max_size=300))
+    return st.one_of(encoded, encoded, st.binary(max_size=300))
 
 
 # What the forms ask for ----------------------------------------------------------------------
@@ -428,3 +436,19 @@ def test_no_form_post_is_answered_with_a_5xx_nor_writes_on_a_4xx(app, admin, wri
 def _content_type(form: dict) -> str:
     has_file = any(isinstance(value, tuple) for value in form.values())
     return "multipart/form-data" if has_file else "application/x-www-form-urlencoded"
+
+
+@PROPERTY
+@given(data=st.data())
+def test_lms_users_import_imports_a_file_or_names_its_problems_and_writes_nothing(
+    app, runner, writes, tmp_path, data
+):
+    export = tmp_path / "people.csv"
+    export.write_bytes(data.draw(csv_files(known_values()), label="file"))
+    writes.clear()
+    result = runner.invoke(args=["users", "import", str(export)])
+    assert result.exit_code in (0, 1), result.output
+    if result.exit_code == 1:
+        assert "nothing was imported" in result.output
+        assert re.search(r"row \d+, column \w+", result.output), result.output
+        assert not writes

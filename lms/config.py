@@ -98,6 +98,7 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production or base_url.startswith("https://"),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PASSWORD_LINK_MAX_AGE": int(env.get("PASSWORD_LINK_MAX_AGE", 7 * 24 * 3600)),
         "XAPI_ACTOR_IDENTIFIER": actor_identifier(env.get("XAPI_ACTOR_IDENTIFIER", "mbox")),

@@ -96,8 +96,8 @@ class User(UserMixin, db.Model):
     hire_date: Mapped[date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(default=True, index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # Bumped by log-out: every session and remember cookie issued before names an older one.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
@@ -113,8 +113,9 @@ class User(UserMixin, db.Model):
         return email
 
     def get_id(self) -> str:
-        """The id kept in the session: changing the password ends every other session."""
-        return f"{self.id}.{password_fingerprint(self.password_hash)}"
+        """The id kept in the session and the remember cookie: changing the password, or
+        logging out, ends every session issued before (see load_session_user)."""
+        return f"{self.id}.{password_fingerprint(self.password_hash)}.{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -174,3 +175,19 @@ class AuditEntry(db.Model):
     details: Mapped[dict | None] = mapped_column(JSON)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class LoginThrottle(db.Model):
+    """Failed log-ins counted under one key: a client address with an e-mail ("pair"), an
+    address, or an e-mail ("account"); `account` (the e-mail's SHA-256) lets a password reset
+    or reactivation clear every key of that e-mail. The e-mail need not belong to anyone:
+    unknown addresses are throttled exactly as known ones, so the answers tell nobody apart."""
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    account: Mapped[str | None] = mapped_column(String(64), index=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -8,8 +8,15 @@ ROLE_HR = "hr"
 ROLE_ADMIN = "admin"
 ASSIGNABLE_ROLES = frozenset({ROLE_LEARNER, ROLE_HR, ROLE_ADMIN})
 
-MAX_FAILED_LOGINS = 5
+# Failed log-ins are counted per (client address, e-mail), per address and per e-mail, each
+# in a window of LOGIN_WINDOW; reaching a limit blocks that key for LOCKOUT_PERIOD. A stranger
+# guessing at someone's password blocks only their own address for that person: the person,
+# from anywhere else, still gets in. Only a guesser spread over many addresses reaches the
+# e-mail's own limit, which is set high for that reason.
+LOGIN_WINDOW = timedelta(minutes=15)
 LOCKOUT_PERIOD = timedelta(minutes=15)
+FAILED_LOGIN_LIMITS = {"pair": 5, "address": 20, "account": 100}
+MAX_FAILED_LOGINS = FAILED_LOGIN_LIMITS["pair"]
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -35,11 +42,19 @@ def is_locked(locked_until: datetime | None, now: datetime) -> bool:
     return locked_until is not None and locked_until > now
 
 
-def lock_after_failure(failed_logins: int, now: datetime) -> datetime | None:
-    """After MAX_FAILED_LOGINS consecutive failures the account locks for LOCKOUT_PERIOD."""
-    if failed_logins >= MAX_FAILED_LOGINS:
+def lock_after_failure(failed_logins: int, now: datetime, limit: int = MAX_FAILED_LOGINS):
+    """After `limit` failures within the window, the key locks for LOCKOUT_PERIOD."""
+    if failed_logins >= limit:
         return now + LOCKOUT_PERIOD
     return None
+
+
+def failures_in_window(failures: int, window_started_at: datetime | None, now: datetime):
+    """(failures so far, window start) once this failure is counted: a window older than
+    LOGIN_WINDOW starts again at one."""
+    if window_started_at is None or now - window_started_at >= LOGIN_WINDOW:
+        return 1, now
+    return failures + 1, window_started_at
 
 
 def password_problem(password: str, email: str) -> str | None:

@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import events
-from lms.auth import rules
+from lms.auth import rules, throttle
 from lms.auth.audit import services as audit
 from lms.auth.models import Champion, Division, JobRole, User
 from lms.auth.tokens import make_password_token, password_fingerprint, read_password_token
@@ -40,24 +40,29 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def authenticate(email: str, password: str, *, now: datetime) -> User:
-    """The person with this e-mail and password. Five wrong passwords in a row lock the
-    account for fifteen minutes; a deactivated person cannot log in."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        raise LoginRefused("Wrong e-mail or password.")
-    if rules.is_locked(user.locked_until, now):
+def authenticate(email: str, password: str, *, address: str, now: datetime) -> User:
+    """The person with this e-mail and password. Failed attempts are throttled by client
+    address and by e-mail (lms.auth.throttle); an address that exists and one that does not
+    get the same answers, after the same work. A deactivated person cannot log in."""
+    email = normalise_email(email)
+    if throttle.is_throttled(email, address, now=now):
         raise LoginRefused("Too many failed log-ins. Try again in 15 minutes.")
-    if not user.password_hash or not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        user.locked_until = rules.lock_after_failure(user.failed_logins, now)
+    user = db.session.scalar(select(User).where(User.email == email))
+    known = user is not None and user.password_hash
+    if not check_password_hash(user.password_hash if known else _DUMMY_HASH, password) or not known:
+        throttle.record_failure(email, address, now=now)
         raise LoginRefused("Wrong e-mail or password.")
     if not user.active:
         raise LoginRefused("This account has been deactivated.")
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.forget_pair(email, address)
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Log-out: every session and remember cookie this person holds stops working, on every
+    device, because each names the session version they were issued with. All of them, not
+    just this browser's: a person who logs out on a shared or lost device is safe everywhere."""
+    user.session_version += 1
 
 
 def set_password(user: User, password: str) -> None:
@@ -65,8 +70,7 @@ def set_password(user: User, password: str) -> None:
     if problem:
         raise FieldError("password", problem)
     user.password_hash = generate_password_hash(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.forget_account(user.email)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -92,14 +96,17 @@ def set_password_from_token(token: str, password: str, *, secret: str, max_age: 
 
 
 def load_session_user(session_value: str) -> User | None:
-    """The user a session names, unless deactivated or their password changed since."""
-    user_id, _, fingerprint = session_value.partition(".")
-    if not user_id.isdigit():
+    """The user a session or remember cookie names, unless deactivated, or their password
+    changed or they logged out since it was issued (User.get_id)."""
+    user_id, _, rest = session_value.partition(".")
+    fingerprint, _, version = rest.partition(".")
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 10):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active:
         return None
-    return user if password_fingerprint(user.password_hash) == fingerprint else None
+    current = (password_fingerprint(user.password_hash), str(user.session_version))
+    return user if (fingerprint, version) == current else None
 
 
 # People ------------------------------------------------------------------------------------
@@ -240,8 +247,7 @@ def deactivate_person(actor: User, person: User, *, now: datetime) -> None:
 
 def reactivate_person(person: User, *, actor: User, now: datetime) -> None:
     person.active = True
-    person.failed_logins = 0
-    person.locked_until = None
+    throttle.forget_account(person.email)
     summary = f"Reactivated {person.name}."
     audit.record_about(person, audit.PERSON_REACTIVATED, summary, actor=actor, now=now)
 

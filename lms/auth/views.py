@@ -19,7 +19,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, now=utcnow())
+            user = services.authenticate(
+                form.email.data,
+                form.password.data,
+                address=request.remote_addr or "unknown",
+                now=utcnow(),
+            )
         except services.LoginRefused as exc:
             db.session.commit()  # keep the failed-attempt count
             flash(str(exc), "error")
@@ -33,6 +38,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))

@@ -5,7 +5,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from lms.auth.models import User
+from lms.auth import throttle
+from lms.auth.models import LoginThrottle, User
 from lms.clock import utcnow
 from lms.database import db
 
@@ -205,11 +206,12 @@ def test_reactivating_a_person_lets_them_in_again(client, admin, org):
 
 
 def test_reactivating_clears_a_lock(client, admin, org):
-    org.rep.active, org.rep.failed_logins, org.rep.locked_until = False, 5, utcnow()
+    org.rep.active = False
+    throttle.record_failure(org.rep.email, "203.0.113.9", now=utcnow())
     db.session.commit()
     client.post(f"/people/{org.rep.id}/reactivate")
-    rep = db.session.get(User, org.rep.id)
-    assert (rep.failed_logins, rep.locked_until) == (0, None)
+    keys = db.session.scalars(db.select(LoginThrottle.key)).all()
+    assert keys == ["address:203.0.113.9"]  # the e-mail's counts are gone; the address's stay
 
 
 def test_an_admin_cannot_deactivate_themselves(client, admin):

@@ -6,10 +6,12 @@ import pytest
 
 from lms.auth.rules import (
     LOCKOUT_PERIOD,
+    LOGIN_WINDOW,
     MAX_FAILED_LOGINS,
     can_edit_people,
     can_list_people,
     can_view_person,
+    failures_in_window,
     is_locked,
     lock_after_failure,
     parse_roles,
@@ -178,3 +180,9 @@ def test_an_unknown_role_is_refused_by_name_with_the_choices():
 def test_every_unknown_role_is_reported():
     _, problems = parse_roles("boss, chief")
     assert len(problems) == 2
+
+
+def test_failures_count_within_the_window_and_start_again_after_it():
+    assert failures_in_window(0, None, NOW) == (1, NOW)
+    assert failures_in_window(3, NOW, NOW + timedelta(minutes=5)) == (4, NOW)
+    assert failures_in_window(4, NOW, NOW + LOGIN_WINDOW) == (1, NOW + LOGIN_WINDOW)

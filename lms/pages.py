@@ -27,9 +27,10 @@ UNWRITABLE_CHECKS = (
     "PostgreSQL server and role) accepts writes, and that no long-running job holds a lock."
 )
 RETRY_AFTER_SECONDS = 60
-# SQLSTATE classes and SQLite messages that mean "the database is there but will not take a
-# write": read-only, full, or locked for too long. Connection failures are OperationalError.
-_UNWRITABLE_SQLSTATES = ("25006", "53100", "53200", "57P03")
+# SQLSTATEs and SQLite messages that mean "the database will not take a write just now":
+# read-only transaction, disk full, out of memory, too many connections, shutting down or
+# starting up; and class 08, the connection lost.
+_UNWRITABLE_SQLSTATES = ("25006", "53100", "53200", "53300", "57P01", "57P02", "57P03")
 _UNWRITABLE_SQLITE = ("readonly database", "disk is full", "database is locked", "disk I/O error")
 
 

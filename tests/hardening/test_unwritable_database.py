@@ -5,16 +5,22 @@ what only reads."""
 
 import base64
 import html
+import io
 import logging
+import sqlite3
 
+import psycopg
 import pytest
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 
 from lms import create_app
+from lms.auth.models import User
 from lms.database import db
-from lms.pages import UNWRITABLE_CHECKS
+from lms.pages import UNWRITABLE_CHECKS, is_unwritable
 from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_WRITE, create_client
 from tests.conftest import PASSWORD, T0, load_reference_data, test_settings
-from tests.databases import fresh_database
+from tests.databases import BACKEND, fresh_database
 
 STATEMENT = {
     "actor": {"mbox": "mailto:ro@example.com"},
@@ -55,7 +61,6 @@ def apps(tmp_path_factory):
 
 
 def _make_admin():
-    from lms.auth.models import User
     from lms.auth.services import get_job_role
     from tests.conftest import FAST_HASH
 
@@ -70,17 +75,20 @@ def _make_admin():
     db.session.add(admin)
 
 
-@pytest.fixture
-def admin(apps):
-    """A browser signed in (on the writable app) and then sent to the read-only one."""
-    writable, unwritable, _ = apps
-    browser = writable.test_client()
+def signed_in(app, apps):
+    """A browser signed in as the admin on the writable app, then sent to `app`."""
+    browser = apps[0].test_client()
     response = browser.post("/login", data={"email": "ro-admin@example.com", "password": PASSWORD})
     assert response.status_code == 302
-    reader = unwritable.test_client()
+    sent = app.test_client()
     for cookie in browser._cookies.values():
-        reader.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
-    return reader
+        sent.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+    return sent
+
+
+@pytest.fixture
+def admin(apps):
+    return signed_in(apps[1], apps)
 
 
 def test_a_page_that_only_reads_still_works(admin):
@@ -117,3 +125,44 @@ def test_a_statement_posted_to_the_lrs_is_a_json_503(apps):
     assert response.json["error"]["code"] == 503
     assert "cannot be written" in response.json["error"]["message"]
     assert response.headers["X-Experience-API-Version"] == "1.0.3"
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's page limit stands in for a full disk")
+def test_a_full_database_is_a_503_and_the_import_writes_nothing(apps, caplog):
+    writable, _, _ = apps
+    full = create_app(writable.config)  # the same file, with no room left to grow
+    with full.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def _no_room_to_grow(connection, _record):
+            pages = connection.execute("PRAGMA page_count").fetchone()[0]
+            connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    rows = [f"p{n}@example.com,Person {n},sales_rep,North,,2026-10-01," for n in range(2000)]
+    export = "email,name,job_role,division,manager_email,hire_date,roles\n" + "\n".join(rows)
+    upload = {"file": (io.BytesIO(export.encode()), "people.csv")}
+    response = signed_in(full, apps).post("/people/import", data=upload)
+    assert response.status_code == 503
+    assert "cannot be written" in response.get_data(as_text=True)
+    assert "database or disk is full" in caplog.text
+    with writable.app_context():
+        assert not db.session.scalar(select(User.id).where(User.email == "p0@example.com"))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        psycopg.errors.DiskFull("could not extend file"),
+        psycopg.errors.ReadOnlySqlTransaction("cannot execute INSERT in a read-only transaction"),
+        psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+        sqlite3.OperationalError("database or disk is full"),
+        sqlite3.OperationalError("attempt to write a readonly database"),
+    ],
+)
+def test_what_counts_as_a_database_that_will_not_take_a_write(error):
+    assert is_unwritable(OperationalError("INSERT ...", {}, error))
+
+
+def test_other_database_errors_are_not_mistaken_for_it():
+    error = psycopg.errors.UndefinedColumn('column "x" does not exist')
+    assert not is_unwritable(OperationalError("SELECT x", {}, error))

@@ -2,6 +2,7 @@
 unbounded query parameters, dates at the calendar's edges, NUL characters. Each is a clear
 4xx; under /xapi/ every error is JSON."""
 
+import io
 import re
 
 import pytest
@@ -165,3 +166,18 @@ def test_an_unexpected_failure_under_xapi_is_a_json_500_without_a_traceback(fail
     assert response.json["error"]["code"] == 500
     assert "Something went wrong" in response.json["error"]["message"]
     assert "secret internals" not in response.get_data(as_text=True)
+
+
+def test_a_file_past_the_size_limit_is_a_413_page_elsewhere(admin, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    upload = {"file": (io.BytesIO(b"x" * 2000), "people.csv")}
+    response = admin.post("/people/import", data=upload)
+    assert response.status_code == 413
+    assert response.mimetype == "text/html"
+    assert "That file is too large." in response.get_data(as_text=True)
+
+
+def test_a_wrong_method_is_a_405_page_elsewhere(admin):
+    response = admin.delete("/people")
+    assert response.status_code == 405
+    assert "That page cannot be used that way." in response.get_data(as_text=True)

@@ -90,8 +90,10 @@ def register(app: Flask) -> None:
     @app.before_request
     def _no_nul_characters():
         """No text column of either database can hold a NUL character: refuse it at the
-        door, whichever form field or parameter it comes in. (The LRS reads its own bodies:
-        reading them as a form here would consume them.)"""
+        door, whichever part of the address, form field or parameter it comes in. (The LRS
+        reads its own bodies: reading them as a form here would consume them.)"""
+        if "\0" in request.path:
+            abort(400, description="The address holds a NUL character.")
         form = () if request.path.startswith("/xapi/") else request.form.items(multi=True)
         for name, value in (*request.args.items(multi=True), *form):
             if "\0" in name or "\0" in value:

@@ -367,9 +367,20 @@ def _read_known_values() -> set[str]:
 def admin(client, login, make_user):
     """An administrator with HR's access and a report, so team pages have someone on them."""
     person = make_user(roles={"admin", "hr"})
-    report = make_user(manager=person)
+    return signed_in(client, login, person, make_user(manager=person))
+
+
+@pytest.fixture
+def learner(client, login, make_user):
+    """A learner with no other role, whose manager is an administrator."""
+    boss = make_user(roles={"admin", "hr"})
+    return signed_in(client, login, make_user(manager=boss), boss)
+
+
+def signed_in(client, login, person, other):
+    """(the client signed in as `person`, the values examples draw from)."""
     login(person)
-    return client, known_values(person, report)
+    return client, known_values(person, other)
 
 
 @pytest.fixture
@@ -423,13 +434,23 @@ def test_no_get_is_answered_with_a_5xx(app, admin, writes, route, data):
 
 @for_every_route("POST")
 def test_no_form_post_is_answered_with_a_5xx_nor_writes_on_a_4xx(app, admin, writes, route, data):
-    admin, known = admin
+    post_anything(app, *admin, writes, route, data)
+
+
+@for_every_route("POST")
+def test_no_form_post_of_a_learner_is_answered_with_a_5xx_nor_writes_when_refused(
+    app, learner, writes, route, data
+):
+    post_anything(app, *learner, writes, route, data)
+
+
+def post_anything(app, browser, known, writes, route, data):
     rule = rule_for(app, route, "POST")
     path = data.draw(path_values(rule, known), label="path")
     drawn = data.draw(post_data(form_fields(app.view_functions[rule.endpoint]), known))
-    form = filled_in(drawn, fields_on_page(admin, path) if "GET" in rule.methods else {})
+    form = filled_in(drawn, fields_on_page(browser, path) if "GET" in rule.methods else {})
     writes.clear()
-    response = admin.post(path, data=form, content_type=_content_type(form))
+    response = browser.post(path, data=form, content_type=_content_type(form))
     check(response, writes, f"POST {path} {sorted(form)}")
 
 

@@ -86,6 +86,9 @@ def test_the_first_and_last_quarters_are_shown(admin, quarter):
 
 def test_a_nul_character_in_a_form_or_parameter_is_a_400(admin):
     assert admin.get("/people?q=a%00b").status_code == 400
+    for path in ("/courses/a%00b/quiz", "/badges/a%00b", "/xapi/statements/more/a%00b"):
+        assert admin.get(path).status_code == 400, path
+    assert admin.post("/courses/a%00b/quiz").status_code == 400
     response = admin.post("/people/new", data={"name": "Nul\0Person", "email": "n@example.com"})
     assert response.status_code == 400
     assert "holds a NUL character" in response.get_data(as_text=True)

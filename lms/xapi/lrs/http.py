@@ -69,7 +69,11 @@ def check_version() -> None:
     if not version:
         raise XapiError(400, "The X-Experience-API-Version header is missing.")
     parts = version.split(".")
-    if parts[:2] != ["1", "0"] or len(parts) > 3 or not all(p.isdigit() for p in parts):
+    if (
+        parts[:2] != ["1", "0"]
+        or len(parts) > 3
+        or not all(p.isascii() and p.isdigit() for p in parts)
+    ):
         raise XapiError(400, f"X-Experience-API-Version {version!r} is not supported; use 1.0.3.")
 
 

@@ -76,7 +76,7 @@ def _bool(raw: str, name: str) -> bool:
 def _timestamp(raw: str, name: str) -> datetime:
     moment = formats.parse_timestamp(raw)
     if moment is None:
-        raise XapiError(400, f"{name}: must be an ISO 8601 timestamp")
+        raise XapiError(400, f"{name}: must be {formats.TIMESTAMP_RULE}")
     return moment
 
 

@@ -81,9 +81,7 @@ def timestamp(value: str, name: str) -> datetime:
     """An ISO 8601 combined date and time (Data 4.5.s1.b1), as naive UTC."""
     moment = formats.parse_timestamp(value)
     if moment is None:
-        raise bad(
-            name, f"must be an ISO 8601 timestamp such as 2026-10-05T09:00:00Z, not {value!r}."
-        )
+        raise bad(name, f"must be {formats.TIMESTAMP_RULE}, not {value!r}.")
     return moment
 
 

@@ -1,8 +1,13 @@
 """Agents and their inverse functional identifiers (IFIs). Pure."""
 
 import hashlib
+import re
 
 IDENTIFIER_MODES = ("mbox", "mbox_sha1sum", "account")
+# Uptake's own account names, `uptake-<id>`: ASCII digits of an id that can exist (a 32-bit
+# column), so "uptake-²" or a name of thousands of digits never reaches int() or a query.
+_UPTAKE_ACCOUNT = re.compile(r"uptake-([1-9][0-9]{0,9})", re.ASCII)
+_MAX_USER_ID = 2**31 - 1
 
 
 def agent_key(agent: dict) -> str | None:
@@ -41,6 +46,13 @@ def person_agent(
         account_name = employee_id or f"uptake-{user_id}"
         return {"objectType": "Agent", "account": {"homePage": home_page, "name": account_name}}
     raise ValueError(f"unknown identifier mode {mode!r}; use one of {IDENTIFIER_MODES}")
+
+
+def uptake_user_id(account_name: str) -> int | None:
+    """The user id in an account name Uptake gave (`uptake-<id>`), or None."""
+    match = _UPTAKE_ACCOUNT.fullmatch(account_name)
+    user_id = int(match[1]) if match else None
+    return user_id if user_id is not None and user_id <= _MAX_USER_ID else None
 
 
 def person_keys(*, email: str, employee_id: str | None, user_id: int, home_page: str) -> set[str]:

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 
 from lms.auth.models import User
 from lms.database import db
-from lms.xapi.store.identifiers import person_keys
+from lms.xapi.store.identifiers import person_keys, uptake_user_id
 
 
 def match_key(key: str) -> str:
@@ -25,8 +25,8 @@ def users_by_agent_key(keys: set[str], home_page: str) -> dict[str, int]:
         elif key.startswith(account_prefix):
             name = key[len(account_prefix) :]
             account_names.add(name)
-            if name.startswith("uptake-") and name[7:].isdigit():
-                user_ids.add(int(name[7:]))
+            if (user_id := uptake_user_id(name)) is not None:
+                user_ids.add(user_id)
         elif key.startswith("agent|mbox_sha1sum|"):
             hashes.add(key[len("agent|mbox_sha1sum|") :])
     conditions = []

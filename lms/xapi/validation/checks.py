@@ -74,9 +74,9 @@ def check_uuid(value, path: str) -> str:
 
 
 def check_timestamp(value, path: str) -> None:
-    """An ISO 8601 timestamp with a real offset, if any (Data 4.5)."""
+    """An ISO 8601 timestamp with a real offset, if any (Data 4.5), in a sane range."""
     if formats.parse_timestamp(check_string(value, path)) is None:
-        fail(path, "must be an ISO 8601 timestamp")
+        fail(path, f"must be {formats.TIMESTAMP_RULE}")
 
 
 def check_language_tag(value, path: str) -> str:

@@ -7,6 +7,8 @@ Each `is_*` predicate answers whether a value (already known to be a string) has
 import re
 from datetime import UTC, datetime, timedelta
 
+from lms.dates import EARLIEST, LATEST
+
 # Best-effort IRI check (Data 2.2.s4.b6): a scheme, then something, and nothing an IRI can
 # never hold (white space, control characters, the delimiters RFC 3987 excludes).
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]+$")
@@ -93,8 +95,16 @@ def is_duration(value: str) -> bool:
     return bool(_DURATION.match(value))
 
 
+TIMESTAMP_RULE = (
+    f"an ISO 8601 timestamp from {EARLIEST.year} to {LATEST.year} in UTC, with an offset "
+    "from -23:59 to +23:59 if any, such as 2026-10-05T09:00:00Z"
+)
+
+
 def parse_timestamp(value: str) -> datetime | None:
-    """The instant an ISO 8601 timestamp names, as naive UTC; None when it is not one.
+    """The instant an ISO 8601 timestamp names, as naive UTC; None when it is not one, or
+    when that instant is outside the years every other date is held to (lms.dates: the
+    week, streak and contest arithmetic done on a statement's time must stay in range).
     A timestamp without an offset is taken as UTC (the offset is only a SHOULD*)."""
     match = _TIMESTAMP.match(value)
     if not match:
@@ -116,9 +126,10 @@ def parse_timestamp(value: str) -> datetime | None:
             int(whole[4:6]),
             int((fraction + "000000")[:6]),
         )
-        return parsed - _offset(tz)
+        moment = parsed - _offset(tz)
     except (ValueError, OverflowError):  # no such day, or past year 1 or 9999 once in UTC
         return None
+    return moment if EARLIEST <= moment.date() <= LATEST else None
 
 
 def _offset(tz: str | None) -> timedelta:

@@ -1,9 +1,11 @@
-"""Reading JSON sent to the LRS, with a bound on nesting. Pure.
+"""Reading JSON sent to the LRS, with a bound on nesting and nothing RFC 8259 lacks. Pure.
 
 Every JSON text that comes in — statement bodies, documents, query parameters, JWS parts —
 is read here. Python's parser recurses once per level, so a body of 100,000 nested brackets
 would raise RecursionError (a 500) and a body just inside its limit would blow the stack
 later, when it is written back out. No xAPI value needs more than a few dozen levels.
+NaN and Infinity, which Python's parser accepts, are not JSON: stored, they would be served
+back as text no other JSON parser reads.
 """
 
 import json
@@ -20,14 +22,19 @@ class TooDeep(ValueError):
 
 
 def loads(text: str | bytes, **options):
-    """json.loads, refusing nesting deeper than MAX_DEPTH with TooDeep."""
+    """json.loads, refusing nesting deeper than MAX_DEPTH with TooDeep, and NaN and
+    Infinity with a ValueError."""
     try:
-        value = json.loads(text, **options)
+        value = json.loads(text, parse_constant=_not_json, **options)
     except RecursionError:
         raise TooDeep() from None
     if depth(value) > MAX_DEPTH:
         raise TooDeep()
     return value
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not a JSON value")
 
 
 def depth(value) -> int:

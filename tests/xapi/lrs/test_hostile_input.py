@@ -90,3 +90,85 @@ def test_a_stored_timestamp_with_an_impossible_offset_is_refused(client, lrs_hea
     response = client.post("/xapi/statements", json=document, headers=lrs_headers)
     assert response.status_code == 400
     assert "timestamp" in response.json["error"]["message"]
+
+
+@pytest.mark.parametrize("kind", [{"choice": 1}, ["choice"]])
+def test_an_interaction_type_that_is_not_a_string_is_a_400(client, lrs_headers, kind):
+    definition = {"interactionType": kind, "correctResponsesPattern": ["a"]}
+    document = statement(object={"id": ACTIVITY, "definition": definition})
+    response = client.post("/xapi/statements", json=document, headers=lrs_headers)
+    assert response.status_code == 400
+    assert "interactionType: must be a string" in response.json["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00Z",  # a data-quality score then broke the badge streak arithmetic
+        "9999-12-31T23:59:59Z",
+        "1899-12-31T23:59:59Z",
+        "1900-01-01T00:30:00+01:00",  # 1899 once in UTC
+        "2201-01-01T00:00:00Z",
+    ],
+)
+def test_timestamps_outside_1900_to_2200_are_refused_everywhere(client, lrs_headers, moment):
+    quality = "https://crm.northwind.example/activity-types/data-quality"
+    document = statement(
+        verb={"id": "http://adlnet.gov/expapi/verbs/scored"},
+        object={"id": "https://crm.northwind.example/dq/1", "definition": {"type": quality}},
+        result={"score": {"scaled": 0.95}},
+        timestamp=moment,
+    )
+    before = count(Statement)
+    response = client.post("/xapi/statements", json=document, headers=lrs_headers)
+    assert response.status_code == 400
+    assert (
+        "timestamp: must be an ISO 8601 timestamp from 1900 to 2200"
+        in (response.json["error"]["message"])
+    )
+    assert count(Statement) == before
+    assert get(client, lrs_headers, until=moment).status_code == 400
+    params = {"activityId": ACTIVITY, "since": moment}
+    response = client.get("/xapi/activities/profile", query_string=params, headers=lrs_headers)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("moment", ["1900-01-01T00:00:00Z", "2201-01-01T00:30:00+01:00"])
+def test_timestamps_at_the_edges_of_the_range_are_accepted(client, lrs_headers, moment):
+    response = client.post(
+        "/xapi/statements", json=statement(timestamp=moment), headers=lrs_headers
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["uptake-²", "uptake-" + "9" * 600, "uptake-99999999999", "uptake-2147483648"]
+)
+def test_an_account_name_like_uptakes_own_but_impossible_is_stored_as_a_stranger(
+    client, lrs_headers, name
+):
+    actor = {"account": {"homePage": "http://lms.test", "name": name}}
+    document = statement(actor=actor)
+    response = client.post("/xapi/statements", json=document, headers=lrs_headers)
+    assert response.status_code == 200
+    stored = db.session.scalar(db.select(Statement).filter_by(statement_id=document["id"]))
+    assert stored.user_id is None
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(client, lrs_headers, constant):
+    document = json.dumps(statement(result={"score": {"raw": 1}}))
+    body = document.replace('"raw": 1', f'"raw": {constant}')
+    before = count(Statement)
+    response = client.post(
+        "/xapi/statements", data=body, content_type="application/json", headers=lrs_headers
+    )
+    assert response.status_code == 400
+    assert "not valid UTF-8 JSON" in response.json["error"]["message"]
+    assert count(Statement) == before
+
+
+def test_a_version_header_of_non_ascii_digits_is_refused(client, lrs_headers):
+    response = get(client, {**lrs_headers, "X-Experience-API-Version": "1.0.²"})
+    assert response.status_code == 400
+    assert "X-Experience-API-Version" in response.json["error"]["message"]

@@ -48,7 +48,9 @@ def test_the_void_scope_voids_any_clients_statement(client, make_client):
 
 def test_uptakes_own_statements_need_the_void_scope(client, make_client, app):
     target = statement()
-    store_statements([target], authority=None, client_id=None, now=utcnow(), settings=lrs_settings())
+    store_statements(
+        [target], authority=None, client_id=None, now=utcnow(), settings=lrs_settings()
+    )
     _, crm = make_client(SCOPE_WRITE, name="CRM")
     assert post(client, crm, voiding(target["id"])).status_code == 403
 

@@ -21,7 +21,10 @@ SCOPES = {
     SCOPE_WRITE: "write statements and documents",
     SCOPE_READ_ALL: "read all statements and documents",
     SCOPE_READ_MINE: "read only the statements this client stored",
-    SCOPE_VOID: "void statements other clients stored (with write)",
+    SCOPE_VOID: (
+        "void any statement, also those other clients or Uptake stored (with write; "
+        "without it a client voids only the statements it stored)"
+    ),
 }
 
 

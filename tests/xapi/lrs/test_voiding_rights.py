@@ -65,3 +65,10 @@ def test_voiding_ahead_of_the_target_only_counts_for_the_clients_own(client, mak
     post(client, crm, theirs)
     assert is_voided(mine["id"])
     assert not is_voided(theirs["id"])
+
+
+def test_the_new_client_page_says_who_may_void(client, make_user, login):
+    login(make_user(roles={"admin"}))
+    page = client.get("/lrs/clients/new").get_data(as_text=True)
+    assert f'value="{SCOPE_VOID}"' in page
+    assert "without it a client voids only the statements it stored" in page

@@ -26,6 +26,9 @@ class AlternateRequestSyntax:
 
     def __init__(self, wsgi_app):
         self.wsgi_app = wsgi_app
+        # The Flask app whose wsgi_app this wraps: its MAX_CONTENT_LENGTH bounds the form,
+        # which is read here, before Flask could apply the limit itself.
+        self.flask_app = getattr(wsgi_app, "__self__", None)
 
     def __call__(self, environ, start_response):
         if not environ.get("PATH_INFO", "").startswith(PREFIX):
@@ -33,10 +36,18 @@ class AlternateRequestSyntax:
         query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if "method" not in (name for name, _ in query):
             return self.wsgi_app(environ, start_response)
+        if self._too_long(environ):
+            return _error("The form is larger than this LRS accepts.", 413)(environ, start_response)
         problem = rewrite(environ, query)
         if problem:
             return _error(problem)(environ, start_response)
         return self.wsgi_app(environ, start_response)
+
+    def _too_long(self, environ: dict) -> bool:
+        limit = getattr(self.flask_app, "config", {}).get("MAX_CONTENT_LENGTH")
+        length = environ.get("CONTENT_LENGTH") or "0"
+        digits = length.isascii() and length.isdigit()
+        return limit is not None and digits and (len(length) > 18 or int(length) > limit)
 
 
 def rewrite(environ: dict, query: list[tuple[str, str]]) -> str | None:
@@ -89,9 +100,9 @@ def _body(environ: dict) -> bytes:
     return environ["wsgi.input"].read(int(length)) if length.isascii() and length.isdigit() else b""
 
 
-def _error(message: str) -> Response:
-    body = json.dumps({"error": {"code": 400, "message": message}})
-    response = Response(body, status=400, mimetype="application/json")
+def _error(message: str, status: int = 400) -> Response:
+    body = json.dumps({"error": {"code": status, "message": message}})
+    response = Response(body, status=status, mimetype="application/json")
     response.headers["X-Experience-API-Version"] = XAPI_VERSION
     response.headers.update(CORS_HEADERS)
     return response

@@ -138,3 +138,17 @@ def test_content_is_read_as_utf8(client, lrs_headers):
 def test_other_paths_are_left_alone(client):
     response = client.post("/login?method=GET", data={"email": "x", "password": "y"})
     assert response.status_code in (200, 302)
+
+
+def test_a_form_past_the_size_limit_is_a_json_413_before_it_is_read(
+    client, app, monkeypatch, lrs_headers
+):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    form = {"X-Experience-API-Version": "1.0.3", "content": " " * 2000}
+    response = client.post(
+        "/xapi/statements?method=GET",
+        data=form,
+        headers={"Authorization": lrs_headers["Authorization"]},
+    )
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == 413

@@ -135,11 +135,18 @@ def check_indexable(documents: list[dict], paths: list[str], mentions: dict) -> 
     which would make different agents or activities look the same."""
     for document, path in zip(documents, paths, strict=True):
         keys, activities = mentions[document["id"]]
-        iris = [document["verb"]["id"], *activities]
-        if any(len(key) > AGENT_KEY_LENGTH for key in keys) or any(
-            len(iri) > IRI_LENGTH for iri in iris
-        ):
-            raise XapiError(400, f"{path}: an identifier is longer than this LRS can store")
+        too_long = [("agent", key, AGENT_KEY_LENGTH) for key in keys if len(key) > AGENT_KEY_LENGTH]
+        too_long += [
+            ("IRI", iri, IRI_LENGTH)
+            for iri in (document["verb"]["id"], *activities)
+            if len(iri) > IRI_LENGTH
+        ]
+        for kind, value, limit in too_long[:1]:
+            raise XapiError(
+                400,
+                f"{path}: the {kind} identifier {value[:60]}... is longer than the {limit} "
+                "characters this LRS can store",
+            )
 
 
 def _stored_documents(ids: list[str]) -> dict[str, dict]:

@@ -292,7 +292,12 @@ def test_identifiers_too_long_to_index_are_refused(client, lrs_headers):
     long_name = {"account": {"homePage": "http://crm.example.com", "name": "x" * 800}}
     response = post(client, lrs_headers, statement(actor=long_name))
     assert response.status_code == 400
-    assert "longer than this LRS can store" in response.json["error"]["message"]
+    message = response.json["error"]["message"]
+    assert "statement: the agent identifier agent|account|http://crm.example.com|xxx" in message
+    assert "is longer than the 700 characters this LRS can store" in message
+    activity = "http://example.com/" + "a" * 3000
+    response = post(client, lrs_headers, statement(object={"id": activity}))
+    assert "the IRI identifier http://example.com/aaa" in response.json["error"]["message"]
 
 
 def test_a_property_given_twice_is_refused(client, lrs_headers):

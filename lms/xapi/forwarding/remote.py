@@ -86,7 +86,9 @@ class ForwardingLRS(RemoteLRS):
         try:
             connection.request(request.method, path, body=body, headers=headers)
             response = connection.getresponse()
-            data = response.read()
+            # Decoded here, not by tincan's LRSResponse (strict UTF-8): a proxy's Latin-1
+            # error page on a 502 would raise there and count against the statements.
+            data = response.read().decode("utf-8", "replace")
         finally:
             connection.close()
         success = 200 <= response.status < 300
@@ -117,10 +119,7 @@ class ForwardingLRS(RemoteLRS):
         status = response.response.status
         if response.success:
             return Reply(status)
-        data = response.data  # tincan's LRSResponse has already decoded it to str
-        text = " ".join(
-            (data.decode("utf-8", "replace") if isinstance(data, bytes) else data).split()
-        )
+        text = " ".join(response.data.split())
         return Reply(status, f"HTTP {status}: {text}"[:ERROR_DETAIL_LIMIT])
 
 

@@ -31,7 +31,7 @@ class StubLRS:
     """Use as a context manager; the server is shut down and its port closed on exit."""
 
     def __init__(self, *, hang_for: float = 2.0, delay: float = 0.0, open_access: bool = False):
-        self.script: deque = deque()  # forced answers for the next requests: a status or HANG
+        self.script: deque = deque()  # forced answers next: a status, (status, body) or HANG
         self.refuse: set[str] = set()  # statement ids answered 400
         self.stored: dict[str, dict] = {}
         self.accepted = Counter()  # id -> times it was stored (must end at 1)
@@ -85,6 +85,8 @@ class StubLRS:
     def _decide(self, method, query, headers, statements, parts):
         if self.script:
             forced = self.script.popleft()
+            if isinstance(forced, tuple):  # (status, body) as given
+                return forced
             return forced, b"" if forced == HANG else b'{"message": "scripted failure"}'
         expected = f"Basic {base64.b64encode(f'{USERNAME}:{PASSWORD}'.encode()).decode()}"
         if headers.get("Authorization") != (None if self.open_access else expected):

@@ -6,7 +6,6 @@ import hashlib
 import json
 from datetime import timedelta
 
-from lms.clock import utcnow
 from lms.database import db
 from lms.xapi.forwarding.outbox import ClaimedItem
 from lms.xapi.forwarding.remote import OutgoingStatement, forwarding_lrs
@@ -120,16 +119,12 @@ def test_an_lrs_that_asks_for_no_credentials_gets_none(app, monkeypatch, runner)
     assert "1 delivered" in result.stdout
 
 
-def test_the_lease_is_renewed_while_a_slow_batch_is_in_flight(stub):
-    """With a sending window of 1 s and a remote taking 0.6 s a request, a batch sent one by
-    one outlives its first window; renewal keeps it, so nothing is put back unsent."""
-    policy = ForwardPolicy(batch_size=10, timeout=1, lease=timedelta(seconds=4))
-    documents = add_named(["A", "B", "C"])
-    stub.refuse.add(documents[0]["id"])  # the batch is refused: the three go one by one
-    stub.delay = 0.6
-    renewals = []
-    worker = Worker(forwarding_lrs(lrs_settings(), timeout=1), "slow-1", policy)
-    worker.clock = lambda: renewals.append(1) or utcnow()
-    report = worker.run_once()
-    assert (report.delivered, report.dead, report.deferred) == (2, 1, 0)
-    assert len(renewals) > 3  # the claim, the outcomes, and renewals in between
+def test_a_reply_that_is_not_utf8_is_retried_not_held_against_the_statements(stub):
+    """A proxy's Latin-1 error page on a 502 is an answer like any other: the batch is
+    retried with the page in its error, and no statement goes to the dead letters."""
+    add_named(["Łukasz Nowak", "Chloé Dupont"])
+    stub.script.append((502, "<h1>Passerelle défaillante</h1>".encode("latin-1")))
+    run_once()
+    items = db.session.scalars(db.select(OutboxItem)).all()
+    assert [item.dead_at for item in items] == [None, None]
+    assert {item.last_error for item in items} == {"HTTP 502: <h1>Passerelle d\ufffdfaillante</h1>"}

@@ -167,9 +167,12 @@ def statement_body(
 
 def declared_sha2s(document: str) -> tuple[str, ...]:
     """The sha2 of every attachment a stored statement declares. A document that cannot be
-    read declares none: it is sent as it is, and the remote's refusal dead-letters it alone."""
+    read declares none, nor does a sha2 that is not a string: it is sent as it is, and the
+    remote's refusal dead-letters it alone (a list here once failed the whole batch's load)."""
     try:
         attachments = json.loads(document).get("attachments") or ()
-        return tuple(a["sha2"] for a in attachments if isinstance(a, dict) and "sha2" in a)
+        return tuple(
+            a["sha2"] for a in attachments if isinstance(a, dict) and isinstance(a.get("sha2"), str)
+        )
     except (ValueError, AttributeError, TypeError):
         return ()

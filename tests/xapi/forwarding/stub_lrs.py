@@ -167,6 +167,7 @@ def _parse(content_type: str, body: bytes) -> tuple[list[dict], dict[str, bytes]
 def _missing_attachment_data(statements: list[dict], parts: dict[str, bytes]) -> str | None:
     for statement in statements:
         for attachment in statement.get("attachments", []):
-            if "fileUrl" not in attachment and attachment["sha2"] not in parts:
-                return attachment["sha2"]
+            sha2 = attachment.get("sha2")
+            if not isinstance(sha2, str) or ("fileUrl" not in attachment and sha2 not in parts):
+                return str(sha2)
     return None

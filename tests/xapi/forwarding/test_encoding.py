@@ -128,3 +128,16 @@ def test_a_reply_that_is_not_utf8_is_retried_not_held_against_the_statements(stu
     items = db.session.scalars(db.select(OutboxItem)).all()
     assert [item.dead_at for item in items] == [None, None]
     assert {item.last_error for item in items} == {"HTTP 502: <h1>Passerelle d\ufffdfaillante</h1>"}
+
+
+def test_an_attachment_hash_that_is_not_a_string_holds_back_nothing(stub):
+    """A stored document whose attachment declares a list as its sha2 once failed the whole
+    batch as it was loaded, so the worker stopped on it at every lease; now only it dies."""
+    header = {"usageType": "http://example.com/usage/scan", "display": {"en-US": "scan"}}
+    header |= {"contentType": "application/octet-stream", "length": 1, "sha2": ["not", "a"]}
+    documents = [statement_document(n=0), statement_document(n=1, attachments=[header])]
+    add_statements(documents=documents)
+    run_once()
+    assert stub.accepted == {documents[0]["id"]: 1}
+    dead = db.session.scalars(db.select(OutboxItem).where(OutboxItem.dead_at.is_not(None)))
+    assert [item.last_error.startswith("HTTP 400") for item in dead] == [True]

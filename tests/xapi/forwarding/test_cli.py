@@ -7,8 +7,11 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
+from lms.clock import utcnow
 from lms.database import db
+from lms.xapi.forwarding import outbox
 from lms.xapi.models import OutboxItem
 from tests.conftest import T0
 from tests.xapi.statement_rows import add_statements
@@ -86,10 +89,40 @@ def test_backfill_queues_what_was_stored_before_forwarding_once(runner, stub):
     [
         (["--backfill"], "--backfill and --since go together"),
         (["--since", "2026-10-01T00:00:00Z"], "--backfill and --since go together"),
-        (["--backfill", "--since", "yesterday"], "'yesterday' is not an ISO 8601 date-time"),
+        (["--backfill", "--since", "yesterday"], "'--since': 'yesterday' is not an ISO 8601"),
+        (["--backfill", "--since", "9999-12-31T00:00:00"], "'--since'"),
     ],
 )
 def test_backfill_needs_a_valid_since(runner, stub, args, message):
     result = runner.invoke(args=["xapi", "forward", *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_backfill_with_forwarding_off_says_so_and_queues_nothing(runner, app, monkeypatch):
+    add_statements(2, queue=False)
+    monkeypatch.setitem(app.config, "LRS_FORWARD_ENDPOINT", None)
+    result = runner.invoke(args=["xapi", "forward", "--backfill", "--since", "2026-01-01"])
+    assert result.exit_code == 1
+    assert "Forwarding is off: set LRS_FORWARD_ENDPOINT" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutboxItem)) == 0
+
+
+def test_backfill_works_in_bounded_batches_in_stored_order(app):
+    """Five statements, two at a time: three rounds, each queued after the one before."""
+    statements = add_statements(5, stored=T0, queue=False)
+    inserts = []
+
+    def count_inserts(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith(f"INSERT INTO {OutboxItem.__tablename__}"):
+            inserts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count_inserts)
+    try:
+        assert outbox.backfill(since=T0, now=utcnow(), batch=2) == 5
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count_inserts)
+    assert len(inserts) == 3
+    query = db.select(OutboxItem.statement_pk).order_by(OutboxItem.id)
+    assert list(db.session.scalars(query)) == [s.id for s in statements]
+    assert outbox.backfill(since=T0, now=utcnow(), batch=2) == 0

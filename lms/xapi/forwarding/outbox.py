@@ -172,7 +172,7 @@ def record_retries(
     """(id, next attempt, error) for items to try again; only items this worker still holds."""
     _update_held(
         worker_id,
-        [{"b_id": i, "b_next": at, "b_error": error} for i, at, error in retries],
+        [{"b_id": i, "b_next": at, "b_error": storable(error)} for i, at, error in retries],
         next_attempt_at=bindparam("b_next"),
         last_error=bindparam("b_error"),
         attempts=_outbox.c.attempts + 1,
@@ -184,12 +184,18 @@ def record_dead(dead: list[tuple[int, str]], worker_id: str, *, now: datetime) -
     """(id, error) for statements the remote refused; they wait for an admin."""
     _update_held(
         worker_id,
-        [{"b_id": i, "b_error": error} for i, error in dead],
+        [{"b_id": i, "b_error": storable(error)} for i, error in dead],
         dead_at=now,
         last_error=bindparam("b_error"),
         attempts=_outbox.c.attempts + 1,
         last_attempt_at=now,
     )
+
+
+def storable(error: str) -> str:
+    """An error as a text column holds it: PostgreSQL refuses NUL, which a remote's reply
+    may hold, and that refusal once failed the recording of the whole batch at every lease."""
+    return error.replace("\x00", "\ufffd")
 
 
 def release(ids: list[int], worker_id: str) -> None:

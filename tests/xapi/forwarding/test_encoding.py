@@ -141,3 +141,15 @@ def test_an_attachment_hash_that_is_not_a_string_holds_back_nothing(stub):
     assert stub.accepted == {documents[0]["id"]: 1}
     dead = db.session.scalars(db.select(OutboxItem).where(OutboxItem.dead_at.is_not(None)))
     assert [item.last_error.startswith("HTTP 400") for item in dead] == [True]
+
+
+def test_a_refusal_holding_a_nul_is_recorded_and_the_statement_dies_alone(stub):
+    """PostgreSQL text cannot hold NUL: a remote's reply with one once failed the recording
+    of the whole batch, which came back at every lease, for ever."""
+    documents = add_named(["Łukasz Nowak"])
+    stub.script.append((400, b'{"message": "bad \x00 byte"}'))
+    run_once()
+    item = db.session.scalars(db.select(OutboxItem)).one()
+    assert item.dead_at is not None and item.locked_by is None
+    assert item.last_error == 'HTTP 400: {"message": "bad \ufffd byte"}'
+    assert stub.accepted == {} and documents

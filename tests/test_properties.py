@@ -13,7 +13,6 @@ A bounded number of examples per route runs in `make test` (UPTAKE_PROPERTY_EXAM
 
 import inspect
 import io
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +23,7 @@ from urllib.parse import quote
 import pytest
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as FlaskFileField
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import event, select
 from werkzeug.routing import AnyConverter, IntegerConverter
@@ -41,15 +40,10 @@ from wtforms.fields.core import UnboundField
 import lms
 from lms.database import db
 from lms.request_values import CalendarDateField
+from tests.property_settings import bounded
 
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")
-EXAMPLES = int(os.environ.get("UPTAKE_PROPERTY_EXAMPLES", "8"))
-PROPERTY = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,  # nothing written into the work tree
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = bounded("UPTAKE_PROPERTY_EXAMPLES", 8)
 # Routes left out: the LRS protocol has its own property tests; logging out would end the
 # session the other examples run in; static files are not the app's.
 SKIPPED_PREFIXES = ("/xapi/", "/static/")

@@ -22,13 +22,6 @@ from tests.xapi.statement_rows import add_statements
 
 
 @pytest.fixture
-def admin(make_user, login):
-    admin = make_user(name="Ada Admin", roles={"admin"})
-    login(admin)
-    return admin
-
-
-@pytest.fixture
 def rep(make_user):
     rep = make_user(name="Rex Rep", email="rex.rep@example.com")
     db.session.commit()  # to the test's savepoint, so a view's rollback keeps them

@@ -29,13 +29,6 @@ def org(make_user):
 
 
 @pytest.fixture
-def admin(make_user, login):
-    admin = make_user(name="Admin", roles={"admin"})
-    login(admin)
-    return admin
-
-
-@pytest.fixture
 def hr(make_user, login):
     hr = make_user(name="Hilda HR", roles={"hr"})
     login(hr)

@@ -11,28 +11,22 @@ per test); set it higher to search longer.
 
 import copy
 import json
-import os
 import uuid
 from urllib.parse import quote, urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lms.database import db
 from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_WRITE
 from lms.xapi.lrs.query_params import KNOWN as STATEMENT_PARAMETERS
 from lms.xapi.models import Activity, Attachment, Document, Statement
+from tests.property_settings import bounded
 from tests.xapi.statement_data import ACTIVITY, VERB
 
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")
-EXAMPLES = int(os.environ.get("UPTAKE_LRS_PROPERTY_EXAMPLES", "100"))
-PROPERTY = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,  # nothing written into the work tree
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = bounded("UPTAKE_LRS_PROPERTY_EXAMPLES", 100)
 STORED = (Statement, Attachment, Activity, Document)
 AGENT = {"objectType": "Agent", "name": "Ann Lee", "mbox": "mailto:ann@example.com"}
 GROUP = {"objectType": "Group", "name": "Team", "member": [AGENT]}

@@ -4,6 +4,7 @@ dead-lettered alone, and every other statement arrives exactly once."""
 
 import hashlib
 import json
+import threading
 from datetime import timedelta
 
 from lms.database import db
@@ -153,3 +154,25 @@ def test_a_refusal_holding_a_nul_is_recorded_and_the_statement_dies_alone(stub):
     assert item.dead_at is not None and item.locked_by is None
     assert item.last_error == 'HTTP 400: {"message": "bad \ufffd byte"}'
     assert stub.accepted == {} and documents
+
+
+def test_the_long_running_worker_goes_on_past_bad_rows(stub):
+    """The poison the remote refuses and a document not even JSON die alone; the worker
+    delivers every other statement once and is still looking for work afterwards."""
+    documents = add_named([*NAMES, "Poison Pill", "Broken"])
+    stub.refuse.add(documents[4]["id"])
+    broken = db.session.scalars(db.select(Statement).filter_by(statement_id=documents[5]["id"]))
+    broken.one().document = "{not json"
+    db.session.commit()
+    looks = []
+    policy = ForwardPolicy(batch_size=10, timeout=5, lease=POLICY.lease, idle_wait=0.05)
+    lrs = forwarding_lrs(lrs_settings(), timeout=5)
+    worker = Worker(lrs, "enc-long", policy, on_batch=looks.append)
+    stopper = threading.Timer(1.0, worker.stop.set)
+    stopper.start()
+    try:
+        totals = worker.run_forever()
+    finally:
+        stopper.cancel()
+    assert stub.accepted == {d["id"]: 1 for d in documents[:4]}
+    assert (totals.delivered, totals.dead) == (4, 2) and len(looks) == 1

@@ -368,7 +368,8 @@ def test_writing_statements_is_never_a_5xx_nor_half_written(client, person, auth
         if method == "PUT":
             try:
                 query["statementId"] = statement_id or json.loads(body)["id"]
-            except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+            except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError):
+                # The test's own parse of a deeply nested body: the LRS answers it with a 400.
                 query["statementId"] = str(uuid.uuid4())
         check(client, method, "/xapi/statements", query=query, body=body, head=head)
 

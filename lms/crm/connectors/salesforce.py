@@ -305,6 +305,7 @@ class Salesforce:
         self._last_response: requests.Response | None = None
         self._field_maps: dict[str, dict[str, str]] = {}  # native -> canonical -> Salesforce
         self._report_source: str | None = None
+        self._reports_unavailable: ConnectorError | None = None
         self._request_options = {"timeout": TIMEOUT, "hooks": {"response": [self._remember]}}
 
     def streams(self) -> tuple[str, ...]:
@@ -343,7 +344,10 @@ class Salesforce:
         active = self._call("User", lambda sf: sf.query(_ACTIVE_USERS, **self._request_options))
         words = f"Signed in to {self.host} as {self._api_user_name()}; "
         words += f"{active['totalSize']} active users"
-        limits = self._call("limits", lambda sf: sf.limits(**self._request_options))
+        try:
+            limits = self._call("limits", lambda sf: sf.limits(**self._request_options))
+        except SalesforceRefused as refused:  # /limits needs View Setup and Configuration
+            return f"{words}; the org's API limits are not readable ({refused.code})"
         daily = limits.get("DailyApiRequests") or {}
         if "Max" in daily and "Remaining" in daily:
             words += f"; API requests left today: {daily['Remaining']:,} of {daily['Max']:,}"
@@ -466,6 +470,10 @@ class Salesforce:
         return Page(page.events, cursor, page.more)
 
     def _find_report_source(self) -> str:
+        """The first report source the API user can read; an org with neither is told once
+        per connector (later pulls repeat the error without asking Salesforce again)."""
+        if self._reports_unavailable is not None:
+            raise self._reports_unavailable
         missing = []
         for source, needs in (
             ("ReportEventLog", "the View Event Log Object Data permission (Event Monitoring)"),
@@ -488,10 +496,11 @@ class Salesforce:
             else:
                 self._report_source = source
                 return source
-        raise ConnectorError(
+        self._reports_unavailable = ConnectorError(
             "report views cannot be read: the API user can read neither ReportEventLog nor "
             f"EventLogFile; {'; '.join(missing)}. Grant one to read report views."
         )
+        raise self._reports_unavailable
 
     def _pull_report_event_log(self, position: Position | None) -> Page:
         select = ("Id", "Timestamp", "UserIdentifier", "ReportIdentifier", "RequestIdentifier")

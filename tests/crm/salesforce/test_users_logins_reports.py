@@ -181,6 +181,11 @@ def test_without_either_source_the_reports_stream_says_which_permission_is_missi
         in message
     )
     assert message.count("INVALID_TYPE") == 2
+    queries = len(soql_sent(api))
+    with pytest.raises(ConnectorError) as again:
+        connector.pull("reports", None)
+    assert again.value.message == message
+    assert len(soql_sent(api)) == queries  # told once: not asked of Salesforce again
 
     described(api, "Lead")
     queried(api, "leads_after_cursor.json")
@@ -202,6 +207,24 @@ def test_check_signs_in_and_counts_users_and_api_requests_left(connector, api):
     assert soql_sent(api) == [
         "SELECT COUNT() FROM User WHERE IsActive = true AND UserType = 'Standard'"
     ]
+
+
+def test_check_without_view_setup_still_signs_in_and_counts_users(connector, api):
+    signed_in(api)
+    queried(api, "user_count.json")
+    api.add(
+        "GET",
+        f"{API}/limits/",
+        json=[{"message": "Insufficient privileges", "errorCode": "INSUFFICIENT_ACCESS"}],
+        status=403,
+    )
+
+    words = connector.check()
+
+    assert words == (
+        "Signed in to acme.my.salesforce.com as uptake-api@acme.com; 214 active users; "
+        "the org's API limits are not readable (INSUFFICIENT_ACCESS)"
+    )
 
 
 def test_check_names_the_run_as_user_of_client_credentials(api):

@@ -216,6 +216,10 @@ class Position:
                 f"the stored cursor {cursor[:60]!r} is not a Dynamics 365 one"
             ) from None
 
+    @classmethod
+    def at(cls, since: datetime | None) -> "Position | None":
+        return cls(since) if since is not None else None
+
     def text(self) -> str:
         return f"{iso(self.stamp)},{self.record_id}"
 
@@ -355,13 +359,16 @@ class Dynamics:
         return (*TABLES, AUDITS, LOGINS)
 
     def pull(self, stream: str, cursor: str | None, *, since: datetime | None = None) -> Page:
-        if stream in TABLES:
-            return self._pull_table(TABLES[stream], cursor, since)
+        if stream not in self.streams():
+            raise ConnectorError(f"Dynamics 365 has no stream {stream!r}")
+        position = Position.parse(cursor) if cursor else Position.at(since)
         if stream == AUDITS:
-            return self._pull_audits(cursor, since)
-        if stream == LOGINS:
-            return self._pull_logins(cursor, since)
-        raise ConnectorError(f"Dynamics 365 has no stream {stream!r}")
+            page = self._pull_audits(position)
+        elif stream == LOGINS:
+            page = self._pull_logins(position)
+        else:
+            page = self._pull_table(TABLES[stream], position)
+        return page or Page([], cursor)  # None: the environment offers nothing to read here
 
     def users(self) -> list[CrmUser]:
         """Every user, enabled or not: Dataverse never deletes a user, it disables them."""
@@ -394,19 +401,18 @@ class Dynamics:
 
     # Records --------------------------------------------------------------------------------
 
-    def _pull_table(self, table: Table, cursor: str | None, since: datetime | None) -> Page:
+    def _pull_table(self, table: Table, position: Position | None) -> Page | None:
         environment = self._environment_read()
         if table.logical not in environment.tables:  # e.g. no Customer Service: no incidents
-            return Page([], cursor)
+            return None
         if environment.audits(table):
-            return Page([], self._newest(table) or cursor)
-        return self._pull_records(table, environment.tables[table.logical], cursor, since)
+            return Page([], self._newest(table) or _text_of(position))
+        return self._pull_records(table, environment.tables[table.logical], position)
 
-    def _pull_records(self, table, columns_there, cursor, since) -> Page:
+    def _pull_records(self, table, columns_there, position) -> Page:
         """A record read is `created` (by createdby) when its createdon is in the window read;
         a lead now Qualified is `converted` (by modifiedby, at modifiedon; once per lead);
         otherwise it is `updated` (by modifiedby) when modifiedon is after createdon."""
-        position = _position(cursor, since)
         fields = _fields(table, columns_there)
         rows, more = self._read_after(
             table.entity_set, table.key, "modifiedon", _record_select(table, fields), position
@@ -464,17 +470,16 @@ class Dynamics:
 
     # The audit log --------------------------------------------------------------------------
 
-    def _pull_audits(self, cursor: str | None, since: datetime | None) -> Page:
+    def _pull_audits(self, position: Position | None) -> Page | None:
         """One event per create or update audit row of an audited table, by its user, with
         the record's fields as they are now. A lead's Qualify row, or its last update when the
         lead is now Qualified, is its conversion (once per lead, as read from the records)."""
         environment = self._environment_read()
         audited = [t for t in _TABLES if environment.audits(t) and t.logical in environment.tables]
         if not audited:
-            return Page([], cursor)
+            return None
         tables = " or ".join(f"objecttypecode eq '{t.logical}'" for t in audited)
         where = f"(operation eq {CREATE_OPERATION} or operation eq {UPDATE_OPERATION})"
-        position = _position(cursor, since)
         rows, more = self._read_after(
             AUDITS,
             "auditid",
@@ -527,12 +532,11 @@ class Dynamics:
                 found[(logical, row[table.key].lower())] = row
         return found
 
-    def _pull_logins(self, cursor: str | None, since: datetime | None) -> Page:
+    def _pull_logins(self, position: Position | None) -> Page | None:
         """Sign-ins to the apps (audit action 64, User Access via Web), where the environment
         audits user access; Dataverse logs one per user per interval (4 hours by default)."""
         if not self._environment_read().reads_logins:
-            return Page([], cursor)
-        position = _position(cursor, since)
+            return None
         rows, more = self._read_after(
             AUDITS,
             "auditid",
@@ -763,16 +767,14 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _position(cursor: str | None, since: datetime | None) -> Position | None:
-    if cursor:
-        return Position.parse(cursor)
-    return Position(since) if since is not None else None
-
-
 def _next(rows: list[dict], stamp_field: str, key: str, position: Position | None) -> str | None:
     if rows:
         last = rows[-1]
         return Position(parse_time(last[stamp_field]), last[key].lower()).text()
+    return _text_of(position)
+
+
+def _text_of(position: Position | None) -> str | None:
     return position.text() if position else None
 
 

@@ -92,7 +92,8 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     """One Dataverse table read as a record stream. `fields` maps each canonical field to the
-    columns that may hold it, best first: the first the environment has is read."""
+    columns that may hold it, best first: those the environment has are read, and the first
+    that holds a value gives it."""
 
     object: str  # base.LEAD, ...
     logical: str  # "lead"
@@ -454,7 +455,7 @@ class Dynamics:
             "native_type": table.entity_set,
             "url": f"{self.origin}/main.aspx?pagetype=entityrecord&etn={table.logical}"
             f"&id={record_id}",
-            "fields": {name: column.value(row) for name, column in fields.items()} if row else None,
+            "fields": _field_values(fields, row) if row else None,
         }
 
     def _newest(self, table: Table) -> str | None:
@@ -601,7 +602,7 @@ class Dynamics:
         except DataverseRefused as refused:
             if refused.status != 403:
                 raise
-            return False, refused.message
+            return False, f"HTTP {refused.status} {refused.code}"
         return True, None
 
     # Users named in a page ------------------------------------------------------------------
@@ -778,19 +779,30 @@ def _text_of(position: Position | None) -> str | None:
     return position.text() if position else None
 
 
-def _fields(table: Table, columns_there: frozenset[str]) -> dict[str, Column]:
-    """Each canonical field's column: the first of its candidates the environment has."""
-    return {
-        name: chosen
+def _fields(table: Table, columns_there: frozenset[str]) -> dict[str, tuple[Column, ...]]:
+    """Each canonical field's columns that the environment has (a field none of whose
+    columns it has is left out)."""
+    fields = {
+        name: tuple(c for c in candidates if c.name in columns_there)
         for name, candidates in table.fields.items()
-        if (chosen := next((c for c in candidates if c.name in columns_there), None))
     }
+    return {name: columns for name, columns in fields.items() if columns}
 
 
-def _record_select(table: Table, fields: Mapping[str, Column]) -> list[str]:
+def _field_values(fields: Mapping[str, tuple[Column, ...]], row: Mapping) -> dict[str, Any]:
+    """Each field's value: from the first of its columns that holds one (a contact with no
+    business phone has the mobile's)."""
+    values = {}
+    for name, columns in fields.items():
+        found = (column.value(row) for column in columns)
+        values[name] = next((v for v in found if v not in (None, "")), None)
+    return values
+
+
+def _record_select(table: Table, fields: Mapping[str, tuple[Column, ...]]) -> list[str]:
     system = ["createdon", "modifiedon", "_createdby_value", "_modifiedby_value"]
     state = ["statecode"] if table.object == LEAD else []
-    columns = [column.property for column in fields.values()]
+    columns = [column.property for group in fields.values() for column in group]
     return list(dict.fromkeys([table.key, table.name_column, *system, *state, *columns]))
 
 
@@ -833,27 +845,28 @@ def _guid(text: str) -> str:
 
 
 def _auditing_words(environment: Environment) -> str:
+    """What the connector sees of who did what, said for the admin who tests the connection."""
     present = [t for t in _TABLES if t.logical in environment.tables]
     audited = [t.object for t in present if environment.audits(t)]
     unaudited = [t.object for t in present if not environment.audits(t)]
     words = []
+    if not environment.auditing:
+        words.append("auditing is off")
+    elif environment.audit_log_refusal:
+        words.append(
+            f"the audit log is not readable ({environment.audit_log_refusal}): give the "
+            "application user's security role View Audit Summary"
+        )
     if audited:
         words.append(f"each change with its user from the audit log for {', '.join(audited)}")
     if unaudited:
-        words.append(
-            f"only who created and last modified each {', '.join(unaudited)} "
-            "(auditing is off for them)"
-        )
-    if environment.audit_log_refusal:
-        words.append(
-            "the audit log is not readable (grant View Audit Summary): "
-            + environment.audit_log_refusal
-        )
-    words.append(
-        "log-ins from user-access auditing"
-        if environment.reads_logins
-        else "no log-ins (user-access auditing is off)"
-    )
+        words.append(f"only who created and last modified each {', '.join(unaudited)}")
+    if environment.reads_logins:
+        words.append("log-ins from user-access auditing")
+    elif environment.user_access_auditing:
+        words.append("no log-ins (the audit log is not readable)")
+    else:
+        words.append("no log-ins (user-access auditing is off)")
     absent = [t.object for t in _TABLES if t.logical not in environment.tables]
     if absent:
         words.append(f"not in this environment: {', '.join(absent)}")

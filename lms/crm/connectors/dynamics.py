@@ -410,7 +410,9 @@ class Dynamics:
             return Page([], self._newest(table) or _text_of(position))
         return self._pull_records(table, environment.tables[table.logical], position)
 
-    def _pull_records(self, table, columns_there, position) -> Page:
+    def _pull_records(
+        self, table: Table, columns_there: frozenset[str], position: Position | None
+    ) -> Page:
         """A record read is `created` (by createdby) when its createdon is in the window read;
         a lead now Qualified is `converted` (by modifiedby, at modifiedon; once per lead);
         otherwise it is `updated` (by modifiedby) when modifiedon is after createdon."""
@@ -424,7 +426,9 @@ class Dynamics:
         ]
         return self._page(events, _next(rows, "modifiedon", table.key, position), more)
 
-    def _record_events(self, table, fields, row, window_start) -> list[CrmEvent]:
+    def _record_events(
+        self, table: Table, fields, row: Mapping[str, Any], window_start: datetime | None
+    ) -> list[CrmEvent]:
         record_id = row[table.key].lower()
         created_at, modified_at = parse_time(row["createdon"]), parse_time(row["modifiedon"])
         created_by, modified_by = (
@@ -476,7 +480,7 @@ class Dynamics:
         the record's fields as they are now. A lead's Qualify row, or its last update when the
         lead is now Qualified, is its conversion (once per lead, as read from the records)."""
         environment = self._environment_read()
-        audited = [t for t in _TABLES if environment.audits(t) and t.logical in environment.tables]
+        audited = [t for t in _TABLES if environment.audits(t)]
         if not audited:
             return None
         tables = " or ".join(f"objecttypecode eq '{t.logical}'" for t in audited)
@@ -632,11 +636,8 @@ class Dynamics:
         query = {"$select": ",".join(select), "$orderby": f"{stamp_field} asc,{key} asc"}
         if conditions:
             query["$filter"] = " and ".join(conditions)
-        url, already_read, rows = (
-            self._url(entity_set, query),
-            _AlreadyRead(position, stamp_field, key),
-            [],
-        )
+        url = self._url(entity_set, query)
+        already_read, rows = _AlreadyRead(position, stamp_field, key), []
         for _ in range(MAX_HOPS):
             body = self._get(entity_set, url, page_size=self.page_size)
             rows.extend(already_read.skipped(body.get("value", [])))

@@ -524,7 +524,8 @@ class Dynamics:
 
     def _current_records(self, rows, environment) -> dict[tuple[str, str], Mapping]:
         """The records the audit rows name, as they are now, read by id (deleted ones are
-        missing)."""
+        missing). A table the role may not read gives none: its audit rows still count, and
+        its own stream reports the refusal."""
         wanted: dict[str, set[str]] = {}
         for row in rows:
             if row.get("objecttypecode") in TABLES_BY_LOGICAL_NAME and row.get("_objectid_value"):
@@ -533,8 +534,13 @@ class Dynamics:
         for logical, ids in wanted.items():
             table = TABLES_BY_LOGICAL_NAME[logical]
             select = _record_select(table, _fields(table, environment.tables[logical]))
-            for row in self._rows_by_id(table.entity_set, table.key, sorted(ids), select):
-                found[(logical, row[table.key].lower())] = row
+            try:
+                rows = self._rows_by_id(table.entity_set, table.key, sorted(ids), select)
+            except DataverseRefused as refused:
+                if refused.status != 403:
+                    raise
+                continue
+            found.update(((logical, row[table.key].lower()), row) for row in rows)
         return found
 
     def _pull_logins(self, position: Position | None) -> Page | None:

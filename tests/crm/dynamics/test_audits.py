@@ -217,3 +217,24 @@ def test_user_access_auditing_off_reads_no_log_ins(connector, api):
 
     assert page.events == []
     assert [q.get("$filter") for q in requests_to(api, "audits")] == [None]  # the probe
+
+
+def test_a_table_the_role_may_not_read_still_counts_its_audit_rows(audited, api):
+    reply(api, "audits", "audits_changes.json")
+    reply(api, "leads", "error_missing_lead_privilege.json", status=403)
+    reply(api, "contacts", "audit_current_contacts.json")
+    reply(api, "accounts", "audit_current_accounts_none.json")
+
+    page = audited.pull("audits", None)
+
+    assert [(e.action, e.fields is None) for e in page.events] == [
+        (CREATED, True),
+        (UPDATED, True),
+        (UPDATED, True),
+        (UPDATED, True),  # without the lead, the Qualify row's twin update is not known
+        (CONVERTED, True),  # the Qualify row
+        (CREATED, False),
+        (UPDATED, True),
+    ]
+    assert page.events[0].record_name == "Nina Hahn"  # the audit row's name of the record
+    assert page.events[5].fields["last_name"] == "Maier"

@@ -38,6 +38,7 @@ def _import_models() -> None:
     import lms.coaching.models
     import lms.communications.models
     import lms.courses.models
+    import lms.crm.models
     import lms.feedback.models
     import lms.gamification.models
     import lms.xapi.models  # noqa: F401
@@ -54,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.coaching import views as coaching_views
     from lms.communications import views as communications_views
     from lms.courses import views as courses_views
+    from lms.crm import views as crm_views
     from lms.feedback import views as feedback_views
     from lms.gamification import views as gamification_views
     from lms.gamification.badges import views as _badge_routes  # noqa: F401
@@ -74,6 +76,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feedback_views.bp)
     app.register_blueprint(gamification_views.bp)
     app.register_blueprint(adoption_views.bp)
+    app.register_blueprint(crm_views.bp)
+    csrf.exempt(crm_views.webhook)  # signed by the CRM with its secret; there is no session
     app.register_blueprint(http.bp)
     csrf.exempt(http.bp)  # machines authenticate with HTTP Basic; there is no session to forge
     app.register_blueprint(lrs_pages.bp)
@@ -94,6 +98,7 @@ def _register_cli(app: Flask) -> None:
     from lms.coaching.cli import onboarding_cli
     from lms.communications.cli import notify_cli
     from lms.courses.cli import content_cli
+    from lms.crm.cli import crm_cli
     from lms.demo.command import demo_command
     from lms.gamification.cli import gamification_cli
     from lms.xapi.cli import xapi_cli
@@ -103,6 +108,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(adoption_cli)
     app.cli.add_command(onboarding_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(crm_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(xapi_cli)
     app.cli.add_command(notify_cli)

@@ -71,6 +71,7 @@ def admin_tools_for(user) -> list[tuple[str, str]]:
         return []
     return [
         ("auth.import_people", "Import people"),
+        ("crm.list_connections", "CRM connections"),
         ("lrs.list_clients", "LRS clients"),
         ("lrs.outbox", "Forwarding"),
         ("feedback.inbox", "Feedback inbox"),

@@ -164,3 +164,11 @@ def login(client):
         return response
 
     return log_in
+
+
+@pytest.fixture
+def admin(make_user, login):
+    """An administrator, logged in."""
+    admin = make_user(name="Ada Admin", roles={"admin"})
+    login(admin)
+    return admin

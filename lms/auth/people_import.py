@@ -5,8 +5,6 @@ every problem is listed by row and column. Rows are numbered as a spreadsheet sh
 header is row 1. Re-importing updates people in place, matched by e-mail.
 """
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,23 +18,13 @@ from lms.auth.audit.services import person_snapshot, record_people_saved
 from lms.auth.models import Division, JobRole, User
 from lms.database import db
 from lms.dates import BadDate, parse_date
+from lms.spreadsheets import RowError, read_table
 
 COLUMNS = ("email", "name", "job_role", "division", "manager_email", "hire_date", "roles")
 OPTIONAL_COLUMNS = ("employee_id",)  # the HR system's own id, when the export has it
 ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 REQUIRED = ("email", "name", "job_role", "hire_date")
-MAX_CELL = 1000  # longer than any field Uptake keeps: a cell this long is a broken export
 EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
 
 
 @dataclass
@@ -68,48 +56,9 @@ class ImportRejected(Exception):
 
 
 def read_csv(data: bytes | str) -> list[dict[str, str]] | RowError:
-    """The rows as {column: cell}, or the first thing that stops the file being read at all
-    (not UTF-8, not CSV, a cell past MAX_CELL), with its row."""
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as bad:
-            row = data[: bad.start].count(b"\n") + 1
-            byte = data[bad.start : bad.start + 1].hex().upper()
-            return RowError(row, "file", f"byte 0x{byte} is not UTF-8; save the file as CSV UTF-8")
-    else:
-        text = data.lstrip("\ufeff")
-    # csv.reader, not DictReader: DictReader drops blank lines, which would shift the row
-    # numbers of every later error away from what the spreadsheet shows.
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [name.strip().lower() for name in next(reader, [])]
-        missing = [name for name in COLUMNS if name not in header]
-        if missing:
-            message = "missing column(s); expected " + ",".join(COLUMNS)
-            return RowError(1, ", ".join(missing), message)
-        rows = []
-        for cells in reader:
-            if problem := _cell_problem(header, cells, reader.line_num):
-                return problem
-            rows.append(
-                {k: v.strip() for k, v in zip(header, cells, strict=False) if k in ALL_COLUMNS}
-            )
-        return rows
-    except csv.Error as problem:  # a cell past csv's own size limit, a stray quote, ...
-        return RowError(reader.line_num, "file", f"cannot be read as CSV: {problem}")
-
-
-def _cell_problem(header: list[str], cells: list[str], row: int) -> RowError | None:
-    """A cell no export should have: past MAX_CELL, or holding a NUL character (which no
-    database text column can store)."""
-    for index, cell in enumerate(cells):
-        column = header[index] if index < len(header) else "file"
-        if len(cell) > MAX_CELL:
-            return RowError(row, column, f"a cell is longer than {MAX_CELL} characters")
-        if "\0" in cell:
-            return RowError(row, column, "holds a NUL character")
-    return None
+    """The rows as {column: cell} (the known columns only), or the first thing that stops
+    the file being read at all, with its row (see `spreadsheets.read_table`)."""
+    return read_table(data, required=COLUMNS, keep=ALL_COLUMNS.__contains__)
 
 
 def validate_rows(

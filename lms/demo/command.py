@@ -134,7 +134,7 @@ def demo_command(serve: bool, port: int) -> None:
     report = sync_content(current_app.config["CONTENT_DIR"], now=utcnow())
     click.echo(f"  {report}")
     created = seed_demo(now=utcnow())
-    crm_key, crm_secret = seed_crm_activity(PEOPLE, now=utcnow())
+    crm = seed_crm_activity(PEOPLE, now=utcnow())
     seed_incentives(now=utcnow())
     db.session.commit()
     run_weekly_jobs(now=utcnow())
@@ -147,11 +147,10 @@ def demo_command(serve: bool, port: int) -> None:
         )
         click.echo(f"  {spec.email:<36} {spec.name:<16} {role}")
     base_url = current_app.config["BASE_URL"]
-    click.echo(f"\nThe demo CRM posts xAPI statements to {base_url}/xapi/ as client {crm_key}")
-    if crm_secret:
-        click.echo(
-            f"  with secret {crm_secret} (shown this once; revoke it on the LRS clients page)"
-        )
+    click.echo(
+        f"\nThree weeks of the demo CRM's activity came in as a CSV export through the connection"
+        f" {crm.name!r}: see {base_url}/crm (as the admin)."
+    )
     if serve:
         click.echo(f"\nServing on http://127.0.0.1:{port}  (Ctrl+C to stop)")
         # app.run() refuses to run inside the flask CLI; werkzeug's server is what it would use.

@@ -7,6 +7,7 @@ import pytest
 
 from lms import events
 from lms.clock import utcnow
+from lms.crm.profile import PROFILE, activity_type
 from lms.xapi.clients import SCOPE_WRITE, create_client
 from lms.xapi.settings import lrs_settings
 from lms.xapi.store.write import store_batch
@@ -18,7 +19,8 @@ CREATE = "http://activitystrea.ms/schema/1.0/create"
 VIEWED = "http://id.tincanapi.com/verb/viewed"
 SCORED = "http://adlnet.gov/expapi/verbs/scored"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
-QUALITY_TYPE = "https://crm.northwind.example/activity-types/data-quality"
+QUALITY_TYPE = activity_type("contact")  # Uptake judges the quality of CRM records
+REPORT_RUN = f"{PROFILE}/verbs/viewed-report"
 
 
 def crm_statement(person, verb=UPDATE, path="contacts/1", *, at, score=None) -> dict:

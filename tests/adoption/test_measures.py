@@ -12,7 +12,15 @@ from lms.auth.services import get_or_create_division
 from lms.coaching.models import CoachingSignOff, OnboardingCompletion
 from lms.courses.models import Skill
 from lms.database import db
-from tests.adoption.conftest import CREATE, SCORED, UPDATE, VIEWED, crm_statement, voiding
+from tests.adoption.conftest import (
+    CREATE,
+    REPORT_RUN,
+    SCORED,
+    UPDATE,
+    VIEWED,
+    crm_statement,
+    voiding,
+)
 
 WEEK = date(2026, 10, 5)  # a Monday
 NEXT = WEEK + timedelta(weeks=1)
@@ -44,7 +52,7 @@ def test_inputs_outputs_and_report_requests_are_told_apart(make_user, post):
             crm_statement(person, UPDATE, at=at),
             crm_statement(person, CREATE, "leads/4", at=at),
             crm_statement(person, VIEWED, "contacts/9", at=at),
-            crm_statement(person, VIEWED, "reports/pipeline", at=at),
+            crm_statement(person, REPORT_RUN, "report/pipeline", at=at),
             crm_statement(person, SCORED, "data-quality/weekly", at=at, score=0.5),
         ],
         now=LATER,

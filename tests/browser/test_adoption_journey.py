@@ -18,6 +18,7 @@ from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import utcnow
 from lms.courses.curricula import assign_curricula
+from lms.crm.profile import PROFILE, activity_type
 from lms.database import db
 from lms.xapi.clients import SCOPE_WRITE, create_client
 from lms.xapi.settings import lrs_settings
@@ -55,8 +56,7 @@ def crm_statement(person, verb: str, path: str, at, score=None) -> dict:
         "timestamp": at.isoformat(timespec="seconds") + "Z",
     }
     if score is not None:
-        type_ = "https://crm.northwind.example/activity-types/data-quality"
-        statement["object"]["definition"] = {"type": type_}
+        statement["object"]["definition"] = {"type": activity_type("contact")}
         statement["result"] = {"score": {"scaled": score}}
     return statement
 
@@ -75,7 +75,7 @@ def five_weeks_of(person, now) -> list[dict]:
             ]
         if at.weekday() in (1, 3):
             found.append(
-                crm_statement(person, "http://id.tincanapi.com/verb/viewed", "reports/pipeline", at)
+                crm_statement(person, f"{PROFILE}/verbs/viewed-report", "report/pipeline", at)
             )
         if at.weekday() == 4:
             found.append(

@@ -39,9 +39,9 @@ def test_the_shipped_content_has_no_problems(content_copy):
         ("    points: 5\n", "    points: 0\n", "points", "must be 1 or more"),
         ("    daily_cap: 20\n", "    daily_cap: lots\n", "daily_cap", ""),
         ("    cap: 100\n", "    cap: 0\n", "cap", "must be 1 or more"),
-        ("    min_score: 0.9\n", "    min_score: 9\n", "min_score", "between 0 and 1"),
+        ("    min_score: 1.0\n", "    min_score: 9\n", "min_score", "between 0 and 1"),
         ("    source: lms\n", "    source: crm\n", "source", "client:<LRS client name>"),
-        ("    per: day\n", "    per: week\n", "per", ""),
+        ("    per: statement\n", "    per: week\n", "per", ""),
     ],
 )
 def test_points_problems_name_file_line_and_field(content_copy, old, new, field, message):

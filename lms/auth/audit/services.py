@@ -12,6 +12,7 @@ from lms.database import db
 
 PERSON, LRS_CLIENT, OUTBOX = "person", "lrs_client", "outbox"
 ADOPTION_TARGET, CONTEST = "adoption_target", "contest"
+CRM_CONNECTION, CRM_ACCOUNT = "crm_connection", "crm_account"
 
 PERSON_ADDED = "person.added"
 PERSON_CHANGED = "person.changed"
@@ -29,6 +30,8 @@ DEAD_LETTER_RETRIED = "forwarding.retried"
 DEAD_LETTERS_RETRIED = "forwarding.retried_all"
 ADOPTION_TARGET_SET = "adoption.target"
 CONTEST_SAVED = "contest.saved"
+CRM_CONNECTED = "crm.connected"
+CRM_ACCOUNT_MATCHED = "crm.account_matched"
 
 PERSON_SAVED = {"added": PERSON_ADDED, "changed": PERSON_CHANGED, "roles": ROLES_CHANGED}
 
@@ -49,6 +52,8 @@ ACTIONS = {
     DEAD_LETTERS_RETRIED: "Every dead letter sent again",
     ADOPTION_TARGET_SET: "Adoption target set",
     CONTEST_SAVED: "Contest created or changed",
+    CRM_CONNECTED: "CRM connected",
+    CRM_ACCOUNT_MATCHED: "CRM user matched to a person",
 }
 
 

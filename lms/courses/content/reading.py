@@ -30,6 +30,8 @@ from lms.courses.content.yaml_fields import (
     UniqueKeys,
     read_yaml,
 )
+from lms.crm.quality.content import PATH as QUALITY_PATH
+from lms.crm.quality.content import read_quality_rules  # used via current_quality_rules()
 from lms.gamification.content.reading import Vocabulary as GamificationVocabulary
 from lms.gamification.content.reading import read_gamification
 
@@ -67,6 +69,7 @@ def read_content(path: Path) -> tuple[Content, list[ContentProblem]]:
         problems,
     )
     read_adoption(path / "adoption.yaml", f"{display}/adoption.yaml", frozenset(readings), problems)
+    read_quality_rules(path / QUALITY_PATH, f"{display}/{QUALITY_PATH}", problems)
     content = Content(
         job_roles=job_roles or (),
         skills=skills or (),

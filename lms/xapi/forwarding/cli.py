@@ -11,7 +11,7 @@ import click
 
 from lms.clock import utcnow
 from lms.database import db, read_only
-from lms.dates import BadDate, check_date
+from lms.dates import IsoDateTime
 from lms.xapi.cli import xapi_cli
 from lms.xapi.forwarding import outbox
 from lms.xapi.forwarding.remote import forwarding_lrs
@@ -20,26 +20,6 @@ from lms.xapi.settings import lrs_settings
 from lms.xapi.store.export import iter_ndjson_chunks
 
 DEFAULT_LEASE = ForwardPolicy.lease  # renewed while a batch is in flight
-
-
-class IsoDateTime(click.ParamType):
-    """An ISO 8601 date-time, as naive UTC (a value without a zone is taken as UTC)."""
-
-    name = "ISO8601"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, datetime):
-            return value
-        try:
-            parsed = datetime.fromisoformat(value)
-            check_date(parsed.date())  # a year 1 or 9999 overflows when converted to UTC
-        except BadDate as problem:
-            self.fail(f"{problem}.", param, ctx)
-        except ValueError:
-            self.fail(
-                f"{value!r} is not an ISO 8601 date-time, e.g. 2026-10-05T09:00:00Z", param, ctx
-            )
-        return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 @xapi_cli.command("forward")

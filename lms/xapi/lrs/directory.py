@@ -9,8 +9,7 @@ from lms.auth.models import User
 from lms.database import db
 from lms.xapi.models import Activity, Statement, StatementAgent
 from lms.xapi.settings import LrsSettings
-from lms.xapi.store.identifiers import person_agent
-from lms.xapi.store.people import match_key, users_by_agent_key
+from lms.xapi.store.people import match_key, uptake_agent, users_by_agent_key
 
 PERSON_PROPERTIES = ("name", "mbox", "mbox_sha1sum", "openid", "account")
 
@@ -60,15 +59,3 @@ def find_person(key: str, home_page: str) -> User | None:
     if user_id is None:
         user_id = users_by_agent_key({key}, home_page).get(match_key(key))
     return db.session.get(User, user_id) if user_id is not None else None
-
-
-def uptake_agent(user: User, settings: LrsSettings) -> dict:
-    """How Uptake's own statements name this person."""
-    return person_agent(
-        name=user.name,
-        email=user.email,
-        employee_id=user.employee_id,
-        user_id=user.id,
-        mode=settings.actor_identifier,
-        home_page=settings.base_url,
-    )

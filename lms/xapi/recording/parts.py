@@ -19,23 +19,12 @@ from tincan import (
 from lms.auth.models import User
 from lms.xapi import vocabulary as v
 from lms.xapi.settings import LrsSettings
-from lms.xapi.store.identifiers import person_agent
+from lms.xapi.store.people import uptake_agent
 
 
 def actor(person: User, settings: LrsSettings) -> Agent:
     """The person, named as the XAPI_ACTOR_IDENTIFIER setting says."""
-    return Agent(
-        **_agent_fields(
-            person_agent(
-                name=person.name,
-                email=person.email,
-                employee_id=person.employee_id,
-                user_id=person.id,
-                mode=settings.actor_identifier,
-                home_page=settings.base_url,
-            )
-        )
-    )
+    return Agent(**_agent_fields(uptake_agent(person, settings)))
 
 
 def _agent_fields(agent: dict) -> dict:

@@ -2,11 +2,16 @@
 mbox_sha1sum (looked up in users.email_sha1), or an account on Uptake's home page (the HR id,
 or `uptake-<id>`)."""
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import or_, select
 
 from lms.auth.models import User
 from lms.database import db
-from lms.xapi.store.identifiers import person_keys, uptake_user_id
+from lms.xapi.store.identifiers import person_agent, person_keys, uptake_user_id
+
+if TYPE_CHECKING:
+    from lms.xapi.settings import LrsSettings
 
 
 def match_key(key: str) -> str:
@@ -55,4 +60,16 @@ def keys_of_user(user: User, home_page: str) -> set[str]:
         employee_id=user.employee_id,
         user_id=user.id,
         home_page=home_page,
+    )
+
+
+def uptake_agent(user: User, settings: "LrsSettings") -> dict:
+    """How Uptake's own statements name this person (XAPI_ACTOR_IDENTIFIER)."""
+    return person_agent(
+        name=user.name,
+        email=user.email,
+        employee_id=user.employee_id,
+        user_id=user.id,
+        mode=settings.actor_identifier,
+        home_page=settings.base_url,
     )

@@ -24,6 +24,7 @@ from lms.courses.progress import (
     submit_quiz,
     visible_lessons,
 )
+from lms.crm.profile import activity_type
 from lms.database import db
 from lms.gamification.models import BadgeAward
 from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_WRITE, create_client
@@ -32,7 +33,7 @@ from tests.conftest import T0
 
 UPDATE = "http://activitystrea.ms/schema/1.0/update"
 SCORED = "http://adlnet.gov/expapi/verbs/scored"
-QUALITY_TYPE = "https://crm.northwind.example/activity-types/data-quality"
+QUALITY_TYPE = activity_type("contact")  # Uptake judges the quality of CRM records
 
 
 def finish_course(person, slug: str, *, now=T0) -> None:

@@ -193,8 +193,8 @@ def low_quality(history: History, spec: SignalSpec) -> Signal | None:
         return None
     return Signal(
         DATA_QUALITY,
-        f"Customer profiles scored {score:.0%} on the CRM's data-quality check over the last"
-        f" {spec.weeks} weeks; {spec.below:.0%} is expected.",
+        f"The CRM records they created or changed scored {score:.0%} on Uptake's data-quality"
+        f" checks over the last {spec.weeks} weeks; {spec.below:.0%} is expected.",
         round(score, 4),
     )
 

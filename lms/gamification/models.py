@@ -96,8 +96,9 @@ class PointsTally(db.Model):
 
 
 class QualitySample(db.Model):
-    """A data-quality score the CRM reported about a person (result.score.scaled of a
-    statement on the configured activity type), in ten-thousandths so sums are exact."""
+    """A data-quality score of a CRM record a person created or changed, as Uptake judged it
+    (result.score.scaled of a statement on the configured activity types), in
+    ten-thousandths so sums are exact."""
 
     __tablename__ = "quality_samples"
     __table_args__ = (Index("ix_quality_samples_user_scored", "user_id", "scored_at"),)

@@ -106,7 +106,7 @@ def test_a_quiet_day_is_invisible_to_a_weekly_drop():
 def test_data_quality_below_the_threshold_and_not_without_scores():
     spec = SPECS[r.DATA_QUALITY]
     [signal] = r.evaluate(r.History(weeks(1), quality=0.55), [spec])
-    assert signal.reason.startswith("Customer profiles scored 55%")
+    assert signal.reason.startswith("The CRM records they created or changed scored 55%")
     assert r.evaluate(r.History(weeks(1), quality=0.7), [spec]) == []
     assert r.evaluate(r.History(weeks(1), quality=None), [spec]) == []
 

@@ -81,7 +81,7 @@ def test_low_data_quality_from_the_crms_scores(make_user, post):
     )
     signals.record_signals(NOW, current_adoption())
     signal = recorded(person)[r.DATA_QUALITY]
-    assert signal.reason.startswith("Customer profiles scored 55%")
+    assert signal.reason.startswith("The CRM records they created or changed scored 55%")
 
 
 def test_remedial_course_assigned_once_with_the_signals_reason(make_user, post, course):

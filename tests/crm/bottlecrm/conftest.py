@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from lms.clock import utcnow
 from tests.crm.bottlecrm.crm_client import BottleCrmServer, CrmSession
 
 PROJECT = Path(__file__).resolve().parents[3]
@@ -52,16 +53,27 @@ def bottlecrm():
         subprocess.run([str(SCRIPT), "stop", "--port", str(port)], check=False)
 
 
+@pytest.fixture(scope="session")
+def open_crm_org(bottlecrm):
+    """Opens a fresh org: its admin (signed in, with a token) and a `join` to add colleagues
+    (each signed in, with a token of their own)."""
+
+    def open_org():
+        tag = uuid.uuid4().hex[:10]
+
+        class Org:
+            opened_at = utcnow().replace(microsecond=0)  # naive UTC, before anyone signed in
+            admin: CrmSession = bottlecrm.open_org(f"Acme {tag}", f"admin-{tag}@example.com")
+
+            @staticmethod
+            def join(name: str) -> CrmSession:
+                return bottlecrm.join(Org.admin, f"{name}-{tag}@example.com")
+
+        return Org
+
+    return open_org
+
+
 @pytest.fixture
-def crm_org(bottlecrm):
-    """A fresh org: its admin (signed in, with a token) and a `join` to add colleagues."""
-    tag = uuid.uuid4().hex[:10]
-
-    class Org:
-        admin: CrmSession = bottlecrm.open_org(f"Acme {tag}", f"admin-{tag}@example.com")
-
-        @staticmethod
-        def join(name: str) -> CrmSession:
-            return bottlecrm.join(Org.admin, f"{name}-{tag}@example.com")
-
-    return Org
+def crm_org(open_crm_org):
+    return open_crm_org()

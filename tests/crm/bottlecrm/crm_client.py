@@ -35,6 +35,8 @@ class CrmSession:
     jwt: str
     token: str | None = None
     org_id: str | None = None
+    org_name: str | None = None
+    profile_id: str | None = None  # the user's membership of the org (what records assign)
     created: dict[str, list[str]] = field(default_factory=dict)
 
     # --- reading and writing as this user ---------------------------------------------
@@ -54,6 +56,9 @@ class CrmSession:
         if isinstance(body, dict) and body.get("error") is True:
             raise BottleCrmRefused(f"{method} {path}: {body}")
         return body
+
+    def read_profile(self) -> None:
+        self.profile_id = self.call("GET", "/api/profile/", jwt=True)["user_obj"]["id"]
 
     def new_token(self, name: str = "uptake") -> str:
         """A personal access token of this user (only a signed-in session may make one)."""
@@ -114,7 +119,8 @@ class BottleCrmServer:
         admin = self.sign_in(admin_email)
         org = admin.call("POST", "/api/org/", jwt=True, json={"name": name})["org"]
         switched = admin.call("POST", "/api/auth/switch-org/", jwt=True, json={"org_id": org["id"]})
-        admin.jwt, admin.org_id = switched["access_token"], org["id"]
+        admin.jwt, admin.org_id, admin.org_name = switched["access_token"], org["id"], name
+        admin.read_profile()
         admin.new_token()
         return admin
 
@@ -122,6 +128,8 @@ class BottleCrmServer:
         """Invite `email` into the admin's org, sign them in, give them a token."""
         admin.invite(email)
         member = self.sign_in(email)
+        member.org_name = admin.org_name
+        member.read_profile()
         member.new_token()
         return member
 

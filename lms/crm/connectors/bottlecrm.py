@@ -62,10 +62,31 @@ SAME_SAVE = timedelta(seconds=2)
 # updated_at is that change.
 AUTHOR_WINDOW = timedelta(seconds=5)
 CHANGES = {"UPDATE", "STATUS_CHANGED", "PRIORITY_CHANGED", "ASSIGN", "REOPENED"}
+CONVERTED_STATUS = "converted"
+# BottleCRM stores these choices in lower case and shows their labels; the labels are what
+# people see, so they are what Uptake judges and shows (leads.LEAD_STATUS, common.SOURCES).
+LEAD_STATUS_LABELS = {
+    "assigned": "Assigned",
+    "in process": "In Process",
+    "converted": "Converted",
+    "recycled": "Recycled",
+    "closed": "Closed",
+}
+SOURCE_LABELS = {
+    "call": "Call",
+    "email": "Email",
+    "existing customer": "Existing Customer",
+    "partner": "Partner",
+    "public relations": "Public Relations",
+    "campaign": "Campaign",
+    "web form": "Web Form",
+    "other": "Other",
+}
 
 
-def _blank(value: Any) -> Any:
-    return None if value in (None, "") else value
+def _label(labels: Mapping[str, str], value: Any) -> Any:
+    """A choice as BottleCRM shows it (its stored value when it has no label for it)."""
+    return labels.get(value, value) if value not in (None, "") else None
 
 
 def _person(row: Mapping[str, Any]) -> str:
@@ -86,8 +107,8 @@ def _lead_fields(row: Mapping[str, Any]) -> dict[str, Any]:
         "city": row.get("city"),
         "postcode": row.get("postcode"),
         "country": row.get("country"),
-        "status": row.get("status"),
-        "source": _blank(row.get("source")),
+        "status": _label(LEAD_STATUS_LABELS, row.get("status")),
+        "source": _label(SOURCE_LABELS, row.get("source")),
         "rating": row.get("rating"),
         "amount": row.get("opportunity_amount"),
         "close_date": row.get("close_date"),
@@ -109,7 +130,7 @@ def _contact_fields(row: Mapping[str, Any]) -> dict[str, Any]:
         "city": row.get("city"),
         "postcode": row.get("postcode"),
         "country": row.get("country"),
-        "source": _blank(row.get("source")),
+        "source": _label(SOURCE_LABELS, row.get("source")),
         "description": row.get("description"),
     }
 
@@ -132,11 +153,11 @@ def _account_fields(row: Mapping[str, Any]) -> dict[str, Any]:
 def _opportunity_fields(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": row.get("name"),
-        "stage": row.get("stage"),
+        "stage": row.get("stage_label") or row.get("stage"),  # a pipeline's own stage names
         "amount": row.get("amount"),
         "close_date": row.get("closed_on"),
         "probability": row.get("probability"),
-        "source": _blank(row.get("lead_source")),
+        "source": _label(SOURCE_LABELS, row.get("lead_source")),
         "description": row.get("description"),
     }
 
@@ -327,7 +348,7 @@ class BottleCrm:
             creator = self._creator(spec, row, mine)
             if creator:
                 yield self._event(spec, row, CREATED, created_at, creator, "created")
-        if spec.name == LEAD and row.get("status") == "converted":
+        if spec.name == LEAD and row.get("status") == CONVERTED_STATUS:
             conversion = _conversion(row, mine)
             if conversion is not None:
                 yield self._event(spec, row, CONVERTED, *conversion, "converted")
@@ -375,7 +396,7 @@ class BottleCrm:
         }
         for record_id in sorted(gone):
             lead = self._get(f"/api/leads/{record_id}/", missing_ok=True)
-            if lead and lead["lead_obj"].get("status") == "converted":
+            if lead and lead["lead_obj"].get("status") == CONVERTED_STATUS:
                 yield lead["lead_obj"]
 
     def _rows(self, spec: RecordObject) -> list[dict]:

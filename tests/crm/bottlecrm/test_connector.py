@@ -178,16 +178,16 @@ def test_events_carry_the_records_fields_now(sales_team, bottlecrm):
         "company": "Lee Ltd",
         "email": "ann@lee.example",
         "phone": "+441234567890",
-        "status": "assigned",
+        "status": "Assigned",
     }
     assert (update.fields["city"], update.fields["country"], update.fields["source"]) == (
         "Leeds",
         "GB",
-        "call",
+        "Call",
     )
     conversion = leads[("converted", made["bobs_lead"])]
     assert conversion.event_id == f"lead/{made['bobs_lead']}/converted"
-    assert conversion.fields["status"] == "converted"
+    assert conversion.fields["status"] == "Converted"
     assert conversion.fields["company"] == "Moe Inc"
     contact = contacts[("updated", made["contact"])]
     assert (contact.fields["city"], contact.fields["phone"]) == ("Paris", "+33123456789")

@@ -60,11 +60,11 @@ class CrmSession:
     def read_profile(self) -> None:
         self.profile_id = self.call("GET", "/api/profile/", jwt=True)["user_obj"]["id"]
 
-    def new_token(self, name: str = "uptake") -> str:
-        """A personal access token of this user (only a signed-in session may make one)."""
-        self.token = self.call("POST", "/api/profile/tokens/", jwt=True, json={"name": name})[
-            "token"
-        ]
+    def new_token(self, name: str = "uptake", scopes: list[str] | None = None) -> str:
+        """A personal access token of this user (only a signed-in session may make one);
+        it becomes the token this session acts with. No scopes: all the user may do."""
+        body = {"name": name, "scopes": scopes or []}
+        self.token = self.call("POST", "/api/profile/tokens/", jwt=True, json=body)["token"]
         return self.token
 
     def invite(self, email: str, role: str = "USER") -> None:

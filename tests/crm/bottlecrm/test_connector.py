@@ -15,6 +15,22 @@ from lms.crm.connectors.bottlecrm import BottleCrm
 # BottleCRM saves some records twice while creating them; a save this long after creation is
 # a change of its own (bottlecrm_connector.SAME_SAVE is 2 s).
 AFTER_CREATION = 2.2
+# What the README tells an admin to give Uptake's token (BottleCRM's scope names).
+READ_SCOPES = [
+    f"{resource}:read"
+    for resource in (
+        "leads",
+        "contacts",
+        "accounts",
+        "opportunities",
+        "cases",
+        "tasks",
+        "activities",
+        "users",
+        "profile",
+        "org",
+    )
+]
 
 
 def connector_for(server, token):
@@ -255,6 +271,19 @@ def test_users_lists_the_whole_org_and_check_signs_in(sales_team, bottlecrm):
         f"Signed in to {bottlecrm.base_url.removeprefix('http://')} "
         f"(org {admin.org_name}) as {admin.email}; 3 users"
     )
+
+
+def test_a_read_only_token_with_the_readme_s_scopes_reads_everything(sales_team, bottlecrm):
+    admin = sales_team["admin"]
+    everything = connector_for(bottlecrm, admin.token)
+    read_only = connector_for(bottlecrm, admin.new_token("uptake read-only", READ_SCOPES))
+    admin.token = everything.token  # the other tests act with the unrestricted token
+
+    assert read_only.check().endswith("; 3 users")
+    for stream in read_only.streams():
+        assert summary(pull_all(read_only, stream)[0]) == summary(
+            pull_all(everything, stream)[0]
+        ), stream
 
 
 def test_a_wrong_token_or_a_members_token_is_not_authorised(sales_team, bottlecrm):

@@ -27,7 +27,9 @@ PEOPLE = (LEAD, CONTACT)  # objects whose `name` is a person's
 # letter-or-digit labels (hyphens inside) ending in a top-level domain of letters.
 _ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
-EMAIL_FORM = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?:[^\W\d_]{{2,}}|xn--[a-z0-9-]+)")
+EMAIL_FORM = re.compile(
+    rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?:[^\W\d_]{{2,}}|xn--[a-z0-9-]+)", re.IGNORECASE
+)
 EMAIL_LENGTH = 254
 E164 = re.compile(r"\+[1-9][0-9]{7,14}")  # + country code, then the number: 8 to 15 digits
 PHONE_DECORATION = re.compile(r"[\s\-.()/]")  # what people write between digits

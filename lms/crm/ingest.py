@@ -9,13 +9,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, func, insert, select, tuple_
 
 from lms import events as domain_events
 from lms.auth.audit import services as audit
 from lms.auth.models import User
 from lms.crm import profile
-from lms.crm.connections import KINDS, match_person
+from lms.crm.connections import KINDS, MATCHED_BY_EMAIL, MATCHED_BY_HR_ID
 from lms.crm.connectors.base import CONVERTED, CREATED, RECORD_OBJECTS, UPDATED, CrmEvent, CrmUser
 from lms.crm.models import CrmAccount, CrmConnection, CrmDuplicateKey, CrmRecord
 from lms.crm.quality.content import current_quality_rules
@@ -61,9 +61,13 @@ def ingest(
     judged = judge_records(connection, crm_events, accounts, rules)
     settings = lrs_settings()
     statements, unmatched = [], 0
+    actors: dict[str, tuple[dict, str]] = {}  # crm_id -> (actor, its key), once per batch
     for index, event in enumerate(crm_events):
         account = accounts[event.user_id]
-        actor = _actor(connection, account, settings)
+        if event.user_id not in actors:
+            actor = _actor(connection, account, settings)
+            actors[event.user_id] = (actor, agent_key(actor))
+        actor, actor_key = actors[event.user_id]
         if account.person_id is None:
             unmatched += 1
             account.events_unmatched += 1
@@ -74,7 +78,7 @@ def ingest(
             profile.build_statement(
                 event,
                 actor=actor,
-                actor_key=agent_key(actor),
+                actor_key=actor_key,
                 crm_base_url=connection.base_url,
                 crm_title=KINDS.get(connection.kind, connection.kind),
                 score=quality.score if quality else None,
@@ -155,12 +159,45 @@ def note_users(
             account.email = (user.email or "").strip()[:254] or None
             account.hr_id = (user.hr_id or "").strip()[:64] or None
             account.active = user.active
-        if account.person_id is None and (found := match_person(account)) is not None:
-            person, how = found
-            account.person_id, account.matched_by = person.id, how
-            account.person = person
+    _load_people([a for a in accounts.values() if a.person_id is not None])
+    _match_people([a for a in accounts.values() if a.person_id is None])
     db.session.flush()
     return accounts
+
+
+def _load_people(accounts: list[CrmAccount]) -> None:
+    """The matched accounts' people in one query (not one each, when statements name them)."""
+    people = {}
+    for chunk in _chunks(sorted({a.person_id for a in accounts})):
+        people.update({p.id: p for p in db.session.scalars(select(User).where(User.id.in_(chunk)))})
+    for account in accounts:
+        if account.person_id in people:
+            account.person = people[account.person_id]
+
+
+def _match_people(accounts: list[CrmAccount]) -> None:
+    """Match unmatched accounts to people by e-mail (any case), then by HR id: two queries
+    however many accounts there are."""
+    emails = {a.email.strip().lower() for a in accounts if a.email}
+    hr_ids = {a.hr_id.strip() for a in accounts if a.hr_id}
+    by_email, by_hr_id = {}, {}
+    for chunk in _chunks(sorted(emails)):
+        query = select(User).where(func.lower(User.email).in_(chunk))
+        by_email.update({person.email.lower(): person for person in db.session.scalars(query)})
+    for chunk in _chunks(sorted(hr_ids)):
+        query = select(User).where(User.employee_id.in_(chunk))
+        by_hr_id.update({person.employee_id: person for person in db.session.scalars(query)})
+    for account in accounts:
+        person, how = by_email.get((account.email or "").strip().lower()), MATCHED_BY_EMAIL
+        if person is None:
+            person, how = by_hr_id.get((account.hr_id or "").strip()), MATCHED_BY_HR_ID
+        if person is not None:
+            account.person_id, account.matched_by, account.person = person.id, how, person
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def judge_records(
@@ -183,28 +220,25 @@ def judge_records(
     if not record_events:
         return {}
     records = _records(connection, {(e.object, e.record_id[:100]) for _, e in record_events})
+    _add_new_records(connection, record_events, records)
     keys = {
-        (e.object, rule, value)
+        (e.object, rule, value[:500])
         for _, e in record_events
         for rule, value in duplicate_keys(rules, e.object, e.fields).items()
     }
     holders = _key_holders(connection, keys)  # (object, rule, value) -> record ids holding it
+    held_by: dict[int, set[tuple]] = {}  # record id -> the keys of `holders` it holds
+    for key, ids in holders.items():
+        for record_id in ids:
+            held_by.setdefault(record_id, set()).add(key)
+    kept_keys: dict[int, CrmRecord] = {}  # records whose duplicate keys are written anew
     judged: dict[int, Judged] = {}
     for index, event in record_events:
-        record = records.get((event.object, event.record_id[:100]))
-        if record is None:
-            record = CrmRecord(
-                connection_id=connection.id,
-                object=event.object,
-                external_id=event.record_id[:100],
-                name="",
-                changed_at=event.at,
-                failed=[],
-            )
-            db.session.add(record)
-            db.session.flush()
-            records[event.object, record.external_id] = record
-        mine = duplicate_keys(rules, event.object, event.fields)
+        record = records[event.object, event.record_id[:100]]
+        mine = {
+            rule: value[:500]
+            for rule, value in duplicate_keys(rules, event.object, event.fields).items()
+        }
         duplicated = frozenset(
             rule
             for rule, value in mine.items()
@@ -221,11 +255,66 @@ def judge_records(
             record.url = (event.url or record.url or None) and (event.url or record.url)[:500]
             record.score = judgement.score if judgement else None
             record.failed = list(judgement.failed_keys) if judgement else []
-            _replace_keys(connection, record, mine, holders)
+            _move_keys(record, mine, holders, held_by)
+            kept_keys[record.id] = record
         if judgement is not None:
             judged[index] = Judged(judgement.score, tuple(judgement.failed_keys))
+    _write_keys(connection, kept_keys, held_by)
     db.session.flush()
     return judged
+
+
+def _add_new_records(connection: CrmConnection, record_events, records: dict) -> None:
+    """The records first seen in this batch, added in one flush (their ids are needed)."""
+    new = {}
+    for _, event in record_events:
+        key = (event.object, event.record_id[:100])
+        if key not in records and key not in new:
+            new[key] = CrmRecord(
+                connection_id=connection.id,
+                object=event.object,
+                external_id=key[1],
+                name="",
+                changed_at=event.at,
+                failed=[],
+            )
+    if new:
+        db.session.add_all(new.values())
+        db.session.flush()
+        records.update(new)
+
+
+def _move_keys(record: CrmRecord, keys: dict[str, str], holders: dict, held_by: dict) -> None:
+    """The record now holds these duplicate keys (and none it held before), in memory, so a
+    later record of the same batch sees them."""
+    for old in held_by.pop(record.id, set()):
+        holders[old].discard(record.id)
+    held = held_by.setdefault(record.id, set())
+    for rule, value in keys.items():
+        key = (record.object, rule, value)
+        holders.setdefault(key, set()).add(record.id)
+        held.add(key)
+
+
+def _write_keys(connection: CrmConnection, records: dict[int, CrmRecord], held_by: dict) -> None:
+    """Replace the stored duplicate keys of these records with those they now hold: one
+    DELETE and one INSERT for the batch."""
+    ids = sorted(records)
+    for chunk in _chunks(ids):
+        db.session.execute(delete(CrmDuplicateKey).where(CrmDuplicateKey.record_id.in_(chunk)))
+    rows = [
+        {
+            "record_id": record_id,
+            "connection_id": connection.id,
+            "object": crm_object,
+            "rule": rule,
+            "value": value,
+        }
+        for record_id in ids
+        for crm_object, rule, value in sorted(held_by.get(record_id, ()))
+    ]
+    if rows:
+        db.session.execute(insert(CrmDuplicateKey), rows)
 
 
 def _records(connection: CrmConnection, wanted: set[tuple[str, str]]) -> dict:
@@ -258,26 +347,6 @@ def _key_holders(connection: CrmConnection, keys: set[tuple[str, str, str]]) -> 
         for crm_object, rule, value, record_id in db.session.execute(query):
             holders.setdefault((crm_object, rule, value), set()).add(record_id)
     return holders
-
-
-def _replace_keys(connection, record: CrmRecord, keys: dict[str, str], holders: dict) -> None:
-    """The record's duplicate keys, as its fields now give them (also in `holders`, so a
-    later record of the same batch sees them)."""
-    for (crm_object, _rule, _value), ids in holders.items():
-        if crm_object == record.object:
-            ids.discard(record.id)
-    db.session.execute(delete(CrmDuplicateKey).where(CrmDuplicateKey.record_id == record.id))
-    for rule, value in keys.items():
-        db.session.add(
-            CrmDuplicateKey(
-                record_id=record.id,
-                connection_id=connection.id,
-                object=record.object,
-                rule=rule,
-                value=value[:500],
-            )
-        )
-        holders.setdefault((record.object, rule, value[:500]), set()).add(record.id)
 
 
 def _actor(connection: CrmConnection, account: CrmAccount, settings: LrsSettings) -> dict:

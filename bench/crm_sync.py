@@ -47,10 +47,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
+from lms import events as lms_events  # noqa: E402
 from lms.adoption.models import AdoptionWeek  # noqa: E402
 from lms.auth.models import Division, JobRole, User  # noqa: E402
 from lms.clock import utcnow  # noqa: E402
 from lms.courses.content.sync import sync_content  # noqa: E402
+from lms.crm import ingest as crm_ingest  # noqa: E402
 from lms.crm.connections import create_connection  # noqa: E402
 from lms.crm.connectors.base import (  # noqa: E402
     ACCOUNT,
@@ -466,9 +468,10 @@ class BenchConnector:
             start = max(first, start - OVERLAP)  # an overlapping window re-reads a few
         page = events[start - first : start - first + self.page_size]
         end = start + len(page)
+        more = end < first + len(events)
         self._forget(stream, end)
         self.handed += len(page)
-        return Page(page, cursor=str(end), more=end < first + len(events))
+        return Page(page, cursor=str(end), more=more)
 
     def _forget(self, stream: str, read_to: int) -> None:
         """Drop, a few thousand at a time, what was read (but the few an overlapping window
@@ -538,6 +541,40 @@ class Stopwatch:
     def elapsed(self) -> float:
         running = time.perf_counter() - self.started if self.started is not None else 0.0
         return self.total + running
+
+
+class Phases:
+    """Time spent in named functions of the sync path (the outermost call only, as what
+    follows a statement may publish again), by replacing them with timed wrappers."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.depth = 0
+
+    def time(self, label: str, module, name: str) -> None:
+        original = getattr(module, name)
+        self.seconds[label] = 0.0
+
+        def timed(*args, **kwargs):
+            if self.depth:
+                return original(*args, **kwargs)
+            self.depth, began = 1, time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] += time.perf_counter() - began
+                self.depth = 0
+
+        setattr(module, name, timed)
+
+
+def timed_phases() -> Phases:
+    """The statement store and what follows it (points, badges, adoption weeks), apart
+    from the CRM side of the path (matching, data quality, records, statements built)."""
+    phases = Phases()
+    phases.time("statement store (store_batch)", crm_ingest, "store_batch")
+    phases.time("points, badges, adoption (reactions)", lms_events, "_react")
+    return phases
 
 
 def sync_all(connection, connector: BenchConnector, watch: Stopwatch, profiler) -> list:
@@ -711,12 +748,15 @@ def run(args, connector: BenchConnector) -> None:
     db.session.commit()
     print(f"{machine()}; {db.engine.dialect.name}; {len(connector.crm.people):,} CRM users")
     profiler = cProfile.Profile() if args.profile else None
-    watch = Stopwatch()
+    watch, phases = Stopwatch(), timed_phases()
     marks = sync_all(connection, connector, watch, profiler)
     if profiler:
         profiler.dump_stats(args.profile)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     report(args, connector, connection, watch.total, marks)
+    crm_side = watch.total - sum(phases.seconds.values())
+    for label, seconds in (*phases.seconds.items(), ("the CRM side (lms.crm)", crm_side)):
+        print(f"time:   {label:<38} {seconds:7.1f} s  {seconds / watch.total:4.0%}")
     if args.resync:
         statements, since = crm_statements(connection), connector.resync_since
         began = time.perf_counter()

@@ -5,15 +5,18 @@ connection's LRS client and published, so points, badges, adoption weeks and sig
 in the same transaction. Services: they flush, never commit."""
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import events as domain_events
 from lms.auth.audit import services as audit
 from lms.auth.models import User
+from lms.bulk_insert import insert_rows
 from lms.crm import profile
 from lms.crm.connections import KINDS, MATCHED_BY_EMAIL, MATCHED_BY_HR_ID
 from lms.crm.connectors.base import CONVERTED, CREATED, RECORD_OBJECTS, UPDATED, CrmEvent, CrmUser
@@ -29,6 +32,11 @@ from lms.xapi.store.people import uptake_agent
 from lms.xapi.store.write import store_batch
 
 RECORD_ACTIONS = (CREATED, UPDATED, CONVERTED)
+KEY_LENGTH = CrmDuplicateKey.__table__.c.value.type.length
+RECORD_COLUMNS = (  # in the order of _Record's fields
+    "id", "object", "external_id", "name", "url", "created_by_id", "changed_by_id",
+    "changed_at", "score", "failed",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -60,19 +68,17 @@ def ingest(
     rules = current_quality_rules() if rules is None else rules
     judged = judge_records(connection, crm_events, accounts, rules)
     settings = lrs_settings()
-    statements, unmatched = [], 0
-    actors: dict[str, tuple[dict, str]] = {}  # crm_id -> (actor, its key), once per batch
+    crm_title = KINDS.get(connection.kind, connection.kind)
+    actors = _actors(
+        connection, [accounts[crm_id] for crm_id in {e.user_id for e in crm_events}], settings
+    )
+    statements, unmatched, newest = [], Counter(), {}
     for index, event in enumerate(crm_events):
-        account = accounts[event.user_id]
-        if event.user_id not in actors:
-            actor = _actor(connection, account, settings)
-            actors[event.user_id] = (actor, agent_key(actor))
         actor, actor_key = actors[event.user_id]
-        if account.person_id is None:
-            unmatched += 1
-            account.events_unmatched += 1
-        if account.last_event_at is None or event.at > account.last_event_at:
-            account.last_event_at = event.at
+        if accounts[event.user_id].person_id is None:
+            unmatched[event.user_id] += 1
+        if event.user_id not in newest or event.at > newest[event.user_id]:
+            newest[event.user_id] = event.at
         quality = judged.get(index)
         statements.append(
             profile.build_statement(
@@ -80,13 +86,35 @@ def ingest(
                 actor=actor,
                 actor_key=actor_key,
                 crm_base_url=connection.base_url,
-                crm_title=KINDS.get(connection.kind, connection.kind),
+                crm_title=crm_title,
                 score=quality.score if quality else None,
                 failed_checks=quality.failed if quality else (),
             )
         )
+    _note_activity(accounts, newest, unmatched)
     stored = store_new(connection, statements, now=now, settings=settings)
-    return Ingested(len(crm_events), stored, unmatched)
+    return Ingested(len(crm_events), stored, sum(unmatched.values()))
+
+
+def _note_activity(accounts: dict, newest: dict[str, datetime], unmatched: Counter) -> None:
+    """Each acting account's newest event and its events read while nobody was matched,
+    in one executemany rather than an UPDATE per account at the next flush (the loaded
+    accounts are given the values as written)."""
+    rows = []
+    for crm_id, at in newest.items():
+        account = accounts[crm_id]  # flushed by note_users: it has its id
+        last = at if account.last_event_at is None else max(at, account.last_event_at)
+        count = account.events_unmatched + unmatched[crm_id]
+        rows.append({"account_id": account.id, "new_last": last, "new_count": count})
+        set_committed_value(account, "last_event_at", last)
+        set_committed_value(account, "events_unmatched", count)
+    table = CrmAccount.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("account_id"))
+        .values(last_event_at=bindparam("new_last"), events_unmatched=bindparam("new_count"))
+    )
+    db.session.execute(statement, rows)
 
 
 def store_new(
@@ -159,20 +187,9 @@ def note_users(
             account.email = (user.email or "").strip()[:254] or None
             account.hr_id = (user.hr_id or "").strip()[:64] or None
             account.active = user.active
-    _load_people([a for a in accounts.values() if a.person_id is not None])
     _match_people([a for a in accounts.values() if a.person_id is None])
     db.session.flush()
     return accounts
-
-
-def _load_people(accounts: list[CrmAccount]) -> None:
-    """The matched accounts' people in one query (not one each, when statements name them)."""
-    people = {}
-    for chunk in _chunks(sorted({a.person_id for a in accounts})):
-        people.update({p.id: p for p in db.session.scalars(select(User).where(User.id.in_(chunk)))})
-    for account in accounts:
-        if account.person_id in people:
-            account.person = people[account.person_id]
 
 
 def _match_people(accounts: list[CrmAccount]) -> None:
@@ -200,6 +217,27 @@ def _chunks(values: list, size: int = 500):
         yield values[start : start + size]
 
 
+@dataclass
+class _Record:
+    """A CRM record as the events read so far leave it. `ref` is its id in crm_records, or
+    a stand-in (below zero) while it is not inserted yet, so duplicates are found among the
+    records of the same page too."""
+
+    ref: int
+    object: str
+    external_id: str
+    name: str
+    url: str | None
+    created_by_id: int | None
+    changed_by_id: int | None
+    changed_at: datetime
+    score: float | None
+    failed: list
+    is_new: bool = False
+    changed: bool = False
+    keys: dict[str, str] | None = None  # its duplicate keys now, once an event changed it
+
+
 def judge_records(
     connection: CrmConnection,
     crm_events: Sequence[CrmEvent],
@@ -208,7 +246,8 @@ def judge_records(
 ) -> dict[int, Judged]:
     """Judge each record event's record as the event left it, keep the record (with who
     created and last changed it, and what it failed), and return the judgement by the
-    event's index. Duplicates are looked up among the connection's other records."""
+    event's index. Duplicates are looked up among the connection's other records (those
+    stored, and those of these events before it)."""
     record_events = [
         (index, e)
         for index, e in enumerate(crm_events)
@@ -220,34 +259,35 @@ def judge_records(
     if not record_events:
         return {}
     records = _records(connection, {(e.object, e.record_id[:100]) for _, e in record_events})
-    _add_new_records(connection, record_events, records)
-    keys = {
-        (e.object, rule, value[:500])
-        for _, e in record_events
-        for rule, value in duplicate_keys(rules, e.object, e.fields).items()
+    keys_of = {
+        index: {
+            rule: value[:KEY_LENGTH]
+            for rule, value in duplicate_keys(rules, e.object, e.fields).items()
+        }
+        for index, e in record_events
     }
-    holders = _key_holders(connection, keys)  # (object, rule, value) -> record ids holding it
-    held_by: dict[int, set[tuple]] = {}  # record id -> the keys of `holders` it holds
-    for key, ids in holders.items():
-        for record_id in ids:
-            held_by.setdefault(record_id, set()).add(key)
-    kept_keys: dict[int, CrmRecord] = {}  # records whose duplicate keys are written anew
+    wanted = {(e.object, r, v) for i, e in record_events for r, v in keys_of[i].items()}
+    holders, held = _key_holders(connection, wanted)
     judged: dict[int, Judged] = {}
     for index, event in record_events:
-        record = records[event.object, event.record_id[:100]]
-        mine = {
-            rule: value[:500]
-            for rule, value in duplicate_keys(rules, event.object, event.fields).items()
-        }
+        external_id = event.record_id[:100]
+        record = records.get((event.object, external_id))
+        if record is None:
+            record = _Record(
+                -1 - len(records), event.object, external_id, "", None, None, None, event.at,
+                None, [], is_new=True,
+            )  # fmt: skip
+            records[event.object, external_id] = record
+        mine = keys_of[index]
         duplicated = frozenset(
             rule
             for rule, value in mine.items()
-            if holders.get((event.object, rule, value), set()) - {record.id}
+            if any(ref != record.ref for ref in holders.get((event.object, rule, value), ()))
         )
         judgement = judge(rules, event.object, event.fields, duplicated=duplicated)
         person_id = accounts[event.user_id].person_id
         if event.action == CREATED and record.created_by_id is None:
-            record.created_by_id = person_id
+            record.created_by_id, record.changed = person_id, True
         if event.at >= record.changed_at or record.score is None:
             record.changed_by_id = person_id
             record.changed_at = event.at
@@ -255,107 +295,172 @@ def judge_records(
             record.url = (event.url or record.url or None) and (event.url or record.url)[:500]
             record.score = judgement.score if judgement else None
             record.failed = list(judgement.failed_keys) if judgement else []
-            _move_keys(record, mine, holders, held_by)
-            kept_keys[record.id] = record
+            record.changed, record.keys = True, mine
+            _hold(holders, held, record, mine)
         if judgement is not None:
             judged[index] = Judged(judgement.score, tuple(judgement.failed_keys))
-    _write_keys(connection, kept_keys, held_by)
-    db.session.flush()
+    _save_records(connection, [r for r in records.values() if r.changed])
     return judged
 
 
-def _add_new_records(connection: CrmConnection, record_events, records: dict) -> None:
-    """The records first seen in this batch, added in one flush (their ids are needed)."""
-    new = {}
-    for _, event in record_events:
-        key = (event.object, event.record_id[:100])
-        if key not in records and key not in new:
-            new[key] = CrmRecord(
-                connection_id=connection.id,
-                object=event.object,
-                external_id=key[1],
-                name="",
-                changed_at=event.at,
-                failed=[],
+def _records(connection: CrmConnection, wanted: set[tuple[str, str]]) -> dict:
+    table = CrmRecord.__table__
+    columns = [table.c[name] for name in RECORD_COLUMNS]
+    return {
+        (row.object, row.external_id): _Record(*row)
+        for row in _rows_by_record(connection, wanted, columns)
+    }
+
+
+def _rows_by_record(connection: CrmConnection, pairs: set[tuple[str, str]], columns: list):
+    """The rows of crm_records for these (object, external id) pairs: per object, the ids
+    by IN, so that both databases look them up by the whole unique index (SQLite does not
+    with a row-value IN)."""
+    table = CrmRecord.__table__
+    for crm_object, external_ids in _grouped(pairs):
+        for chunk in _chunks(external_ids):
+            query = select(*columns).where(
+                table.c.connection_id == connection.id,
+                table.c.object == crm_object,
+                table.c.external_id.in_(chunk),
             )
-    if new:
-        db.session.add_all(new.values())
-        db.session.flush()
-        records.update(new)
+            yield from db.session.execute(query)
 
 
-def _move_keys(record: CrmRecord, keys: dict[str, str], holders: dict, held_by: dict) -> None:
-    """The record now holds these duplicate keys (and none it held before), in memory, so a
-    later record of the same batch sees them."""
-    for old in held_by.pop(record.id, set()):
-        holders[old].discard(record.id)
-    held = held_by.setdefault(record.id, set())
-    for rule, value in keys.items():
-        key = (record.object, rule, value)
-        holders.setdefault(key, set()).add(record.id)
-        held.add(key)
+def _grouped(keys: Iterable[tuple]) -> list[tuple]:
+    """(a, b, …, last) tuples as [((a, b, …), sorted lasts)], for an IN on the last column."""
+    groups: dict[tuple, list] = {}
+    for key in keys:
+        groups.setdefault(key[:-1], []).append(key[-1])
+    return [
+        (head if len(head) > 1 else head[0], sorted(lasts))
+        for head, lasts in sorted(groups.items())
+    ]
 
 
-def _write_keys(connection: CrmConnection, records: dict[int, CrmRecord], held_by: dict) -> None:
-    """Replace the stored duplicate keys of these records with those they now hold: one
-    DELETE and one INSERT for the batch."""
-    ids = sorted(records)
-    for chunk in _chunks(ids):
+def _key_holders(connection: CrmConnection, keys: set[tuple[str, str, str]]):
+    """(object, rule, value) -> the records holding that key, and record -> the keys it
+    holds among those (so that a record's keys are replaced without a scan of them all)."""
+    holders: dict[tuple[str, str, str], set[int]] = {}
+    held: dict[int, set[tuple[str, str, str]]] = {}
+    table = CrmDuplicateKey.__table__
+    for (crm_object, rule), values in _grouped(keys):
+        for chunk in _chunks(values):
+            query = select(table.c.value, table.c.record_id).where(
+                table.c.connection_id == connection.id,
+                table.c.object == crm_object,
+                table.c.rule == rule,
+                table.c.value.in_(chunk),
+            )
+            for value, record_id in db.session.execute(query):
+                holders.setdefault((crm_object, rule, value), set()).add(record_id)
+                held.setdefault(record_id, set()).add((crm_object, rule, value))
+    return holders, held
+
+
+def _hold(holders: dict, held: dict, record: _Record, keys: dict[str, str]) -> None:
+    """The record holds these keys now, and no longer those it held, so that a later record
+    of the same batch is judged against them."""
+    for key in held.pop(record.ref, ()):
+        holders[key].discard(record.ref)
+    mine = {(record.object, rule, value) for rule, value in keys.items()}
+    for key in mine:
+        holders.setdefault(key, set()).add(record.ref)
+    held[record.ref] = mine
+
+
+def _save_records(connection: CrmConnection, records: list[_Record]) -> None:
+    """Write what the events changed in a few statements: the new records inserted, the
+    others updated, and the duplicate keys of those whose fields changed replaced."""
+    if not records:
+        return
+    new = [r for r in records if r.is_new]
+    insert_rows(CrmRecord.__table__, [_record_row(connection, r) for r in new])
+    ids = _ids_of(connection, {(r.object, r.external_id) for r in new})
+    for record in new:
+        record.ref = ids[record.object, record.external_id]
+    _update_records([r for r in records if not r.is_new])
+    rekeyed = [r for r in records if r.keys is not None]
+    for chunk in _chunks([r.ref for r in rekeyed if not r.is_new]):
         db.session.execute(delete(CrmDuplicateKey).where(CrmDuplicateKey.record_id.in_(chunk)))
     rows = [
         {
-            "record_id": record_id,
+            "record_id": r.ref,
             "connection_id": connection.id,
-            "object": crm_object,
+            "object": r.object,
             "rule": rule,
             "value": value,
         }
-        for record_id in ids
-        for crm_object, rule, value in sorted(held_by.get(record_id, ()))
+        for r in rekeyed
+        for rule, value in r.keys.items()
     ]
-    if rows:
-        db.session.execute(insert(CrmDuplicateKey), rows)
+    insert_rows(CrmDuplicateKey.__table__, rows)
 
 
-def _records(connection: CrmConnection, wanted: set[tuple[str, str]]) -> dict:
-    found = {}
-    pairs = sorted(wanted)
-    for start in range(0, len(pairs), 400):
-        query = select(CrmRecord).where(
-            CrmRecord.connection_id == connection.id,
-            tuple_(CrmRecord.object, CrmRecord.external_id).in_(pairs[start : start + 400]),
-        )
-        found.update({(r.object, r.external_id): r for r in db.session.scalars(query)})
-    return found
+def _record_row(connection: CrmConnection, record: _Record) -> dict:
+    return {
+        "connection_id": connection.id,
+        "object": record.object,
+        "external_id": record.external_id,
+        "name": record.name,
+        "url": record.url,
+        "created_by_id": record.created_by_id,
+        "changed_by_id": record.changed_by_id,
+        "changed_at": record.changed_at,
+        "score": record.score,
+        "failed": json.dumps(record.failed),  # straight to the driver: JSON as text
+    }
 
 
-def _key_holders(connection: CrmConnection, keys: set[tuple[str, str, str]]) -> dict:
-    holders: dict[tuple[str, str, str], set[int]] = {}
-    triples = sorted((o, r, v[:500]) for o, r, v in keys)
-    for start in range(0, len(triples), 300):
-        query = select(
-            CrmDuplicateKey.object,
-            CrmDuplicateKey.rule,
-            CrmDuplicateKey.value,
-            CrmDuplicateKey.record_id,
-        ).where(
-            CrmDuplicateKey.connection_id == connection.id,
-            tuple_(CrmDuplicateKey.object, CrmDuplicateKey.rule, CrmDuplicateKey.value).in_(
-                triples[start : start + 300]
-            ),
-        )
-        for crm_object, rule, value, record_id in db.session.execute(query):
-            holders.setdefault((crm_object, rule, value), set()).add(record_id)
-    return holders
+def _ids_of(connection: CrmConnection, pairs: set[tuple[str, str]]) -> dict:
+    table = CrmRecord.__table__
+    columns = [table.c.object, table.c.external_id, table.c.id]
+    return {(o, e): record_id for o, e, record_id in _rows_by_record(connection, pairs, columns)}
 
 
-def _actor(connection: CrmConnection, account: CrmAccount, settings: LrsSettings) -> dict:
-    """The person, named as Uptake names them in its own statements; the CRM user while no
-    person is matched."""
-    person: User | None = account.person
-    if person is None:
-        return profile.crm_user_agent(connection.base_url, account.crm_id, account.name)
-    return uptake_agent(person, settings)
+def _update_records(records: list[_Record]) -> None:
+    """One executemany; a CrmRecord the session holds for one of them is expired, so that
+    it is read again as written."""
+    if not records:
+        return
+    table = CrmRecord.__table__
+    changing = ("name", "url", "created_by_id", "changed_by_id", "changed_at", "score", "failed")
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("record_ref"))
+        .values({name: bindparam(f"new_{name}") for name in changing})
+    )
+    rows = [
+        {"record_ref": r.ref} | {f"new_{name}": getattr(r, name) for name in changing}
+        for r in records
+    ]
+    db.session.execute(statement, rows)
+    refs = {r.ref for r in records}
+    for instance in list(db.session.identity_map.values()):
+        if isinstance(instance, CrmRecord) and instance.id in refs:
+            db.session.expire(instance)
+
+
+def _actors(
+    connection: CrmConnection, accounts: list[CrmAccount], settings: LrsSettings
+) -> dict[str, tuple[dict, str]]:
+    """crm_id -> (actor, its key): the person, named as Uptake names them in its own
+    statements (their name and identifiers read in one query, not each person whole); the
+    CRM user while no person is matched."""
+    person_ids = sorted({a.person_id for a in accounts if a.person_id is not None})
+    people = {}
+    for chunk in _chunks(person_ids):
+        query = select(User.id, User.name, User.email, User.employee_id).where(User.id.in_(chunk))
+        people.update({row.id: row for row in db.session.execute(query)})
+    actors = {}
+    for account in accounts:
+        person = people.get(account.person_id)
+        if person is None:
+            actor = profile.crm_user_agent(connection.base_url, account.crm_id, account.name)
+        else:
+            actor = uptake_agent(person, settings)  # the row has the fields it reads
+        actors[account.crm_id] = actor, agent_key(actor)
+    return actors
 
 
 def match_account(account: CrmAccount, person: User, *, actor: User | None, now: datetime) -> int:
@@ -367,7 +472,7 @@ def match_account(account: CrmAccount, person: User, *, actor: User | None, now:
     account.person_id, account.matched_by, account.person = person.id, "admin", person
     before = profile.crm_user_agent(connection.base_url, account.crm_id, account.name)
     settings = lrs_settings()
-    actor_now = _actor(connection, account, settings)
+    actor_now, actor_now_key = _actors(connection, [account], settings)[account.crm_id]
     query = (
         select(Statement.document)
         .join(StatementAgent, StatementAgent.statement_pk == Statement.id)
@@ -390,7 +495,7 @@ def match_account(account: CrmAccount, person: User, *, actor: User | None, now:
         if "result" in stored:
             statement["result"] = stored["result"]
         statement["actor"] = actor_now
-        statement["id"] = profile.statement_id(connection.base_url, event_id, agent_key(actor_now))
+        statement["id"] = profile.statement_id(connection.base_url, event_id, actor_now_key)
         again.append(statement)
     stored_count = 0
     for start in range(0, len(again), 500):

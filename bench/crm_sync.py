@@ -13,14 +13,17 @@ data-quality samples following in the same transactions.
    duplicates another, and now and then a page re-reads the end of the one before (an
    overlapping window). One sync pass per working day, pages of --page-size events.
 3. Prints events/s overall and per 100,000 events, the counts of what followed, and checks
-   that every event was stored exactly once and every record's last changer is the CRM's.
+   that every event was stored exactly once and every record's last changer is the CRM's;
+   then how the time divides between the statement store (store_batch), what follows it
+   (points, badges, adoption weeks, quality samples: lms.reactions) and the CRM side
+   (matching, data quality, records, building statements, cursors, commits).
 4. Re-syncs the last --resync events (a backfill `since` their first moment): must store
    nothing; prints its speed.
 
 Only the sync passes are timed: the CRM makes each day's events before the pass starts.
 
     .venv/bin/python bench/crm_sync.py [--events 1000000] [--database-url URL]
-        [--page-size 500] [--resync 100000] [--profile FILE]
+        [--page-size 500] [--resync 100000] [--profile FILE [--profile-after N]]
 """
 
 import argparse
@@ -577,7 +580,9 @@ def timed_phases() -> Phases:
     return phases
 
 
-def sync_all(connection, connector: BenchConnector, watch: Stopwatch, profiler) -> list:
+def sync_all(
+    connection, connector: BenchConnector, watch: Stopwatch, profiler, profile_after: int = 0
+) -> list:
     """One pass per working day until the CRM has made every event; the time at every
     100,000 events handed to the sync (its pages before them were stored)."""
     marks, step = [], 100_000
@@ -588,11 +593,12 @@ def sync_all(connection, connector: BenchConnector, watch: Stopwatch, profiler) 
     for _ in range(max_days):
         if not connector.open_day():
             break
+        profiling = profiler is not None and connector.made > profile_after
         with watch.running():
-            if profiler:
+            if profiling:
                 profiler.enable()
             sync_connection(connection, now=connector.crm.now, connector=connector)
-            if profiler:
+            if profiling:
                 profiler.disable()
     return marks
 
@@ -713,6 +719,9 @@ def main() -> None:
         "e.g. postgresql://postgres@127.0.0.1:5432/postgres; default a temporary SQLite file",
     )
     parser.add_argument("--profile", help="write cProfile statistics of the sync to this file")
+    parser.add_argument(
+        "--profile-after", type=int, default=0, help="profile only the days after N events"
+    )
     args = parser.parse_args()
     if args.events < 1 or args.page_size < 1 or not 0 <= args.resync <= args.events:
         parser.error("--events and --page-size must be positive, --resync at most --events")
@@ -749,7 +758,7 @@ def run(args, connector: BenchConnector) -> None:
     print(f"{machine()}; {db.engine.dialect.name}; {len(connector.crm.people):,} CRM users")
     profiler = cProfile.Profile() if args.profile else None
     watch, phases = Stopwatch(), timed_phases()
-    marks = sync_all(connection, connector, watch, profiler)
+    marks = sync_all(connection, connector, watch, profiler, args.profile_after)
     if profiler:
         profiler.dump_stats(args.profile)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)

@@ -203,7 +203,7 @@ def _load(raw: sqlite3.Connection, rows) -> int:
 
 def seed_learning(people, now: datetime) -> None:
     """Onboarding completed by 40% of people; coaching sign-offs, steps 1–4, for 60%."""
-    from lms.bulk_insert import insert_rows
+    from lms.bulk_writes import insert_rows
     from lms.coaching.models import CoachingSignOff, OnboardingCompletion
 
     rng = random.Random(5)

@@ -586,9 +586,15 @@ def sync_all(
     """One pass per working day until the CRM has made every event; the time at every
     100,000 events handed to the sync (its pages before them were stored)."""
     marks, step = [], 100_000
-    connector.on_pull = lambda handed: (
-        marks.append(watch.elapsed()) if handed >= step * (len(marks) + 1) else None
-    )
+    analyzed = []
+
+    def on_pull(handed: int) -> None:
+        if handed >= step * (len(marks) + 1):
+            marks.append(watch.elapsed())
+        if handed >= ANALYZE_AFTER and not analyzed:
+            analyzed.append(analyze())
+
+    connector.on_pull = on_pull
     max_days = connector.crm.total // 1_000 + 10  # a working day makes ~20,000 events
     for _ in range(max_days):
         if not connector.open_day():
@@ -601,6 +607,19 @@ def sync_all(
             if profiling:
                 profiler.disable()
     return marks
+
+
+ANALYZE_AFTER = 5_000  # events
+
+
+def analyze() -> None:
+    """PostgreSQL: what autovacuum does within a minute of a table's first rows, on a
+    connection of its own. The run is shorter than a minute at first, and would otherwise
+    measure plans made for the empty tables the migrations left (the CRM users' accounts,
+    say, looked up by a filter rather than by their index)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
 
 def count(model) -> int:
@@ -640,9 +659,9 @@ def last_changers_right(crm: Crm, connection) -> tuple[int, int]:
 
 
 @contextmanager
-def fresh_database(url: str | None, folder: Path):
+def fresh_database(url: str | None, folder: Path, *, keep: bool = False):
     """A SQLite file in `folder`, or a new database on the PostgreSQL server of `url`
-    (dropped afterwards)."""
+    (dropped afterwards unless `keep`, to look at its plans after the run)."""
     if url is None or url.startswith("sqlite"):
         yield url or f"sqlite:///{folder / 'crm-bench.db'}"
         return
@@ -658,8 +677,11 @@ def fresh_database(url: str | None, folder: Path):
             hide_password=False
         )
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep:
+            print(f"kept: database {name}")
+        else:
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def machine() -> str:
@@ -718,6 +740,9 @@ def main() -> None:
         help="a PostgreSQL server (a fresh database is made there and dropped), "
         "e.g. postgresql://postgres@127.0.0.1:5432/postgres; default a temporary SQLite file",
     )
+    parser.add_argument(
+        "--keep-database", action="store_true", help="PostgreSQL: keep the database made"
+    )
     parser.add_argument("--profile", help="write cProfile statistics of the sync to this file")
     parser.add_argument(
         "--profile-after", type=int, default=0, help="profile only the days after N events"
@@ -729,7 +754,7 @@ def main() -> None:
     connector = BenchConnector(crm, page_size=args.page_size, keep=args.resync)
     with (
         tempfile.TemporaryDirectory(prefix="uptake-bench-") as folder,
-        fresh_database(args.database_url, Path(folder)) as url,
+        fresh_database(args.database_url, Path(folder), keep=args.keep_database) as url,
     ):
         app = create_app(
             {

@@ -7,13 +7,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.adoption import rules as r
 from lms.adoption.content import current_adoption
 from lms.adoption.filing import file_people
 from lms.adoption.models import AdoptionPerson, AdoptionWeek
+from lms.bulk_writes import add_rows
 from lms.database import db
+from lms.value_lists import among
 from lms.xapi.models import Statement
 from lms.xapi.validation.formats import counted_at, parse_timestamp
 from lms.xapi.vocabulary import VERB_VOIDED
@@ -58,7 +59,7 @@ def _voided_before(statement_ids: set[str], batch_pks: list[int]) -> set[str]:
     if not statement_ids:
         return set()
     query = select(Statement.target_statement_id).where(
-        Statement.target_statement_id.in_(statement_ids),
+        among(Statement.target_statement_id, statement_ids),
         Statement.is_voiding.is_(True),
         Statement.id.not_in(batch_pks),
     )
@@ -81,7 +82,7 @@ def _add(sums: Counts, user_id: int, when, kind: str | None, sign: int) -> None:
 def _take_back(sums: Counts, statement_ids: list[str], classes) -> None:
     """Voided targets that were counted (CRM statements of a known person) leave their week."""
     query = select(*_COUNTED_FROM).where(
-        Statement.statement_id.in_(statement_ids),
+        among(Statement.statement_id, statement_ids),
         Statement.client_id.is_not(None),
         Statement.user_id.is_not(None),
     )
@@ -94,7 +95,7 @@ def apply_to_linked(people: Iterable) -> None:
     """Statements stored before these people were known count now."""
     ids = [person.id for person in people]
     if ids:
-        write(count_statements(Statement.user_id.in_(ids)))
+        write(count_statements(among(Statement.user_id, ids)))
 
 
 def count_statements(*conditions, classes=None) -> Counts:
@@ -106,7 +107,7 @@ def count_statements(*conditions, classes=None) -> Counts:
         Statement.user_id.is_not(None),
         Statement.voided.is_(False),
         Statement.is_voiding.is_(False),
-        Statement.verb_id.in_(verbs),
+        among(Statement.verb_id, verbs),
         *conditions,
     )
     sums: Counts = defaultdict(lambda: [0, 0, 0])
@@ -135,15 +136,13 @@ def write(sums: Counts) -> None:
         }
         for (u, w), c in counted
     ]
-    dialect = db.session.connection().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(AdoptionWeek.__table__)
-    table = AdoptionWeek.__table__
-    added = {name: table.c[name] + insert.excluded[name] for name in COUNTED}
-    statement = insert.on_conflict_do_update(
-        index_elements=[table.c.user_id, table.c.week_start], set_=added
-    )
     for start in range(0, len(values), 5_000):
-        db.session.execute(statement, values[start : start + 5_000])
+        add_rows(
+            AdoptionWeek.__table__,
+            values[start : start + 5_000],
+            key=("user_id", "week_start"),
+            added=COUNTED,
+        )
 
 
 def rebuild() -> list[str]:

@@ -8,8 +8,9 @@ from sqlalchemy import select, update
 
 from lms.adoption.models import AdoptionPerson, AdoptionWeek
 from lms.auth.models import User
-from lms.bulk_insert import insert_rows
+from lms.bulk_writes import insert_rows
 from lms.database import db
+from lms.value_lists import among
 
 CHUNK = 2_000
 
@@ -22,12 +23,12 @@ def file_people(user_ids) -> dict[int, int | None]:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         current.update(
-            db.session.execute(select(User.id, User.division_id).where(User.id.in_(chunk))).all()
+            db.session.execute(select(User.id, User.division_id).where(among(User.id, chunk))).all()
         )
         filed = dict(
             db.session.execute(
                 select(AdoptionPerson.user_id, AdoptionPerson.division_id).where(
-                    AdoptionPerson.user_id.in_(chunk)
+                    among(AdoptionPerson.user_id, chunk)
                 )
             ).all()
         )

@@ -10,13 +10,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import events as domain_events
 from lms.auth.audit import services as audit
 from lms.auth.models import User
-from lms.bulk_insert import insert_rows
+from lms.bulk_writes import expire_held, insert_rows, update_rows
 from lms.crm import profile
 from lms.crm.connections import KINDS, MATCHED_BY_EMAIL, MATCHED_BY_HR_ID
 from lms.crm.connectors.base import CONVERTED, CREATED, RECORD_OBJECTS, UPDATED, CrmEvent, CrmUser
@@ -24,6 +24,7 @@ from lms.crm.models import CrmAccount, CrmConnection, CrmDuplicateKey, CrmRecord
 from lms.crm.quality.content import current_quality_rules
 from lms.crm.quality.rules import QualityRules, duplicate_keys, judge
 from lms.database import db
+from lms.value_lists import among
 from lms.xapi import clients
 from lms.xapi.models import Statement, StatementAgent
 from lms.xapi.settings import LrsSettings, lrs_settings
@@ -98,23 +99,17 @@ def ingest(
 
 def _note_activity(accounts: dict, newest: dict[str, datetime], unmatched: Counter) -> None:
     """Each acting account's newest event and its events read while nobody was matched,
-    in one executemany rather than an UPDATE per account at the next flush (the loaded
+    in one statement rather than an UPDATE per account at the next flush (the loaded
     accounts are given the values as written)."""
     rows = []
     for crm_id, at in newest.items():
         account = accounts[crm_id]  # flushed by note_users: it has its id
         last = at if account.last_event_at is None else max(at, account.last_event_at)
         count = account.events_unmatched + unmatched[crm_id]
-        rows.append({"account_id": account.id, "new_last": last, "new_count": count})
+        rows.append({"id": account.id, "last_event_at": last, "events_unmatched": count})
         set_committed_value(account, "last_event_at", last)
         set_committed_value(account, "events_unmatched", count)
-    table = CrmAccount.__table__
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("account_id"))
-        .values(last_event_at=bindparam("new_last"), events_unmatched=bindparam("new_count"))
-    )
-    db.session.execute(statement, rows)
+    update_rows(CrmAccount.__table__, rows)
 
 
 def store_new(
@@ -128,7 +123,7 @@ def store_new(
         chunk = ids[start : start + 500]
         known.update(
             db.session.scalars(
-                select(Statement.statement_id).where(Statement.statement_id.in_(chunk))
+                select(Statement.statement_id).where(among(Statement.statement_id, chunk))
             )
         )
     seen, new = set(known), []
@@ -166,7 +161,7 @@ def note_users(
     for start in range(0, len(ids), 500):
         query = select(CrmAccount).where(
             CrmAccount.connection_id == connection.id,
-            CrmAccount.crm_id.in_(ids[start : start + 500]),
+            among(CrmAccount.crm_id, ids[start : start + 500]),
         )
         accounts.update({a.crm_id: a for a in db.session.scalars(query)})
     for crm_id in ids:
@@ -202,7 +197,7 @@ def _match_people(accounts: list[CrmAccount]) -> None:
         query = select(User).where(func.lower(User.email).in_(chunk))
         by_email.update({person.email.lower(): person for person in db.session.scalars(query)})
     for chunk in _chunks(sorted(hr_ids)):
-        query = select(User).where(User.employee_id.in_(chunk))
+        query = select(User).where(among(User.employee_id, chunk))
         by_hr_id.update({person.employee_id: person for person in db.session.scalars(query)})
     for account in accounts:
         person, how = by_email.get((account.email or "").strip().lower()), MATCHED_BY_EMAIL
@@ -322,7 +317,7 @@ def _rows_by_record(connection: CrmConnection, pairs: set[tuple[str, str]], colu
             query = select(*columns).where(
                 table.c.connection_id == connection.id,
                 table.c.object == crm_object,
-                table.c.external_id.in_(chunk),
+                among(table.c.external_id, chunk),
             )
             yield from db.session.execute(query)
 
@@ -350,7 +345,7 @@ def _key_holders(connection: CrmConnection, keys: set[tuple[str, str, str]]):
                 table.c.connection_id == connection.id,
                 table.c.object == crm_object,
                 table.c.rule == rule,
-                table.c.value.in_(chunk),
+                among(table.c.value, chunk),
             )
             for value, record_id in db.session.execute(query):
                 holders.setdefault((crm_object, rule, value), set()).add(record_id)
@@ -382,7 +377,7 @@ def _save_records(connection: CrmConnection, records: list[_Record]) -> None:
     _update_records([r for r in records if not r.is_new])
     rekeyed = [r for r in records if r.keys is not None]
     for chunk in _chunks([r.ref for r in rekeyed if not r.is_new]):
-        db.session.execute(delete(CrmDuplicateKey).where(CrmDuplicateKey.record_id.in_(chunk)))
+        db.session.execute(delete(CrmDuplicateKey).where(among(CrmDuplicateKey.record_id, chunk)))
     rows = [
         {
             "record_id": r.ref,
@@ -419,26 +414,19 @@ def _ids_of(connection: CrmConnection, pairs: set[tuple[str, str]]) -> dict:
 
 
 def _update_records(records: list[_Record]) -> None:
-    """One executemany; a CrmRecord the session holds for one of them is expired, so that
-    it is read again as written."""
+    """One statement; a CrmRecord the session holds for one of them is expired, so that it
+    is read again as written."""
     if not records:
         return
-    table = CrmRecord.__table__
-    changing = ("name", "url", "created_by_id", "changed_by_id", "changed_at", "score", "failed")
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("record_ref"))
-        .values({name: bindparam(f"new_{name}") for name in changing})
-    )
+    changing = ("name", "url", "created_by_id", "changed_by_id", "changed_at", "score")
     rows = [
-        {"record_ref": r.ref} | {f"new_{name}": getattr(r, name) for name in changing}
+        {"id": r.ref}
+        | {name: getattr(r, name) for name in changing}
+        | {"failed": json.dumps(r.failed)}  # straight to the driver: JSON as text
         for r in records
     ]
-    db.session.execute(statement, rows)
-    refs = {r.ref for r in records}
-    for instance in list(db.session.identity_map.values()):
-        if isinstance(instance, CrmRecord) and instance.id in refs:
-            db.session.expire(instance)
+    update_rows(CrmRecord.__table__, rows)
+    expire_held(CrmRecord, {r.ref for r in records})
 
 
 def _actors(
@@ -450,7 +438,9 @@ def _actors(
     person_ids = sorted({a.person_id for a in accounts if a.person_id is not None})
     people = {}
     for chunk in _chunks(person_ids):
-        query = select(User.id, User.name, User.email, User.employee_id).where(User.id.in_(chunk))
+        query = select(User.id, User.name, User.email, User.employee_id).where(
+            among(User.id, chunk)
+        )
         people.update({row.id: row for row in db.session.execute(query)})
     actors = {}
     for account in accounts:

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from lms.database import db
 from lms.gamification import rules as r
+from lms.value_lists import among
 from lms.xapi.models import LrsClient
 from lms.xapi.validation.formats import counted_at, parse_timestamp
 from lms.xapi.vocabulary import VERB_VOIDED
@@ -14,7 +15,7 @@ def client_sources(client_ids) -> dict[int, str]:
     ids = {client_id for client_id in client_ids if client_id is not None}
     if not ids:
         return {}
-    query = select(LrsClient.id, LrsClient.name).where(LrsClient.id.in_(ids))
+    query = select(LrsClient.id, LrsClient.name).where(among(LrsClient.id, ids))
     return {client_id: f"client:{name}" for client_id, name in db.session.execute(query)}
 
 

@@ -17,6 +17,7 @@ from lms.gamification.badges.criteria import qualifies, short_weeks, weekly_qual
 from lms.gamification.models import BadgeAward
 from lms.gamification.rules import Facts, Ruleset
 from lms.gamification.ruleset import current_ruleset
+from lms.value_lists import among
 from lms.xapi import vocabulary as v
 from lms.xapi.settings import lrs_settings
 
@@ -70,14 +71,14 @@ def _people(user_ids) -> dict[int, User]:
     loads only if a criterion reads it."""
     if not user_ids:
         return {}
-    query = select(User).where(User.id.in_(user_ids)).options(lazyload("*"))
+    query = select(User).where(among(User.id, user_ids)).options(lazyload("*"))
     return {person.id: person for person in db.session.scalars(query)}
 
 
 def _held(user_ids, keys) -> set[tuple[int, str]]:
     """Badges already awarded (revoked ones too: a revoked badge is not earned again)."""
     query = select(BadgeAward.user_id, BadgeAward.badge_key).where(
-        BadgeAward.user_id.in_(user_ids), BadgeAward.badge_key.in_(keys)
+        among(BadgeAward.user_id, user_ids), among(BadgeAward.badge_key, keys)
     )
     return set(db.session.execute(query).all())
 

@@ -17,6 +17,7 @@ from lms.gamification.badges import rules as b
 from lms.gamification.facts import client_sources, facts_of
 from lms.gamification.models import QualityTally
 from lms.gamification.rules import Facts, week_start
+from lms.value_lists import among
 from lms.xapi.models import Statement
 from lms.xapi.validation.formats import counted_at
 
@@ -35,7 +36,7 @@ def short_weeks(looks) -> set[tuple]:
         start, c = datetime.combine(monday, datetime.min.time()), badge.criterion
         query = (
             select(Statement.user_id, func.count())
-            .where(Statement.user_id.in_(user_ids), *_week_window(start, c.match))
+            .where(among(Statement.user_id, user_ids), *_week_window(start, c.match))
             .group_by(Statement.user_id)
         )
         counts = dict(db.session.execute(query).all())
@@ -90,7 +91,7 @@ def _completed(user_id: int, iris: list[str]) -> set[str]:
     query = select(Statement.activity_id).where(
         Statement.user_id == user_id,
         Statement.verb_id == b.VERB_COMPLETED,
-        Statement.activity_id.in_(iris),
+        among(Statement.activity_id, iris),
         Statement.voided.is_(False),
     )
     return set(db.session.scalars(query))
@@ -161,9 +162,9 @@ def _weekly_quality_of(user_ids, weeks) -> dict[tuple[int, date], tuple[int, int
         QualityTally.score_sum,
         QualityTally.samples,
     ).where(
-        QualityTally.user_id.in_(user_ids),
+        among(QualityTally.user_id, user_ids),
         QualityTally.period == "week",
-        QualityTally.period_start.in_(weeks),
+        among(QualityTally.period_start, weeks),
     )
     return {(u, start): (total, n) for u, start, total, n in db.session.execute(query)}
 

@@ -22,6 +22,7 @@ from lms.gamification.points.levels import record_level_ups
 from lms.gamification.points.quality import quality_samples, remove_samples, write_samples
 from lms.gamification.rules import Facts, Ruleset, object_hash, object_of
 from lms.gamification.ruleset import current_ruleset
+from lms.value_lists import among
 from lms.xapi.models import Statement
 from lms.xapi.store.write import FreshStatement
 
@@ -95,7 +96,7 @@ def _targets(ids: list[str]) -> dict[str, tuple[int, int | None]]:
     if not ids:
         return {}
     query = select(Statement.statement_id, Statement.id, Statement.user_id).where(
-        Statement.statement_id.in_(ids), Statement.is_voiding.is_(False)
+        among(Statement.statement_id, ids), Statement.is_voiding.is_(False)
     )
     return {statement_id: (pk, user_id) for statement_id, pk, user_id in db.session.execute(query)}
 
@@ -106,7 +107,7 @@ def _voiders(ids: list[str]) -> dict[str, int]:
         return {}
     query = (
         select(Statement.target_statement_id, func.min(Statement.id))
-        .where(Statement.is_voiding.is_(True), Statement.target_statement_id.in_(ids))
+        .where(Statement.is_voiding.is_(True), among(Statement.target_statement_id, ids))
         .group_by(Statement.target_statement_id)
     )
     return dict(db.session.execute(query).all())
@@ -140,13 +141,13 @@ def apply_to_linked(people, *, now: datetime, ruleset: Ruleset | None = None) ->
     """Statements stored before these (new) people were known earn now, in stored order,
     with the statements voiding them, as a rebuild would decide them."""
     ids = [person.id for person in people]
-    own = select(Statement).where(Statement.user_id.in_(ids), Statement.is_voiding.is_(False))
+    own = select(Statement).where(among(Statement.user_id, ids), Statement.is_voiding.is_(False))
     mine = list(db.session.scalars(own.order_by(Statement.id)))
     if not mine:
         return
     voiding = select(Statement).where(
         Statement.is_voiding.is_(True),
-        Statement.target_statement_id.in_([s.statement_id for s in mine]),
+        among(Statement.target_statement_id, [s.statement_id for s in mine]),
     )
     every = sorted([*mine, *db.session.scalars(voiding)], key=lambda s: s.id)
     apply([as_fresh(s) for s in every], now=now, ruleset=ruleset)

@@ -11,6 +11,7 @@ from lms.database import db
 from lms.gamification import rules as r
 from lms.gamification.models import PointsEntry
 from lms.gamification.points.ledger import total_points
+from lms.value_lists import among
 from lms.xapi.models import Statement
 from lms.xapi.store.history import object_name
 
@@ -75,7 +76,7 @@ def _objects_of(statement_pks: list[int]) -> dict[int, str]:
     if not statement_pks:
         return {}
     query = select(Statement.id, Statement.document).where(
-        Statement.id.in_(statement_pks), Statement.is_voiding.is_(False)
+        among(Statement.id, statement_pks), Statement.is_voiding.is_(False)
     )
     return {pk: object_name(json.loads(doc)["object"]) for pk, doc in db.session.execute(query)}
 

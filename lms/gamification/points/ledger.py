@@ -8,14 +8,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
-from lms.bulk_insert import insert_rows
+from lms.bulk_writes import insert_rows
 from lms.database import db
 from lms.errors import FieldError
 from lms.gamification import rules as r
 from lms.gamification.models import ALL_TIME, PointsEntry, PointsTally
 from lms.gamification.points.tallies import add_to_tallies
+from lms.value_lists import among_pairs
 
 MAX_MANUAL = 10_000
 REVERSAL_REASON = "its statement was voided"
@@ -153,7 +154,7 @@ def write_entries(rows: list[dict]) -> dict[int, int]:
     if reversals:
         wanted = {(row["user_id"], row["award_key"][4:]) for row in reversals}
         query = select(PointsEntry.user_id, PointsEntry.award_key, PointsEntry.id).where(
-            tuple_(PointsEntry.user_id, PointsEntry.award_key).in_(wanted)
+            among_pairs(PointsEntry.user_id, PointsEntry.award_key, wanted)
         )
         ids = {(user_id, key): pk for user_id, key, pk in db.session.execute(query)}
         for row in reversals:

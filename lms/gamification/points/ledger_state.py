@@ -3,12 +3,13 @@ keeping two transactions from deciding for the same person at once."""
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, text, tuple_
+from sqlalchemy import func, select
 
 from lms.database import db
 from lms.gamification.models import PointsEntry
 from lms.gamification.points.ledger import Candidate, LedgerState
 from lms.gamification.rules import reversal_key
+from lms.value_lists import among, among_pairs
 
 # The first key of PostgreSQL's two-key advisory locks: "points ledger of person <id>".
 LEDGER_LOCK = 0x55505450
@@ -22,11 +23,13 @@ def lock_people(user_ids) -> None:
     nothing: a writing transaction holds the database's write lock from its start."""
     if db.session.connection().dialect.name != "postgresql":
         return
-    for user_id in sorted(set(user_ids)):
-        db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:space, :id)"),
-            {"space": LEDGER_LOCK, "id": user_id},
-        )
+    # One round trip: unnest yields the sorted ids in order, and the locks are taken row
+    # by row as the scan yields them.
+    db.session.connection().exec_driver_sql(
+        "SELECT count(pg_advisory_xact_lock(%(space)s, id)) "
+        "FROM unnest(CAST(%(ids)s AS integer[])) AS id",
+        {"space": LEDGER_LOCK, "ids": sorted(set(user_ids))},
+    )
 
 
 def load_state(candidates: list[Candidate], target_pks: list[int]) -> LedgerState:
@@ -41,7 +44,7 @@ def load_state(candidates: list[Candidate], target_pks: list[int]) -> LedgerStat
     if not pairs:
         return state
     query = select(PointsEntry.user_id, PointsEntry.object_hash, PointsEntry.kind).where(
-        tuple_(PointsEntry.user_id, PointsEntry.object_hash).in_(pairs)
+        among_pairs(PointsEntry.user_id, PointsEntry.object_hash, pairs)
     )
     for user_id, object_hash, kind in db.session.execute(query):
         counts = state.awards if kind == "rule" else state.reversals
@@ -57,14 +60,14 @@ def _load_standing(state: LedgerState, target_pks: list[int]) -> None:
     if not target_pks:
         return
     query = select(PointsEntry).where(
-        PointsEntry.statement_pk.in_(target_pks), PointsEntry.kind == "rule"
+        among(PointsEntry.statement_pk, target_pks), PointsEntry.kind == "rule"
     )
     awards = [_as_row(entry) for entry in db.session.scalars(query)]
     if not awards:
         return
     taken = {(row["user_id"], reversal_key(row["award_key"])) for row in awards}
     query = select(PointsEntry.user_id, PointsEntry.award_key).where(
-        tuple_(PointsEntry.user_id, PointsEntry.award_key).in_(taken)
+        among_pairs(PointsEntry.user_id, PointsEntry.award_key, taken)
     )
     reversed_ = {(user_id, key[4:]) for user_id, key in db.session.execute(query)}
     for row in awards:
@@ -92,8 +95,8 @@ def _load_day_points(state: LedgerState, candidates: list[Candidate]) -> None:
     query = (
         select(PointsEntry.user_id, PointsEntry.rule_key, day, func.sum(PointsEntry.points))
         .where(
-            PointsEntry.user_id.in_(users),
-            PointsEntry.rule_key.in_(rule_keys),
+            among(PointsEntry.user_id, users),
+            among(PointsEntry.rule_key, rule_keys),
             PointsEntry.earned_at >= start,
             PointsEntry.earned_at < end,
         )
@@ -111,8 +114,8 @@ def _load_last_awards(state: LedgerState, candidates: list[Candidate]) -> None:
     query = (
         select(PointsEntry.user_id, PointsEntry.rule_key, func.max(PointsEntry.earned_at))
         .where(
-            PointsEntry.user_id.in_({c.user_id for c in candidates}),
-            PointsEntry.rule_key.in_({c.rule.key for c in candidates}),
+            among(PointsEntry.user_id, {c.user_id for c in candidates}),
+            among(PointsEntry.rule_key, {c.rule.key for c in candidates}),
             PointsEntry.kind == "rule",
         )
         .group_by(PointsEntry.user_id, PointsEntry.rule_key)
@@ -128,8 +131,8 @@ def _load_rule_points(state: LedgerState, candidates: list[Candidate]) -> None:
     query = (
         select(PointsEntry.user_id, PointsEntry.rule_key, func.sum(PointsEntry.points))
         .where(
-            PointsEntry.user_id.in_({c.user_id for c in candidates}),
-            PointsEntry.rule_key.in_({c.rule.key for c in candidates}),
+            among(PointsEntry.user_id, {c.user_id for c in candidates}),
+            among(PointsEntry.rule_key, {c.rule.key for c in candidates}),
         )
         .group_by(PointsEntry.user_id, PointsEntry.rule_key)
     )

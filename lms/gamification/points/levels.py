@@ -5,10 +5,11 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from lms.bulk_insert import insert_rows
+from lms.bulk_writes import insert_rows
 from lms.database import db
 from lms.gamification.models import ALL_TIME, LevelUp, PointsTally
 from lms.gamification.rules import Level, level_for
+from lms.value_lists import among
 
 
 def record_level_ups(
@@ -38,7 +39,7 @@ def record_level_ups(
 
 def _all_time_points(user_ids: set[int]) -> dict[int, int]:
     query = select(PointsTally.user_id, PointsTally.points).where(
-        PointsTally.user_id.in_(user_ids),
+        among(PointsTally.user_id, user_ids),
         PointsTally.period == "all",
         PointsTally.period_start == ALL_TIME,
     )

@@ -3,11 +3,12 @@ they can be averaged per person and period, and taken away when a statement is v
 
 from sqlalchemy import delete, select
 
-from lms.bulk_insert import insert_rows
+from lms.bulk_writes import insert_rows
 from lms.database import db
 from lms.gamification import rules as r
 from lms.gamification.models import QualitySample
 from lms.gamification.points.tallies import add_to_quality_tallies
+from lms.value_lists import among
 
 
 def quality_samples(earning, settings: r.QualitySettings | None) -> list[dict]:
@@ -36,14 +37,14 @@ def remove_samples(statement_pks: list[int]) -> None:
     """Voided statements' samples leave the averages."""
     if not statement_pks:
         return
-    query = select(QualitySample).where(QualitySample.statement_pk.in_(statement_pks))
+    query = select(QualitySample).where(among(QualitySample.statement_pk, statement_pks))
     samples = [
         {"user_id": s.user_id, "score": s.score, "scored_at": s.scored_at}
         for s in db.session.scalars(query)
     ]
     if samples:
         db.session.execute(
-            delete(QualitySample).where(QualitySample.statement_pk.in_(statement_pks)),
+            delete(QualitySample).where(among(QualitySample.statement_pk, statement_pks)),
             execution_options={"synchronize_session": False},
         )
         add_to_quality_tallies(samples, sign=-1)

@@ -5,10 +5,7 @@ on PostgreSQL)."""
 
 from collections import defaultdict
 
-from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
-
-from lms.database import db
+from lms.bulk_writes import add_rows
 from lms.gamification.models import ALL_TIME, PointsTally, QualityTally
 from lms.gamification.rules import month_start, week_start
 
@@ -67,19 +64,12 @@ def add_to_quality_tallies(samples: list[dict], sign: int = 1) -> None:
 def _upsert(model, values: list[dict], *, added: tuple[str, ...], returning=None) -> list:
     """Insert each row, or add its `added` columns to the row already there; reached_at
     becomes the later of the two. With `returning` (columns), the rows as they now are."""
-    if not values:
-        return []
-    connection = db.session.connection()
-    dialect = connection.dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(model.__table__)
-    latest = func.greatest if dialect == "postgresql" else func.max
-    table = model.__table__
-    updates = {column: table.c[column] + insert.excluded[column] for column in added}
-    updates["reached_at"] = latest(table.c.reached_at, insert.excluded.reached_at)
-    statement = insert.on_conflict_do_update(
-        index_elements=[table.c.user_id, table.c.period, table.c.period_start], set_=updates
+    names = tuple(column.name for column in returning) if returning is not None else ()
+    return add_rows(
+        model.__table__,
+        values,
+        key=("user_id", "period", "period_start"),
+        added=added,
+        latest=("reached_at",),
+        returning=names,
     )
-    if returning is None:
-        db.session.execute(statement, values)
-        return []
-    return list(db.session.execute(statement.returning(*returning), values))

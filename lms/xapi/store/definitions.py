@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from lms.bulk_insert import insert_rows
+from lms.bulk_writes import expire_held, insert_rows, update_rows
 from lms.database import db
+from lms.value_lists import among
 from lms.xapi.models import Activity
 
 LANGUAGE_MAPS = ("name", "description")
@@ -49,13 +50,18 @@ def upsert_activity_definitions(activities: list[dict], *, now: datetime) -> Non
         )
     if not received:
         return
-    rows = db.session.scalars(select(Activity).where(Activity.activity_id.in_(received)))
-    for row in rows:
-        current = json.loads(row.definition)
-        merged = merge_definition(current, received.pop(row.activity_id))
+    query = select(Activity.id, Activity.activity_id, Activity.definition).where(
+        among(Activity.activity_id, received)
+    )
+    changed = []
+    for row_id, activity_id, definition in db.session.execute(query):
+        current = json.loads(definition)
+        merged = merge_definition(current, received.pop(activity_id))
         if merged != current:
-            row.definition = json.dumps(merged, ensure_ascii=False)
-            row.updated_at = now
+            text = json.dumps(merged, ensure_ascii=False)
+            changed.append({"id": row_id, "definition": text, "updated_at": now})
+    update_rows(Activity.__table__, changed)
+    expire_held(Activity, {row["id"] for row in changed})
     new_rows = [
         {
             "activity_id": activity_id,

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 
 from lms.auth.models import User
 from lms.database import db
+from lms.value_lists import among
 from lms.xapi.store.identifiers import person_agent, person_keys, uptake_user_id
 
 if TYPE_CHECKING:
@@ -36,13 +37,13 @@ def users_by_agent_key(keys: set[str], home_page: str) -> dict[str, int]:
             hashes.add(key[len("agent|mbox_sha1sum|") :])
     conditions = []
     if emails:
-        conditions.append(User.email.in_(emails))
+        conditions.append(among(User.email, emails))
     if user_ids:
-        conditions.append(User.id.in_(user_ids))
+        conditions.append(among(User.id, user_ids))
     if account_names:
-        conditions.append(User.employee_id.in_(account_names))
+        conditions.append(among(User.employee_id, account_names))
     if hashes:
-        conditions.append(User.email_sha1.in_(hashes))
+        conditions.append(among(User.email_sha1, hashes))
     columns = select(User.id, User.email, User.employee_id)
     rows = list(db.session.execute(columns.where(or_(*conditions)))) if conditions else []
     found: dict[str, int] = {}

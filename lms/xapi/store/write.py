@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select, text, update
 
-from lms.bulk_insert import insert_rows
+from lms.bulk_writes import insert_rows
 from lms.database import db
+from lms.value_lists import among
 from lms.xapi.clients import SCOPE_VOID, lms_authority
 from lms.xapi.errors import XapiError
 from lms.xapi.models import (
@@ -153,12 +154,12 @@ def _stored_documents(ids: list[str]) -> dict[str, dict]:
     """The stored statements among these ids. Usually there are none, so look the ids up
     first and read documents only for those found."""
     found = list(
-        db.session.scalars(select(Statement.statement_id).where(Statement.statement_id.in_(ids)))
+        db.session.scalars(select(Statement.statement_id).where(among(Statement.statement_id, ids)))
     )
     if not found:
         return {}
     query = select(Statement.statement_id, Statement.document).where(
-        Statement.statement_id.in_(found)
+        among(Statement.statement_id, found)
     )
     return {
         statement_id: json.loads(document) for statement_id, document in db.session.execute(query)
@@ -217,7 +218,7 @@ def _mark_voided(targets: set[str]) -> None:
         return
     db.session.execute(
         update(Statement)
-        .where(Statement.statement_id.in_(targets), Statement.is_voiding.is_(False))
+        .where(among(Statement.statement_id, targets), Statement.is_voiding.is_(False))
         .values(voided=True),
         execution_options={"synchronize_session": False},
     )
@@ -238,7 +239,7 @@ def check_voiding(
     in_batch = {d["id"] for d in documents if _is_voiding(d)}
     stored = db.session.scalars(
         select(Statement.statement_id).where(
-            Statement.statement_id.in_(targets), Statement.is_voiding.is_(True)
+            among(Statement.statement_id, targets), Statement.is_voiding.is_(True)
         )
     )
     for target in in_batch.union(stored) & targets.keys():
@@ -255,7 +256,7 @@ def check_voiding(
 def _check_own_statements(targets: dict[str, dict], client_id: int) -> None:
     others = db.session.scalars(
         select(Statement.statement_id).where(
-            Statement.statement_id.in_(targets),
+            among(Statement.statement_id, targets),
             or_(Statement.client_id.is_(None), Statement.client_id != client_id),
         )
     )
@@ -273,7 +274,7 @@ def _already_voided(ids: list[str], client_id: int | None) -> set[str]:
     query = (
         select(Statement.target_statement_id, Statement.client_id, LrsClient.scopes)
         .outerjoin(LrsClient, LrsClient.id == Statement.client_id)
-        .where(Statement.is_voiding.is_(True), Statement.target_statement_id.in_(ids))
+        .where(Statement.is_voiding.is_(True), among(Statement.target_statement_id, ids))
     )
     return {
         row.target_statement_id
@@ -342,7 +343,7 @@ def link_statements_to(user, settings: LrsSettings) -> int:
     # Their statements are found from the actor's mentions (statement_agents, core), the
     # index keyed by agent; statements has none of its own on actor_key.
     mentioned = select(StatementAgent.statement_pk).where(
-        StatementAgent.agent_key.in_(keys), StatementAgent.core.is_(True)
+        among(StatementAgent.agent_key, keys), StatementAgent.core.is_(True)
     )
     result = db.session.execute(
         update(Statement)

@@ -6,6 +6,7 @@ Each `is_*` predicate answers whether a value (already known to be a string) has
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from lms.dates import EARLIEST, LATEST
 
@@ -101,6 +102,10 @@ TIMESTAMP_RULE = (
 )
 
 
+# A batch's timestamps are parsed when validated, normalised and stored, and again by the
+# points engine and the adoption counts: remembered for a batch's worth (datetimes are
+# immutable, so the cached answers can be shared).
+@lru_cache(maxsize=4096)
 def parse_timestamp(value: str) -> datetime | None:
     """The instant an ISO 8601 timestamp names, as naive UTC; None when it is not one, or
     when that instant is outside the years every other date is held to (lms.dates: the

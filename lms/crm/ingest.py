@@ -279,7 +279,7 @@ def judge_records(
             for rule, value in mine.items()
             if any(ref != record.ref for ref in holders.get((event.object, rule, value), ()))
         )
-        judgement = judge(rules, event.object, event.fields, duplicated=duplicated)
+        judgement = judge(rules, event.object, event.fields, duplicated=duplicated, keys=mine)
         person_id = accounts[event.user_id].person_id
         if event.action == CREATED and record.created_by_id is None:
             record.created_by_id, record.changed = person_id, True

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lms.crm.connectors.base import ACCOUNT, CONTACT, LEAD
 
@@ -143,6 +144,7 @@ def judge(
     fields: Mapping[str, object],
     *,
     duplicated: frozenset[str] = frozenset(),
+    keys: Mapping[str, str] | None = None,
 ) -> Judgement | None:
     """The record's judgement; None for an object the rules do not cover.
 
@@ -150,7 +152,8 @@ def judge(
     counted, neither passed nor failed; nor is a format or picklist check of an empty field
     (its `required` check, if any, says it is empty). Each duplicate rule the record has a
     key under is one check, failed when its key is in `duplicated` (the rules under which
-    another record has the same key; the caller looks that up)."""
+    another record has the same key; the caller looks that up). `keys`: the record's
+    `duplicate_keys`, when the caller has them already."""
     object_rules = rules.objects.get(crm_object)
     if object_rules is None:
         return None
@@ -161,8 +164,10 @@ def judge(
             passed += 1
         elif outcome is False:
             failed.append(check.key)
+    if keys is None:
+        keys = duplicate_keys(rules, crm_object, fields)
     for rule in object_rules.duplicates:
-        if duplicate_key(rules, rule, fields) is None:
+        if rule.key not in keys:
             continue
         if rule.key in duplicated:
             failed.append(rule.key)
@@ -187,7 +192,7 @@ def check_outcome(rules: QualityRules, check: Check, fields: Mapping[str, object
     if check.kind == PHONE_E164:
         return is_e164(value)
     if check.kind == PICKLIST:
-        return _folded(value) in {_folded(allowed) for allowed in check.values}
+        return _folded(value) in _folded_set(check.values)
     if check.kind == POSTCODE:
         form = rules.postcodes.get(rules.country_code(fields.get("country")) or "")
         return True if form is None else form.accepts(value)  # elsewhere: only be there
@@ -257,6 +262,7 @@ def normalise(field_name: str, value: str, *, company: bool = False) -> str:
     return normalise_name(value, company=company)
 
 
+@lru_cache(maxsize=8192)  # a record's names come again with each change to it
 def normalise_name(value: str, *, company: bool = False) -> str:
     """Case, accents, punctuation and spacing away ("Zoë  O'Neil-Park" is "zoe oneil park");
     for a company also "&" as "and", a leading "The" and its legal form at the end (Ltd,
@@ -302,6 +308,11 @@ def summarise(failed: Mapping[str, int], rules: QualityRules) -> list[str]:
         verb = "has" if count == 1 else "have"
         sentences.append(f"{count} of your {object_rules.plural} {verb} {problem}")
     return sentences
+
+
+@lru_cache(maxsize=256)
+def _folded_set(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_folded(value) for value in values)
 
 
 def _folded(text: str) -> str:

@@ -12,7 +12,7 @@ from lms.crm.connections import create_connection
 from lms.crm.models import CrmRecord
 from lms.database import db
 from lms.gamification.models import PointsTally
-from lms.value_lists import among, among_pairs
+from lms.value_lists import among, with_pairs
 from lms.xapi.models import Activity
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -118,7 +118,7 @@ def test_add_rows_inserts_then_adds_and_keeps_the_later_time(make_user):
     assert add_rows(PointsTally.__table__, [], key=("user_id",), added=("points",)) == []
 
 
-def test_among_and_among_pairs_answer_as_in_lists():
+def test_among_and_with_pairs_answer_as_in_lists():
     insert_rows(Activity.__table__, _activities("urn:c:1", "urn:c:2", "urn:c:3"))
     query = select(Activity.activity_id).where(
         among(Activity.activity_id, {"urn:c:1", "urn:c:3", "urn:c:9"})
@@ -130,7 +130,7 @@ def test_among_and_among_pairs_answer_as_in_lists():
 
     ids = dict(db.session.execute(select(Activity.activity_id, Activity.id)).all())
     pairs = [(ids["urn:c:2"], "urn:c:2"), (ids["urn:c:1"], "urn:c:3")]  # the second matches no row
-    query = select(Activity.activity_id).where(
-        among_pairs(Activity.id, Activity.activity_id, pairs)
-    )
+    query = with_pairs(select(Activity.activity_id), Activity.id, Activity.activity_id, pairs)
     assert list(db.session.scalars(query)) == ["urn:c:2"]
+    query = with_pairs(select(Activity.activity_id), Activity.id, Activity.activity_id, [])
+    assert list(db.session.scalars(query)) == []

@@ -152,8 +152,10 @@ def note_users(
     now: datetime,
 ) -> dict[str, CrmAccount]:
     """The accounts of the CRM users given and of those who acted (crm_id -> account):
-    new ones added, names, e-mails and active flags refreshed, and anyone still unmatched
-    matched to a person by e-mail or HR id where one now fits."""
+    new ones added, names, e-mails and active flags refreshed, and those new or given and
+    still unmatched matched to a person by e-mail or HR id where one now fits. (An account
+    that only acted is not looked for again on every page: each sync pass gives every user
+    first, which matches those whose person was added since.)"""
     given = {user.crm_id: user for user in crm_users}
     wanted = set(given) | set(acting)
     accounts = {}
@@ -182,7 +184,10 @@ def note_users(
             account.email = (user.email or "").strip()[:254] or None
             account.hr_id = (user.hr_id or "").strip()[:64] or None
             account.active = user.active
-    _match_people([a for a in accounts.values() if a.person_id is None])
+    looked_for = [
+        a for a in accounts.values() if a.person_id is None and (a.id is None or a.crm_id in given)
+    ]
+    _match_people(looked_for)
     db.session.flush()
     return accounts
 

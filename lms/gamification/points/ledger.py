@@ -16,7 +16,7 @@ from lms.errors import FieldError
 from lms.gamification import rules as r
 from lms.gamification.models import ALL_TIME, PointsEntry, PointsTally
 from lms.gamification.points.tallies import add_to_tallies
-from lms.value_lists import among_pairs
+from lms.value_lists import with_pairs
 
 MAX_MANUAL = 10_000
 REVERSAL_REASON = "its statement was voided"
@@ -153,8 +153,11 @@ def write_entries(rows: list[dict]) -> dict[int, int]:
     insert_rows(PointsEntry.__table__, awards)
     if reversals:
         wanted = {(row["user_id"], row["award_key"][4:]) for row in reversals}
-        query = select(PointsEntry.user_id, PointsEntry.award_key, PointsEntry.id).where(
-            among_pairs(PointsEntry.user_id, PointsEntry.award_key, wanted)
+        query = with_pairs(
+            select(PointsEntry.user_id, PointsEntry.award_key, PointsEntry.id),
+            PointsEntry.user_id,
+            PointsEntry.award_key,
+            wanted,
         )
         ids = {(user_id, key): pk for user_id, key, pk in db.session.execute(query)}
         for row in reversals:

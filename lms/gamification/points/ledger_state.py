@@ -9,7 +9,7 @@ from lms.database import db
 from lms.gamification.models import PointsEntry
 from lms.gamification.points.ledger import Candidate, LedgerState
 from lms.gamification.rules import reversal_key
-from lms.value_lists import among, among_pairs
+from lms.value_lists import among, with_pairs
 
 # The first key of PostgreSQL's two-key advisory locks: "points ledger of person <id>".
 LEDGER_LOCK = 0x55505450
@@ -43,8 +43,11 @@ def load_state(candidates: list[Candidate], target_pks: list[int]) -> LedgerStat
     }
     if not pairs:
         return state
-    query = select(PointsEntry.user_id, PointsEntry.object_hash, PointsEntry.kind).where(
-        among_pairs(PointsEntry.user_id, PointsEntry.object_hash, pairs)
+    query = with_pairs(
+        select(PointsEntry.user_id, PointsEntry.object_hash, PointsEntry.kind),
+        PointsEntry.user_id,
+        PointsEntry.object_hash,
+        pairs,
     )
     for user_id, object_hash, kind in db.session.execute(query):
         counts = state.awards if kind == "rule" else state.reversals
@@ -66,8 +69,11 @@ def _load_standing(state: LedgerState, target_pks: list[int]) -> None:
     if not awards:
         return
     taken = {(row["user_id"], reversal_key(row["award_key"])) for row in awards}
-    query = select(PointsEntry.user_id, PointsEntry.award_key).where(
-        among_pairs(PointsEntry.user_id, PointsEntry.award_key, taken)
+    query = with_pairs(
+        select(PointsEntry.user_id, PointsEntry.award_key),
+        PointsEntry.user_id,
+        PointsEntry.award_key,
+        taken,
     )
     reversed_ = {(user_id, key[4:]) for user_id, key in db.session.execute(query)}
     for row in awards:

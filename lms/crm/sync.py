@@ -17,6 +17,7 @@ from lms.crm.models import CrmConnection, CrmCursor
 from lms.database import db
 
 MAX_PAGES_PER_STREAM = 10_000  # a bound on one pass; the next pass goes on from the cursor
+BATCH_EVENTS = 2_000  # pages gathered into one transaction, up to about this many events
 DEFAULT_RETRY = timedelta(minutes=5)  # a rate limit that named no wait (e.g. a daily cap)
 ERROR_LENGTH = 2000
 
@@ -71,20 +72,31 @@ def sync_stream(
     now: Callable[[], datetime],
     since: datetime | None = None,
 ) -> StreamOutcome:
-    """Read one stream until it is caught up (or MAX_PAGES_PER_STREAM pages)."""
+    """Read one stream until it is caught up (or MAX_PAGES_PER_STREAM pages). Pages are
+    gathered up to BATCH_EVENTS events and stored, with the cursor moved past them, in one
+    transaction: a CRM that pages by 50 or 100 (BottleCRM, HubSpot) costs no more
+    transactions than one that pages by 2,000. A failure loses nothing stored: what was
+    gathered before a CRM error is stored first; a batch that cannot be stored is read again
+    next time, from the cursor before it."""
     cursor_row = stream_cursor(connection, stream)
     if cursor_row.retry_at is not None and cursor_row.retry_at > now() and since is None:
         return StreamOutcome(stream, waiting_until=cursor_row.retry_at)
     cursor = None if since is not None else cursor_row.cursor
-    read = stored = unmatched = 0
-    for _ in range(MAX_PAGES_PER_STREAM):
+    read = stored = unmatched = pages = 0
+    while pages < MAX_PAGES_PER_STREAM:
+        events, users, more, failure = [], [], True, None
+        while more and len(events) < BATCH_EVENTS and pages < MAX_PAGES_PER_STREAM:
+            try:
+                page = connector.pull(stream, cursor, since=since if cursor is None else None)
+            except ConnectorError as error:
+                failure = error
+                break
+            pages += 1
+            events += page.events
+            users += page.users
+            cursor, more = page.cursor, page.more
         try:
-            page = connector.pull(stream, cursor, since=since if cursor is None else None)
-            result = ingest(connection, page.events, page.users, now=now())
-        except ConnectorError as error:
-            wait = _failed(connection, cursor_row, error, now())
-            db.session.commit()
-            return StreamOutcome(stream, read, stored, unmatched, error.message, wait)
+            result = ingest(connection, events, users, now=now())
         except Exception as error:  # a bug or a statement the LRS refuses: this stream only
             current_app.logger.exception("CRM sync of %s, stream %s", connection.name, stream)
             db.session.rollback()
@@ -98,10 +110,15 @@ def sync_stream(
             stored + result.stored,
             unmatched + result.unmatched,
         )
-        cursor = page.cursor
-        _advanced(cursor_row, page, now())
+        if failure is not None:
+            if events:
+                _advanced(cursor_row, cursor, events, now())
+            wait = _failed(connection, cursor_row, failure, now())
+            db.session.commit()
+            return StreamOutcome(stream, read, stored, unmatched, failure.message, wait)
+        _advanced(cursor_row, cursor, events, now())
         db.session.commit()
-        if not page.more:
+        if not more:
             break
     return StreamOutcome(stream, read, stored, unmatched)
 
@@ -124,11 +141,11 @@ def _reloaded(connection: CrmConnection, stream: str) -> tuple[CrmConnection, Cr
     return connection, stream_cursor(connection, stream)
 
 
-def _advanced(row: CrmCursor, page, now: datetime) -> None:
-    row.cursor = page.cursor if page.cursor is not None else row.cursor
-    row.events_read += len(page.events)
-    if page.events:
-        newest = max(e.at for e in page.events)
+def _advanced(row: CrmCursor, cursor: str | None, events: list, now: datetime) -> None:
+    row.cursor = cursor if cursor is not None else row.cursor
+    row.events_read += len(events)
+    if events:
+        newest = max(e.at for e in events)
         row.last_event_at = max(newest, row.last_event_at or newest)
     row.last_success_at = now
     row.last_error = row.last_error_at = row.retry_at = None

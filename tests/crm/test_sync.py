@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from lms.adoption.models import AdoptionWeek
 from lms.crm.connectors.base import ConnectorError, CrmEvent, CrmUser, RateLimited
-from lms.crm.ingest import match_account
+from lms.crm.ingest import ingest, match_account
 from lms.crm.models import CrmAccount, CrmCursor, CrmRecord
 from lms.crm.sync import sync_connection
 from lms.database import db
@@ -221,3 +221,41 @@ def test_two_records_with_one_e_mail_are_duplicates(connection, people):
     first, second = db.session.scalars(select(CrmRecord).order_by(CrmRecord.external_id))
     assert not any("duplicate" in key for key in first.failed)
     assert any("duplicate" in key for key in second.failed)
+
+
+def test_small_pages_are_stored_together_up_to_a_batch(connection, crm, people, monkeypatch):
+    monkeypatch.setattr("lms.crm.sync.BATCH_EVENTS", 3)
+    stored_batches = []
+    real_ingest = ingest
+
+    def counting(connection, events, users, *, now):
+        stored_batches.append(len(events))
+        return real_ingest(connection, events, users, now=now)
+
+    monkeypatch.setattr("lms.crm.sync.ingest", counting)
+    outcomes = sync_connection(connection, now=at(24), connector=crm, streams=("lead",))
+    # Pages of 2: the first two pages (4 events) reach the batch, then the stream ends.
+    assert stored_batches == [4] and outcomes[0].stored == 4
+    cursor = db.session.scalar(select(CrmCursor).where(CrmCursor.stream == "lead"))
+    assert cursor.cursor == "4" and cursor.events_read == 4
+
+
+class FailingLater(ScriptedConnector):
+    """A CRM whose second page of a stream fails."""
+
+    def pull(self, stream, cursor, *, since=None):
+        if stream == "lead" and cursor == "2":
+            self.pulls.append((stream, cursor, since))
+            raise ConnectorError("HTTP 503 from the CRM")
+        return super().pull(stream, cursor, since=since)
+
+
+def test_what_was_read_before_a_crm_error_is_stored_and_the_cursor_kept(connection, crm, people):
+    failing = FailingLater(crm.events, crm.known_users)
+    outcomes = sync_connection(connection, now=at(24), connector=failing, streams=("lead",))
+    assert outcomes[0].stored == 2 and outcomes[0].error == "HTTP 503 from the CRM"
+    cursor = db.session.scalar(select(CrmCursor).where(CrmCursor.stream == "lead"))
+    assert cursor.cursor == "2" and cursor.events_read == 2
+    assert cursor.last_error == "HTTP 503 from the CRM"
+    again = sync_connection(connection, now=at(25), connector=crm, streams=("lead",))
+    assert again[0].stored == 2 and cursor.cursor == "4" and cursor.last_error is None

@@ -99,17 +99,21 @@ def ingest(
 
 def _note_activity(accounts: dict, newest: dict[str, datetime], unmatched: Counter) -> None:
     """Each acting account's newest event and its events read while nobody was matched,
-    in one statement rather than an UPDATE per account at the next flush (the loaded
-    accounts are given the values as written)."""
-    rows = []
+    in one statement rather than an UPDATE per account at the next flush (the accounts
+    the session holds are given the values as written, or read again)."""
+    rows, read_as_columns = [], set()
     for crm_id, at in newest.items():
         account = accounts[crm_id]  # flushed by note_users: it has its id
         last = at if account.last_event_at is None else max(at, account.last_event_at)
         count = account.events_unmatched + unmatched[crm_id]
         rows.append({"id": account.id, "last_event_at": last, "events_unmatched": count})
-        set_committed_value(account, "last_event_at", last)
-        set_committed_value(account, "events_unmatched", count)
+        if isinstance(account, CrmAccount):  # held by the session: as written, not stale
+            set_committed_value(account, "last_event_at", last)
+            set_committed_value(account, "events_unmatched", count)
+        else:
+            read_as_columns.add(account.id)
     update_rows(CrmAccount.__table__, rows)
+    expire_held(CrmAccount, read_as_columns)
 
 
 def store_new(
@@ -144,29 +148,49 @@ def store_new(
     return len(batch.fresh)
 
 
+@dataclass
+class ActingAccount:
+    """A CRM account as an ingest reads it when the page only names it as acting."""
+
+    id: int
+    crm_id: str
+    name: str
+    person_id: int | None
+    last_event_at: datetime | None
+    events_unmatched: int
+
+
+ACTING_COLUMNS = tuple(getattr(CrmAccount, name) for name in ActingAccount.__annotations__)
+
+
 def note_users(
     connection: CrmConnection,
     crm_users: Iterable[CrmUser],
     acting: Iterable[str],
     *,
     now: datetime,
-) -> dict[str, CrmAccount]:
+) -> dict[str, CrmAccount | ActingAccount]:
     """The accounts of the CRM users given and of those who acted (crm_id -> account):
     new ones added, names, e-mails and active flags refreshed, and those new or given and
     still unmatched matched to a person by e-mail or HR id where one now fits. (An account
     that only acted is not looked for again on every page: each sync pass gives every user
-    first, which matches those whose person was added since.)"""
+    first, which matches those whose person was added since.) Accounts that only acted are
+    read as the few columns an ingest needs, not as whole CrmAccounts: a batch names
+    thousands."""
     given = {user.crm_id: user for user in crm_users}
-    wanted = set(given) | set(acting)
-    accounts = {}
-    ids = sorted(wanted)
-    for start in range(0, len(ids), 500):
+    accounts: dict = {}
+    for chunk in _chunks(sorted(given)):
         query = select(CrmAccount).where(
-            CrmAccount.connection_id == connection.id,
-            among(CrmAccount.crm_id, ids[start : start + 500]),
+            CrmAccount.connection_id == connection.id, among(CrmAccount.crm_id, chunk)
         )
         accounts.update({a.crm_id: a for a in db.session.scalars(query)})
-    for crm_id in ids:
+    only_acting = sorted(set(acting) - set(given))
+    for chunk in _chunks(only_acting):
+        query = select(*ACTING_COLUMNS).where(
+            CrmAccount.connection_id == connection.id, among(CrmAccount.crm_id, chunk)
+        )
+        accounts.update({row.crm_id: ActingAccount(*row) for row in db.session.execute(query)})
+    for crm_id in sorted(set(given) | set(only_acting)):
         account = accounts.get(crm_id)
         if account is None:
             account = CrmAccount(
@@ -185,7 +209,9 @@ def note_users(
             account.hr_id = (user.hr_id or "").strip()[:64] or None
             account.active = user.active
     looked_for = [
-        a for a in accounts.values() if a.person_id is None and (a.id is None or a.crm_id in given)
+        a
+        for a in accounts.values()
+        if isinstance(a, CrmAccount) and a.person_id is None and (a.id is None or a.crm_id in given)
     ]
     _match_people(looked_for)
     db.session.flush()
@@ -435,7 +461,7 @@ def _update_records(records: list[_Record]) -> None:
 
 
 def _actors(
-    connection: CrmConnection, accounts: list[CrmAccount], settings: LrsSettings
+    connection: CrmConnection, accounts: list[CrmAccount | ActingAccount], settings: LrsSettings
 ) -> dict[str, tuple[dict, str]]:
     """crm_id -> (actor, its key): the person, named as Uptake names them in its own
     statements (their name and identifiers read in one query, not each person whole); the

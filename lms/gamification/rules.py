@@ -5,6 +5,7 @@ No app, no database: statements come in as `Facts`, decisions go out as values."
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 SOURCE_LMS = "lms"  # Uptake's own statements
 SOURCE_ANY = "any"
@@ -103,6 +104,24 @@ class Ruleset:
     levels: tuple[Level, ...] = ()
     quality: QualitySettings | None = None
     badges: tuple = field(default=())  # BadgeSpec, see badges/rules.py
+
+    def rules_for(self, verb: str) -> tuple[PointRule, ...]:
+        """The rules that can match a statement with this verb (those naming it and those
+        naming no verb), in their order: most rules name a verb, and a batch asks for
+        thousands of statements."""
+        return self._by_verb.get(verb, self._any_verb)
+
+    @cached_property
+    def _any_verb(self) -> tuple[PointRule, ...]:
+        return tuple(rule for rule in self.rules if not rule.match.verbs)
+
+    @cached_property
+    def _by_verb(self) -> dict[str, tuple[PointRule, ...]]:
+        verbs = {verb for rule in self.rules for verb in rule.match.verbs}
+        return {
+            verb: tuple(r for r in self.rules if not r.match.verbs or verb in r.match.verbs)
+            for verb in verbs
+        }
 
 
 def object_of(rule: PointRule, facts: Facts) -> str:

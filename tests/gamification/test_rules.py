@@ -64,6 +64,17 @@ def test_sources():
     assert not r.Match(source="client:Other").matches(facts())
 
 
+def test_the_rules_a_verb_can_match_keep_their_order():
+    update, create = frozenset({"http://v/update"}), frozenset({"http://v/create"})
+    any_verb = rule(key="any")
+    on_update = rule(key="update", match=r.Match(verbs=update))
+    on_create = rule(key="create", match=r.Match(verbs=create | update))
+    ruleset = r.Ruleset(rules=(on_update, any_verb, on_create))
+    assert ruleset.rules_for("http://v/update") == (on_update, any_verb, on_create)
+    assert ruleset.rules_for("http://v/create") == (any_verb, on_create)
+    assert ruleset.rules_for("http://v/other") == (any_verb,)
+
+
 def test_what_a_rule_awards_once_for():
     assert r.object_of(rule(), facts()) == "https://crm.example/leads/1"
     assert r.object_of(rule(per=r.PER_STATEMENT), facts()) == "s1"

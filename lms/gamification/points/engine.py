@@ -116,7 +116,7 @@ def _voiders(ids: list[str]) -> dict[str, int]:
 def candidates_of(step: Earn, ruleset: Ruleset) -> list[ledger.Candidate]:
     """The rules the statement matches, each with what it would award once for."""
     found = []
-    for rule in ruleset.rules:
+    for rule in ruleset.rules_for(step.facts.verb):
         if rule.match.matches(step.facts):
             counted = object_of(rule, step.facts)
             hashed = object_hash(rule.key, counted)

@@ -8,6 +8,7 @@ by verb and activity id only, can tell report use from any other view). The IRIs
 for every installation, so the point rules and adoption classes in content/ match them
 whichever CRM the statements came from."""
 
+import hashlib
 import uuid
 from datetime import datetime
 from urllib.parse import quote
@@ -45,6 +46,7 @@ EXTENSION_NATIVE_TYPE = f"{PROFILE}/extensions/native-type"  # context: "Lead", 
 EXTENSION_FAILED_CHECKS = f"{PROFILE}/extensions/failed-checks"  # result: data-quality checks
 # Statement ids are UUIDv5 under this namespace, from the CRM, its event and the actor.
 STATEMENT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, PROFILE)
+_NAMESPACE_BYTES = STATEMENT_NAMESPACE.bytes
 
 
 def statement_id(crm_base_url: str, event_id: str, actor_key: str) -> str:
@@ -53,7 +55,18 @@ def statement_id(crm_base_url: str, event_id: str, actor_key: str) -> str:
     unknown CRM user is matched to a person, their earlier events can be stored again as
     that person's."""
     name = "\n".join((crm_base_url.rstrip("/"), event_id, actor_key))
-    return str(uuid.uuid5(STATEMENT_NAMESPACE, name))
+    return _uuid5(name)
+
+
+def _uuid5(name: str) -> str:
+    """`str(uuid.uuid5(STATEMENT_NAMESPACE, name))` (RFC 4122 4.3: SHA-1 of the namespace and
+    the name, with the version and variant bits set), without building a UUID object: a sync
+    names a hundred thousand statements a minute."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def activity_id(crm_base_url: str, event: CrmEvent) -> str:

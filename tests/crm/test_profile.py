@@ -2,6 +2,7 @@
 profile document agreeing with the code."""
 
 import json
+import uuid
 from datetime import datetime
 
 from lms.config import PROJECT_ROOT
@@ -60,6 +61,13 @@ def test_the_same_event_and_actor_always_get_the_same_id_and_another_actor_anoth
     assert profile.statement_id(CRM + "/", EVENT.event_id, "k") == profile.statement_id(
         CRM, EVENT.event_id, "k"
     )
+
+
+def test_statement_ids_are_rfc_4122_name_based_uuids_under_the_profiles_namespace():
+    for actor_key in ("k", "agent|mbox|mailto:ann@example.com", "é" * 300):
+        name = "\n".join((CRM, EVENT.event_id, actor_key))
+        expected = str(uuid.uuid5(profile.STATEMENT_NAMESPACE, name))
+        assert profile.statement_id(CRM, EVENT.event_id, actor_key) == expected
 
 
 def test_a_log_in_is_about_the_crm_itself_and_a_report_view_has_its_own_verb():

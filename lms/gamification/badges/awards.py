@@ -5,7 +5,6 @@ says the criterion holds. Services: they flush, never commit."""
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
 from lms import events
 from lms.auth.models import Champion, User
@@ -54,25 +53,15 @@ def evaluate_badges(earning, ruleset: Ruleset, now: datetime) -> list[BadgeAward
     short = short_weeks(looks)
     quality = weekly_quality(looks)
     looks = {look: seen for look, seen in looks.items() if look not in short}
-    people = _people({user_id for user_id, _, _ in looks})
     awarded = []
     for (user_id, key, _occasion), (pk, facts, badge) in looks.items():
         if (user_id, key) in held:
             continue
-        evidence = qualifies(people[user_id], badge, facts, pk, iris, quality)
+        evidence = qualifies(user_id, badge, facts, pk, iris, quality)
         if evidence:
             awarded.append(award_badge(user_id, badge, evidence, pk, now=now))
             held.add((user_id, key))
     return awarded
-
-
-def _people(user_ids) -> dict[int, User]:
-    """The people looked at, in one query rather than one each; what they are related to
-    loads only if a criterion reads it."""
-    if not user_ids:
-        return {}
-    query = select(User).where(among(User.id, user_ids)).options(lazyload("*"))
-    return {person.id: person for person in db.session.scalars(query)}
 
 
 def _held(user_ids, keys) -> set[tuple[int, str]]:

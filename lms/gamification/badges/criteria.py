@@ -62,28 +62,29 @@ def _week_window(start: datetime, match) -> list:
 
 
 def qualifies(
-    person: User, badge: b.BadgeSpec, facts: Facts, pk: int, iris: b.Iris, tallies=None
+    user_id: int, badge: b.BadgeSpec, facts: Facts, pk: int, iris: b.Iris, tallies=None
 ) -> str:
     """Why the person meets the badge's criterion now, in words; "" when they do not.
-    `tallies` may hold their weekly quality tallies, read for a whole batch (`weekly_quality`)."""
+    `tallies` may hold their weekly quality tallies, read for a whole batch (`weekly_quality`).
+    The person is loaded only for the criteria that read more than their statements."""
     c = badge.criterion
     match c.kind:
         case b.COURSES_COMPLETED:
             wanted = [iris.course[slug] for slug in c.courses]
-            done = _completed(person.id, wanted)
+            done = _completed(user_id, wanted)
             return "Completed " + _titles(Course, c.courses) if done == set(wanted) else ""
         case b.ONBOARDING_COMPLETED:
-            return "Completed onboarding" if _completed(person.id, [iris.onboarding]) else ""
+            return "Completed onboarding" if _completed(user_id, [iris.onboarding]) else ""
         case b.COACHING_FINISHED:
-            return _coaching_finished(person, c, iris)
+            return _coaching_finished(db.session.get(User, user_id), c, iris)
         case b.STATEMENTS_IN_WEEK:
-            return _busy_week(person.id, c, facts)
+            return _busy_week(user_id, c, facts)
         case b.QUALITY_STREAK:
             if tallies is None:
-                tallies = _weekly_quality_of({person.id}, _streak_span(c, facts.when))
-            return _quality_streak(person.id, c, facts.when.date(), tallies)
+                tallies = _weekly_quality_of({user_id}, _streak_span(c, facts.when))
+            return _quality_streak(user_id, c, facts.when.date(), tallies)
         case b.EARLY_ADOPTER:
-            return _early_adopter(person, c, iris)
+            return _early_adopter(db.session.get(User, user_id), c, iris)
     return ""
 
 

@@ -81,6 +81,7 @@ def is_sha2_hex(value: str) -> bool:
     return bool(_SHA2.match(value))
 
 
+@lru_cache(maxsize=1024)  # a store sees a handful of tags, in every language map
 def is_language_tag(value: str) -> bool:
     """An RFC 5646 language tag (Data 2.2.s4.b2): well-formed, and no extension singleton
     used twice (RFC 5646 2.2.6)."""

@@ -9,6 +9,7 @@ for every installation, so the point rules and adoption classes in content/ matc
 whichever CRM the statements came from."""
 
 import hashlib
+import re
 import uuid
 from datetime import datetime
 from urllib.parse import quote
@@ -32,7 +33,8 @@ VERBS = {  # CrmEvent.action -> (verb IRI, English display)
     LOGGED_IN: ("https://w3id.org/xapi/adl/verbs/logged-in", "logged in"),
     VIEWED: (f"{PROFILE}/verbs/viewed-report", "viewed report"),
 }
-APPLICATION = "application"  # the object of a log-in: the CRM itself
+APPLICATION = "application"
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")  # what `quote` leaves as it is  # the object of a log-in: the CRM itself
 
 
 def activity_type(crm_object: str) -> str:
@@ -75,7 +77,10 @@ def activity_id(crm_base_url: str, event: CrmEvent) -> str:
     base = crm_base_url.rstrip("/")
     if event.object is None or event.record_id is None:
         return base
-    return f"{base}/{event.object}/{quote(event.record_id, safe='')}"
+    record_id = event.record_id
+    if not _UNRESERVED.fullmatch(record_id):  # most CRMs' ids need no quoting
+        record_id = quote(record_id, safe="")
+    return f"{base}/{event.object}/{record_id}"
 
 
 def crm_user_agent(crm_base_url: str, crm_id: str, name: str) -> dict:

@@ -397,7 +397,8 @@ def _hold(holders: dict, held: dict, record: _Record, keys: dict[str, str]) -> N
 
 def _save_records(connection: CrmConnection, records: list[_Record]) -> None:
     """Write what the events changed in a few statements: the new records inserted, the
-    others updated, and the duplicate keys of those whose fields changed replaced."""
+    others updated, and the duplicate keys of those whose keys changed replaced (most
+    changes, a stage or an amount, leave them as they were)."""
     if not records:
         return
     new = [r for r in records if r.is_new]
@@ -407,6 +408,8 @@ def _save_records(connection: CrmConnection, records: list[_Record]) -> None:
         record.ref = ids[record.object, record.external_id]
     _update_records([r for r in records if not r.is_new])
     rekeyed = [r for r in records if r.keys is not None]
+    stored = _stored_keys([r.ref for r in rekeyed if not r.is_new])
+    rekeyed = [r for r in rekeyed if r.is_new or stored.get(r.ref, {}) != r.keys]
     for chunk in _chunks([r.ref for r in rekeyed if not r.is_new]):
         db.session.execute(delete(CrmDuplicateKey).where(among(CrmDuplicateKey.record_id, chunk)))
     rows = [
@@ -421,6 +424,19 @@ def _save_records(connection: CrmConnection, records: list[_Record]) -> None:
         for rule, value in r.keys.items()
     ]
     insert_rows(CrmDuplicateKey.__table__, rows)
+
+
+def _stored_keys(refs: list[int]) -> dict[int, dict[str, str]]:
+    """record id -> its duplicate keys as stored (rule -> value)."""
+    table = CrmDuplicateKey.__table__
+    keys: dict[int, dict[str, str]] = {}
+    for chunk in _chunks(refs):
+        query = select(table.c.record_id, table.c.rule, table.c.value).where(
+            among(table.c.record_id, chunk)
+        )
+        for record_id, rule, value in db.session.execute(query):
+            keys.setdefault(record_id, {})[rule] = value
+    return keys
 
 
 def _record_row(connection: CrmConnection, record: _Record) -> dict:

@@ -33,8 +33,8 @@ VERBS = {  # CrmEvent.action -> (verb IRI, English display)
     LOGGED_IN: ("https://w3id.org/xapi/adl/verbs/logged-in", "logged in"),
     VIEWED: (f"{PROFILE}/verbs/viewed-report", "viewed report"),
 }
-APPLICATION = "application"
-_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")  # what `quote` leaves as it is  # the object of a log-in: the CRM itself
+APPLICATION = "application"  # the object of a log-in: the CRM itself
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")  # what `quote` leaves as it is
 
 
 def activity_type(crm_object: str) -> str:

@@ -78,9 +78,9 @@ def sync_stream(
     gathered up to BATCH_EVENTS events and stored, with the cursor moved past them, in one
     transaction: a CRM that pages by 50 or 100 (BottleCRM, HubSpot) costs no more
     transactions than one that pages by 2,000 (Salesforce), and what a batch costs per
-    person (tallies, adoption weeks, badge looks) is shared by more events. A failure loses nothing stored: what was
-    gathered before a CRM error is stored first; a batch that cannot be stored is read again
-    next time, from the cursor before it."""
+    person (tallies, adoption weeks, badge looks) is shared by more events. A failure loses
+    nothing stored: what was gathered before a CRM error is stored first; a batch that
+    cannot be stored is read again next time, from the cursor before it."""
     cursor_row = stream_cursor(connection, stream)
     if cursor_row.retry_at is not None and cursor_row.retry_at > now() and since is None:
         return StreamOutcome(stream, waiting_until=cursor_row.retry_at)

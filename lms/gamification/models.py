@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,6 +56,13 @@ class PointsEntry(db.Model):
         CheckConstraint(f"kind IN {ENTRY_KINDS!r}", name="known_kind"),
         Index("ix_points_entries_user_object", "user_id", "object_hash"),
         Index("ix_points_entries_user_rule_earned", "user_id", "rule_key", "earned_at"),
+        # Partial: only reversals reverse an entry (no entry for every award's NULL).
+        Index(
+            "ix_points_entries_reverses_id",
+            "reverses_id",
+            sqlite_where=text("reverses_id IS NOT NULL"),
+            postgresql_where=text("reverses_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -70,9 +78,7 @@ class PointsEntry(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     reason: Mapped[str] = mapped_column(Text, default="")
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reverses_id: Mapped[int | None] = mapped_column(
-        BigId, ForeignKey("points_entries.id"), index=True
-    )
+    reverses_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("points_entries.id"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])

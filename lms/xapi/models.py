@@ -39,9 +39,15 @@ class Statement(db.Model):
         # The actor and the object activity are looked up in statement_agents and
         # statement_activities (core), never here: an index here would repeat them.
         Index("ix_statements_verb_id_id", "verb_id", "id"),
-        Index("ix_statements_registration_id", "registration", "id"),
-        # Partial: most statements void nothing, and many name nobody Uptake knows; the
-        # queries on these columns ask for a value, which implies it is not NULL.
+        # Partial: most statements void nothing, many name nobody Uptake knows and have no
+        # registration (every CRM statement); the queries on these columns ask for a value,
+        # which implies it is not NULL, and an insert then writes no entry for the NULLs.
+        Index(
+            "ix_statements_registration_id",
+            "registration",
+            "id",
+            **_where("registration IS NOT NULL"),
+        ),
         Index("ix_statements_user_id_id", "user_id", "id", **_where("user_id IS NOT NULL")),
         Index(
             "ix_statements_target_statement_id",

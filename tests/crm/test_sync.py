@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from lms.adoption.models import AdoptionWeek
 from lms.crm.connectors.base import ConnectorError, CrmEvent, CrmUser, RateLimited
 from lms.crm.ingest import ingest, match_account
-from lms.crm.models import CrmAccount, CrmCursor, CrmRecord
+from lms.crm.models import CrmAccount, CrmCursor, CrmDuplicateKey, CrmRecord
 from lms.crm.sync import sync_connection
 from lms.database import db
 from lms.gamification.models import PointsEntry, QualityTally
@@ -221,6 +221,44 @@ def test_two_records_with_one_e_mail_are_duplicates(connection, people):
     first, second = db.session.scalars(select(CrmRecord).order_by(CrmRecord.external_id))
     assert not any("duplicate" in key for key in first.failed)
     assert any("duplicate" in key for key in second.failed)
+
+
+def test_duplicate_keys_follow_each_change_across_syncs(connection, people):
+    def contact(event_id, hours, record="C1", **fields):
+        return CrmEvent(event_id, "updated", at(hours), "U1", "contact", record, fields=fields)
+
+    first = contact("C1/1", 1, email="jo@x.test", company="Acme", name="Jo Park")
+    # Another record's keys come after C1's, so that C1's written again would get new ids.
+    other = contact("C2/1", 1.5, "C2", email="al@x.test", company="Acme", name="Al Fox")
+    crm = ScriptedConnector(
+        {"contact": [first, other]}, [CrmUser("U1", "Ann", email="ann@acme.test")]
+    )
+    sync_connection(connection, now=at(2), connector=crm)
+    before = keys_of_record()
+    assert any(value == "jo@x.test" for _, value in before.values())
+
+    crm.events["contact"].append(
+        contact("C1/2", 3, email="jo@x.test", company="Acme", name="Jo Park", title="Buyer")
+    )
+    sync_connection(connection, now=at(4), connector=crm)
+    assert keys_of_record() == before  # nothing the keys are made of changed: not rewritten
+
+    crm.events["contact"].append(contact("C1/3", 5, email="jo.new@x.test", company=""))
+    sync_connection(connection, now=at(6), connector=crm)
+    after = keys_of_record()
+    values = {value for _, value in after.values()}
+    assert "jo.new@x.test" in values and "jo@x.test" not in values
+    assert set(after) < set(before)  # the emptied company's rule holds no key any more
+
+
+def keys_of_record(external_id: str = "C1") -> dict[str, tuple[int, str]]:
+    """rule -> (row id, value): a key written again has a new row id."""
+    query = (
+        select(CrmDuplicateKey.rule, CrmDuplicateKey.id, CrmDuplicateKey.value)
+        .join(CrmRecord, CrmRecord.id == CrmDuplicateKey.record_id)
+        .where(CrmRecord.external_id == external_id)
+    )
+    return {rule: (row_id, value) for rule, row_id, value in db.session.execute(query)}
 
 
 def test_small_pages_are_stored_together_up_to_a_batch(connection, crm, people, monkeypatch):

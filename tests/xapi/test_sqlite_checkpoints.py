@@ -113,3 +113,17 @@ def test_a_thread_of_the_writing_process_checkpoints(engine, monkeypatch):
         time.sleep(0.05)
     assert wal_frames(engine) < 10
     assert database._checkpointers[os.getpid(), engine.url.database].is_alive()
+
+
+def test_every_connection_writes_ahead_and_reads_through_a_memory_map(engine):
+    with engine.connect() as connection:
+        settings = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "synchronous", "wal_autocheckpoint", "mmap_size")
+        }
+    assert settings == {
+        "journal_mode": "wal",
+        "synchronous": 1,  # NORMAL
+        "wal_autocheckpoint": 0,  # the checkpoints above run instead
+        "mmap_size": database.MMAP_BYTES,
+    }

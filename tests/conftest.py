@@ -2,6 +2,7 @@
 factories (`make_user`, ...) instead of shared global data."""
 
 import itertools
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
@@ -42,6 +43,25 @@ def load_reference_data() -> None:
     from lms.courses.content.sync import sync_content
 
     sync_content(PROJECT_ROOT / "content", now=T0)
+
+
+@contextmanager
+def app_of_its_own(directory, seed=lambda: None, **settings):
+    """An app on a database of its own, its tables made and `seed()` committed: for tests
+    whose threads each take their own session and connection, and so see committed data
+    only. The database is dropped afterwards."""
+    with fresh_database(directory) as url:
+        app = create_app(test_settings(url) | settings)
+        with app.app_context():
+            db.create_all()
+            seed()
+            db.session.commit()
+            db.session.remove()
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,13 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from lms import create_app
 from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.communications.cli import run_pass
 from lms.communications.models import MailDelivery, Notification
 from lms.database import db
-from tests.conftest import load_reference_data, test_settings
-from tests.databases import BACKEND, fresh_database
+from tests.conftest import app_of_its_own, load_reference_data
+from tests.databases import BACKEND
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgresql", reason="concurrent senders need PostgreSQL (row locks, threads)"
@@ -40,20 +39,13 @@ def seed() -> None:
 
 @pytest.fixture
 def senders_app(tmp_path):
-    with fresh_database(tmp_path) as url:
-        settings = test_settings(url) | {"MAIL_BACKEND": "file", "MAIL_FILE_DIR": tmp_path / "mail"}
-        app = create_app(settings)
-        with app.app_context():
-            db.create_all()
-            load_reference_data()
-            seed()
-            db.session.commit()
-            db.session.remove()
-        try:
-            yield app
-        finally:
-            with app.app_context():
-                db.engine.dispose()
+    def reference_data_and_people():
+        load_reference_data()
+        seed()
+
+    mail = {"MAIL_BACKEND": "file", "MAIL_FILE_DIR": tmp_path / "mail"}
+    with app_of_its_own(tmp_path, reference_data_and_people, **mail) as app:
+        yield app
 
 
 def test_concurrent_passes_send_each_message_once(senders_app, tmp_path):

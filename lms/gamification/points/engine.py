@@ -17,13 +17,14 @@ from lms.database import db
 from lms.gamification.badges.awards import evaluate_badges
 from lms.gamification.facts import client_sources, facts_of, voided_target
 from lms.gamification.points import ledger
-from lms.gamification.points.ledger_state import load_state, lock_people
+from lms.gamification.points.ledger_state import load_state
 from lms.gamification.points.levels import record_level_ups
 from lms.gamification.points.quality import quality_samples, remove_samples, write_samples
 from lms.gamification.rules import Facts, Ruleset, object_hash, object_of
 from lms.gamification.ruleset import current_ruleset
 from lms.value_lists import among
 from lms.xapi.models import Statement
+from lms.xapi.store.person_order import lock_people
 from lms.xapi.store.write import FreshStatement
 
 
@@ -59,9 +60,10 @@ def apply(fresh: list[FreshStatement], *, now: datetime, ruleset: Ruleset | None
     candidates = [c for matched in found.values() for c in matched]
     rows, totals = [], {}
     if candidates or voids:
-        lock_people(
-            [c.user_id for c in candidates] + [v.target_user_id for v in voids if v.target_user_id]
-        )
+        # Held already when the statements were just stored (store_batch); taken here for
+        # a replay of statements stored before their person was known. Without it, two
+        # transactions could both read a cap as not yet reached, or decide one award key.
+        lock_people([c.user_id for c in candidates] + [v.target_user_id for v in voids])
         state = load_state(candidates, [v.target_pk for v in voids])
         rows = decide(steps, ruleset, state, now, found)
         totals = ledger.write_entries(rows)

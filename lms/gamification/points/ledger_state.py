@@ -1,5 +1,5 @@
-"""Loading the part of the ledger a batch's decisions need into a `LedgerState`, and
-keeping two transactions from deciding for the same person at once."""
+"""Loading the part of the ledger a batch's decisions need into a `LedgerState`. (Two
+transactions never decide for the same person at once: `lms.xapi.store.person_order`.)"""
 
 from datetime import date, datetime, timedelta
 
@@ -10,26 +10,6 @@ from lms.gamification.models import PointsEntry
 from lms.gamification.points.ledger import Candidate, LedgerState
 from lms.gamification.rules import reversal_key
 from lms.value_lists import among, with_pairs
-
-# The first key of PostgreSQL's two-key advisory locks: "points ledger of person <id>".
-LEDGER_LOCK = 0x55505450
-
-
-def lock_people(user_ids) -> None:
-    """On PostgreSQL, wait for any other transaction deciding points for these people
-    (advisory locks held to commit, taken in id order so two batches never deadlock).
-    Without it, two concurrent requests could both read a cap as not yet reached, or both
-    decide the same award key (one then failing on the unique constraint). SQLite needs
-    nothing: a writing transaction holds the database's write lock from its start."""
-    if db.session.connection().dialect.name != "postgresql":
-        return
-    # One round trip: unnest yields the sorted ids in order, and the locks are taken row
-    # by row as the scan yields them.
-    db.session.connection().exec_driver_sql(
-        "SELECT count(pg_advisory_xact_lock(%(space)s, id)) "
-        "FROM unnest(CAST(%(ids)s AS integer[])) AS id",
-        {"space": LEDGER_LOCK, "ids": sorted(set(user_ids))},
-    )
 
 
 def load_state(candidates: list[Candidate], target_pks: list[int]) -> LedgerState:

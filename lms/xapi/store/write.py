@@ -25,6 +25,7 @@ from lms.xapi.store.definitions import upsert_activity_definitions
 from lms.xapi.store.identifiers import agent_key
 from lms.xapi.store.mentions import defined_activities, mentioned_activities, mentioned_agents
 from lms.xapi.store.people import keys_of_user, match_key, users_by_agent_key
+from lms.xapi.store.person_order import lock_people
 from lms.xapi.validation.attachments import check_attachment_data, referenced_attachments
 from lms.xapi.validation.formats import parse_timestamp
 from lms.xapi.validation.prepare import prepare_statement, same_statement, serialize
@@ -174,6 +175,7 @@ def _write(
     targets = check_voiding(documents, client_id=client_id, may_void_others=may_void_others)
     voided = targets | _already_voided([document["id"] for document in documents], client_id)
     people = users_by_agent_key({rows[d["id"]]["actor_key"] for d in documents}, settings.base_url)
+    lock_people([*people.values(), *_people_of(targets)])  # before numbering: person_order
     pks = next_statement_pks(len(documents))
     for document, pk in zip(documents, pks, strict=True):
         row = rows[document["id"]]
@@ -195,6 +197,16 @@ def _write(
         FreshStatement(pk, rows[d["id"]]["user_id"], client_id, now, rows[d["id"]]["voided"], d)
         for pk, d in zip(pks, documents, strict=True)
     ]
+
+
+def _people_of(statement_ids: set[str]) -> list[int]:
+    """The people the stored statements with these ids are about."""
+    if not statement_ids:
+        return []
+    query = select(Statement.user_id).where(
+        among(Statement.statement_id, statement_ids), Statement.user_id.is_not(None)
+    )
+    return list(db.session.scalars(query))
 
 
 def next_statement_pks(count: int) -> list[int]:

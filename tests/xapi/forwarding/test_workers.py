@@ -9,13 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
-from lms import create_app
 from lms.database import db
 from lms.xapi.forwarding.remote import ForwardingLRS
 from lms.xapi.forwarding.worker import ForwardPolicy, ForwardReport, Worker
 from lms.xapi.models import OutboxItem, Statement
-from tests.conftest import test_settings
-from tests.databases import BACKEND, fresh_database
+from tests.conftest import app_of_its_own
+from tests.databases import BACKEND
 from tests.xapi.forwarding.stub_lrs import PASSWORD, USERNAME, StubLRS
 from tests.xapi.statement_rows import add_statements
 
@@ -28,17 +27,8 @@ POLICY = ForwardPolicy(batch_size=7, timeout=5, lease=timedelta(minutes=1), retr
 
 @pytest.fixture(scope="module")
 def own_app(tmp_path_factory):
-    with fresh_database(tmp_path_factory.mktemp("workers")) as url:
-        app = create_app(test_settings(url))
-        with app.app_context():
-            db.create_all()
-            db.session.commit()
-            db.session.remove()
-        try:
-            yield app
-        finally:
-            with app.app_context():
-                db.engine.dispose()
+    with app_of_its_own(tmp_path_factory.mktemp("workers")) as app:
+        yield app
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import Pool
@@ -27,6 +27,12 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def partial_index_where(condition: str) -> dict:
+    """The keyword arguments that make an `Index` partial, the same on SQLite and PostgreSQL:
+    only rows meeting `condition` get an entry."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
 
 
 db = SQLAlchemy(model_class=Base)

@@ -8,19 +8,18 @@ requests do at the same moment."""
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
 from lms.coaching.rules import HOW, STEPS
 from lms.courses.models import Skill
-from lms.database import db
+from lms.database import db, partial_index_where
 
 
 def _live(column: str) -> dict:
-    """The `WHERE` of a partial index on both engines: rows where `column` is still null."""
-    condition = text(f"{column} IS NULL")
-    return {"sqlite_where": condition, "postgresql_where": condition}
+    """A partial index of the rows where `column` is still null."""
+    return partial_index_where(f"{column} IS NULL")
 
 
 class CoachingSignOff(db.Model):

@@ -21,12 +21,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import Division, User
-from lms.database import db
+from lms.database import db, partial_index_where
 from lms.gamification.rules import (
     CONTEST_METRICS,
     CONTEST_PERIODS,
@@ -60,8 +59,7 @@ class PointsEntry(db.Model):
         Index(
             "ix_points_entries_reverses_id",
             "reverses_id",
-            sqlite_where=text("reverses_id IS NOT NULL"),
-            postgresql_where=text("reverses_id IS NOT NULL"),
+            **partial_index_where("reverses_id IS NOT NULL"),
         ),
     )
 

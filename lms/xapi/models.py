@@ -17,20 +17,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.database import db
+from lms.database import db, partial_index_where
 
 IRI = String(2048)
 # Big on PostgreSQL, but SQLite only auto-increments an INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-def _where(condition: str) -> dict:
-    """A partial index, the same on SQLite and PostgreSQL."""
-    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
 
 
 class Statement(db.Model):
@@ -46,13 +40,18 @@ class Statement(db.Model):
             "ix_statements_registration_id",
             "registration",
             "id",
-            **_where("registration IS NOT NULL"),
+            **partial_index_where("registration IS NOT NULL"),
         ),
-        Index("ix_statements_user_id_id", "user_id", "id", **_where("user_id IS NOT NULL")),
+        Index(
+            "ix_statements_user_id_id",
+            "user_id",
+            "id",
+            **partial_index_where("user_id IS NOT NULL"),
+        ),
         Index(
             "ix_statements_target_statement_id",
             "target_statement_id",
-            **_where("target_statement_id IS NOT NULL"),
+            **partial_index_where("target_statement_id IS NOT NULL"),
         ),
     )
 

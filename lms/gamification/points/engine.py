@@ -60,10 +60,8 @@ def apply(fresh: list[FreshStatement], *, now: datetime, ruleset: Ruleset | None
     candidates = [c for matched in found.values() for c in matched]
     rows, totals = [], {}
     if candidates or voids:
-        # Held already when the statements were just stored (store_batch); taken here for
-        # a replay of statements stored before their person was known. Without it, two
-        # transactions could both read a cap as not yet reached, or decide one award key.
-        lock_people([c.user_id for c in candidates] + [v.target_user_id for v in voids])
+        # The statements' people are locked since they were stored (person_order), so no
+        # other transaction decides for them until this one commits.
         state = load_state(candidates, [v.target_pk for v in voids])
         rows = decide(steps, ruleset, state, now, found)
         totals = ledger.write_entries(rows)
@@ -143,6 +141,7 @@ def apply_to_linked(people, *, now: datetime, ruleset: Ruleset | None = None) ->
     """Statements stored before these (new) people were known earn now, in stored order,
     with the statements voiding them, as a rebuild would decide them."""
     ids = [person.id for person in people]
+    lock_people(ids)  # as store_batch does for statements it stores: person_order
     own = select(Statement).where(among(Statement.user_id, ids), Statement.is_voiding.is_(False))
     mine = list(db.session.scalars(own.order_by(Statement.id)))
     if not mine:

@@ -2,6 +2,7 @@
 factories (`make_user`, ...) instead of shared global data."""
 
 import itertools
+import threading
 from contextlib import contextmanager
 from datetime import date, datetime
 
@@ -62,6 +63,27 @@ def app_of_its_own(directory, seed=lambda: None, **settings):
         finally:
             with app.app_context():
                 db.engine.dispose()
+
+
+def run_at_once(work, count: int, *, timeout: float = 60) -> None:
+    """`work(n, start)` for n in 0..count-1, each in a thread of its own; each waits on the
+    `start` barrier when it is ready, so that they go at the same moment. Fails if a thread
+    has not finished within `timeout` seconds or raised."""
+    start, errors = threading.Barrier(count), []
+
+    def guarded(n: int) -> None:
+        try:
+            work(n, start)
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a thread did not finish"
+    assert errors == []
 
 
 @pytest.fixture(scope="session")

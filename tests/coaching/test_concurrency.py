@@ -3,14 +3,12 @@ moment produce one sign-off, and the onboarding gate, evaluated by concurrent re
 records completion exactly once. The requests run in threads, each with its own session and
 connection, so the test uses a database of its own with committed data."""
 
-import threading
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
-from lms import create_app
 from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.coaching.models import CoachingSignOff, OnboardingCompletion
@@ -18,8 +16,15 @@ from lms.coaching.services import delegate_coach
 from lms.courses.curricula import assign_curricula
 from lms.database import db
 from tests.coaching.conftest import SALES_SKILLS, complete_required_courses, make_proficient, sign
-from tests.conftest import FAST_HASH, PASSWORD, T0, load_reference_data, test_settings
-from tests.databases import BACKEND, fresh_database
+from tests.conftest import (
+    FAST_HASH,
+    PASSWORD,
+    T0,
+    app_of_its_own,
+    load_reference_data,
+    run_at_once,
+)
+from tests.databases import BACKEND
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgresql", reason="concurrent requests need PostgreSQL (row locks, threads)"
@@ -67,43 +72,29 @@ def seed() -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def race(tmp_path_factory):
-    with fresh_database(tmp_path_factory.mktemp("coaching-race")) as url:
-        app = create_app(test_settings(url))
-        with app.app_context():
-            db.create_all()
-            load_reference_data()
-            people = seed()
-            db.session.commit()
-            db.session.remove()
-        try:
-            yield SimpleNamespace(app=app, people=people)
-        finally:
-            with app.app_context():
-                db.engine.dispose()
+    seeded = {}
+
+    def reference_data_and_people():
+        load_reference_data()
+        seeded["people"] = seed()
+
+    with app_of_its_own(tmp_path_factory.mktemp("coaching-race"), reference_data_and_people) as app:
+        yield SimpleNamespace(app=app, people=seeded["people"])
 
 
 def run_together(app, requests: list[tuple[str, str, dict]]) -> list[int]:
     """Each (signer e-mail, path, form) posted from its own thread and logged-in client,
     all released at the same moment; returns the status codes."""
-    statuses, errors = [None] * len(requests), []
-    start = threading.Barrier(len(requests))
+    statuses = [None] * len(requests)
 
-    def post(n: int, email: str, path: str, data: dict) -> None:
-        try:
-            client = app.test_client()
-            client.post("/login", data={"email": email, "password": PASSWORD})
-            start.wait(timeout=10)
-            statuses[n] = client.post(path, data=data).status_code
-        except Exception as exc:  # noqa: BLE001  (reported by the caller's assertion)
-            errors.append(exc)
+    def post(n: int, start) -> None:
+        email, path, data = requests[n]
+        client = app.test_client()
+        client.post("/login", data={"email": email, "password": PASSWORD})
+        start.wait(timeout=10)
+        statuses[n] = client.post(path, data=data).status_code
 
-    threads = [threading.Thread(target=post, args=(n, *r)) for n, r in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a request did not finish"
-    assert errors == []
+    run_at_once(post, len(requests))
     return statuses
 
 

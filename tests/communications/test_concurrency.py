@@ -2,7 +2,6 @@
 once per person and each e-mail written once. Each pass runs in its own thread, session and
 connection, on a database of its own with committed data."""
 
-import threading
 from datetime import date, datetime
 
 import pytest
@@ -13,7 +12,7 @@ from lms.auth.services import get_job_role, get_or_create_division
 from lms.communications.cli import run_pass
 from lms.communications.models import MailDelivery, Notification
 from lms.database import db
-from tests.conftest import app_of_its_own, load_reference_data
+from tests.conftest import app_of_its_own, load_reference_data, run_at_once
 from tests.databases import BACKEND
 
 pytestmark = pytest.mark.skipif(
@@ -49,23 +48,13 @@ def senders_app(tmp_path):
 
 
 def test_concurrent_passes_send_each_message_once(senders_app, tmp_path):
-    start, errors = threading.Barrier(SENDERS), []
+    def one_pass(_n: int, start) -> None:
+        with senders_app.app_context():
+            start.wait(timeout=10)
+            run_pass(NOW)
+            db.session.remove()
 
-    def one_pass() -> None:
-        try:
-            with senders_app.app_context():
-                start.wait(timeout=10)
-                run_pass(NOW)
-                db.session.remove()
-        except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
-            errors.append(exc)
-
-    threads = [threading.Thread(target=one_pass) for _ in range(SENDERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    run_at_once(one_pass, SENDERS)
     with senders_app.app_context():
         notices = db.session.scalar(select(func.count(Notification.id)))
         sent = db.session.scalar(

@@ -4,7 +4,6 @@ cool-downs and voids, where order decides who earns what), `rebuild` finds no di
 Each client runs in its own thread with its own session and connection, so the test uses a
 database of its own with committed data."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.database import db
 from lms.gamification.points.rebuild import rebuild
-from tests.conftest import FAST_HASH, T0, app_of_its_own, load_reference_data
+from tests.conftest import FAST_HASH, T0, app_of_its_own, load_reference_data, run_at_once
 from tests.databases import BACKEND
 from tests.gamification.ledger_support import RULESET, VIEWED, crm, post, void
 
@@ -44,45 +43,31 @@ def shared(tmp_path):
         yield app
 
 
-def client_posts(app, n: int, errors: list, start: threading.Barrier) -> None:
+def client_posts(app, n: int, start) -> None:
     """One client's batches: updates of a few shared leads (one award per lead and person,
     3 points a statement up to 10 a day), report views (a cool-down), and now and then the
     void of one of its earlier statements."""
-    try:
-        with app.app_context():
-            people = db.session.query(User).order_by(User.email).all()
-            start.wait(timeout=30)
-            earlier = []
-            for b in range(BATCHES):
-                moment = T0 + timedelta(minutes=b)
-                batch = [
-                    crm(people[(n + k) % 2], obj=f"https://crm.example/leads/{k % 4}", at=moment)
-                    for k in range(PER_BATCH)
-                ]
-                batch.append(crm(people[b % 2], VIEWED, "https://crm.example/reports/1", at=moment))
-                if b % 4 == 3:
-                    batch.append(void(earlier[b - 2]["id"], at=moment))
-                post(batch, now=moment)
-                db.session.commit()
-                earlier.append(batch[0])
-            db.session.remove()
-    except Exception as exc:  # noqa: BLE001  (reported by the test's assertion)
-        errors.append(exc)
+    with app.app_context():
+        people = db.session.query(User).order_by(User.email).all()
+        start.wait(timeout=30)
+        earlier = []
+        for b in range(BATCHES):
+            moment = T0 + timedelta(minutes=b)
+            batch = [
+                crm(people[(n + k) % 2], obj=f"https://crm.example/leads/{k % 4}", at=moment)
+                for k in range(PER_BATCH)
+            ]
+            batch.append(crm(people[b % 2], VIEWED, "https://crm.example/reports/1", at=moment))
+            if b % 4 == 3:
+                batch.append(void(earlier[b - 2]["id"], at=moment))
+            post(batch, now=moment)
+            db.session.commit()
+            earlier.append(batch[0])
+        db.session.remove()
 
 
 def test_a_rebuild_after_concurrent_clients_finds_no_difference(shared):
-    errors: list = []
-    start = threading.Barrier(CLIENTS)
-    threads = [
-        threading.Thread(target=client_posts, args=(shared, n, errors, start))
-        for n in range(CLIENTS)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a client did not finish"
-    assert errors == []
+    run_at_once(lambda n, start: client_posts(shared, n, start), CLIENTS, timeout=120)
     with shared.app_context():
         assert rebuild(RULESET, now=T0 + timedelta(days=1)) == []
         db.session.remove()

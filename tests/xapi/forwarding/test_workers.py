@@ -3,7 +3,6 @@ no statement is sent twice, none is skipped. The workers run in threads, each wi
 session and connection, so they use a database of their own rather than the per-test
 rolled-back transaction."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from lms.database import db
 from lms.xapi.forwarding.remote import ForwardingLRS
 from lms.xapi.forwarding.worker import ForwardPolicy, ForwardReport, Worker
 from lms.xapi.models import OutboxItem, Statement
-from tests.conftest import app_of_its_own
+from tests.conftest import app_of_its_own, run_at_once
 from tests.databases import BACKEND
 from tests.xapi.forwarding.stub_lrs import PASSWORD, USERNAME, StubLRS
 from tests.xapi.statement_rows import add_statements
@@ -45,28 +44,18 @@ def statement_ids(own_app) -> list[str]:
 
 def run_workers(app, endpoint: str) -> list[ForwardReport]:
     """WORKERS threads, started together, each forwarding until nothing is due."""
-    reports, errors = [None] * WORKERS, []
-    start = threading.Barrier(WORKERS)
+    reports = [None] * WORKERS
 
-    def work(n: int) -> None:
+    def work(n: int, start) -> None:
         lrs = ForwardingLRS(
             endpoint=endpoint, username=USERNAME, password=PASSWORD, version="1.0.3", timeout=5
         )
-        try:
-            with app.app_context():
-                start.wait(timeout=10)
-                reports[n] = Worker(lrs, f"worker-{n}", POLICY).run_once()
-                db.session.remove()
-        except Exception as exc:  # noqa: BLE001  (reported by the test below)
-            errors.append(exc)
+        with app.app_context():
+            start.wait(timeout=10)
+            reports[n] = Worker(lrs, f"worker-{n}", POLICY).run_once()
+            db.session.remove()
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a worker did not finish"
-    assert errors == []
+    run_at_once(work, WORKERS)
     return reports
 
 

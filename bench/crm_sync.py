@@ -32,14 +32,11 @@ part: the development machine's server runs without it).
 import argparse
 import cProfile
 import hashlib
-import os
-import platform
 import pstats
 import random
 import sys
 import tempfile
 import time
-import uuid
 from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,10 +44,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import Text, cast, func, insert, make_url, select
+from sqlalchemy import Text, cast, func, insert, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import (  # noqa: E402  (beside this script)
+    add_database_arguments,
+    database_label,
+    fresh_database,
+    machine,
+)
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
 from lms import events as lms_events  # noqa: E402
@@ -661,46 +665,6 @@ def last_changers_right(crm: Crm, connection) -> tuple[int, int]:
     return right, len(touched)
 
 
-@contextmanager
-def fresh_database(url: str | None, folder: Path, *, keep: bool = False):
-    """A SQLite file in `folder`, or a new database on the PostgreSQL server of `url`
-    (dropped afterwards unless `keep`, to look at its plans after the run)."""
-    if url is None or url.startswith("sqlite"):
-        yield url or f"sqlite:///{folder / 'crm-bench.db'}"
-        return
-    import psycopg
-
-    server = make_url(url).set(drivername="postgresql")
-    name = f"uptake_crm_bench_{uuid.uuid4().hex[:8]}"
-    admin_url = server.render_as_string(hide_password=False)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(
-            hide_password=False
-        )
-    finally:
-        if keep:
-            print(f"kept: database {name}")
-        else:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def machine() -> str:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    python = platform.python_version()
-    return f"{os.cpu_count()} cores, {model}, {memory:.0f} GiB RAM, Python {python}"
-
-
 def report(args, connector: BenchConnector, connection, seconds: float, marks: list) -> None:
     crm, made = connector.crm, connector.crm.made
     print(f"sync: {made:,} events ({connector.handed:,} read with overlaps) in {seconds:.1f} s")
@@ -738,14 +702,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--page-size", type=int, default=500)
     parser.add_argument("--resync", type=int, default=100_000, help="events read again")
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server (a fresh database is made there and dropped), "
-        "e.g. postgresql://postgres@127.0.0.1:5432/postgres; default a temporary SQLite file",
-    )
-    parser.add_argument(
-        "--keep-database", action="store_true", help="PostgreSQL: keep the database made"
-    )
+    add_database_arguments(parser)
     parser.add_argument("--profile", help="write cProfile statistics of the sync to this file")
     parser.add_argument(
         "--profile-after", type=int, default=0, help="profile only the days after N events"
@@ -783,7 +740,7 @@ def run(args, connector: BenchConnector) -> None:
         name="Bench CRM", kind="generic", base_url=CRM_URL, now=FIRST_DAY
     )
     db.session.commit()
-    print(f"{machine()}; {db.engine.dialect.name}; {len(connector.crm.people):,} CRM users")
+    print(f"{machine()}; {database_label(db.engine)}; {len(connector.crm.people):,} CRM users")
     profiler = cProfile.Profile() if args.profile else None
     watch, phases = Stopwatch(), timed_phases()
     marks = sync_all(connection, connector, watch, profiler, args.profile_after)

@@ -1,8 +1,8 @@
 """The points engine's cost on the LRS ingest path: `engine.apply` for batches of 100
 realistic CRM statements (updates, new leads, report views, data-quality scores; several
-rules match each, daily caps and a cool-down bite) on SQLite, with the shipped rules.
+rules match each, daily caps and a cool-down bite), with the shipped rules.
 
-    .venv/bin/python bench/gamification_apply.py [--batches 50] [--people 20]
+    .venv/bin/python bench/gamification_apply.py [--batches 50] [--people 20] [--database-url URL]
 
 Each batch is stored first (store_batch, not timed), then engine.apply is timed; the
 transaction commits after each batch as a request would. Prints the median and p90 in ms.
@@ -22,6 +22,8 @@ from flask_migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import add_database_arguments, database_label, fresh_database, machine  # noqa: E402
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
 from lms.auth.models import User  # noqa: E402
@@ -84,12 +86,15 @@ def main() -> None:
     parser.add_argument(
         "--without-badges", action="store_true", help="time points, samples and levels only"
     )
+    add_database_arguments(parser)
     args = parser.parse_args()
     if args.without_badges:
         engine.evaluate_badges = lambda *_args: []
     rng = random.Random(6)
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/bench.db"
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        fresh_database(args.database_url, Path(folder), keep=args.keep_database) as url,
+    ):
         app = create_app(
             {
                 "SQLALCHEMY_DATABASE_URI": url,
@@ -100,6 +105,7 @@ def main() -> None:
         )
         with app.app_context():
             upgrade(directory=MIGRATIONS_DIR)
+            print(f"{machine()}; {database_label(db.engine)}")
             sync_content(ROOT / "content", now=utcnow())
             client, _ = create_client("CRM", {SCOPE_WRITE}, now=utcnow())
             emails = people(args.people)
@@ -118,7 +124,7 @@ def main() -> None:
             timings.sort()
             print(
                 f"engine.apply, {args.batches} batches of 100 CRM statements, "
-                f"{args.people} people, SQLite: median {statistics.median(timings):.1f} ms, "
+                f"{args.people} people: median {statistics.median(timings):.1f} ms, "
                 f"p90 {timings[int(len(timings) * 0.9)]:.1f} ms per batch"
             )
 

@@ -25,13 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
-from sqlalchemy import func, make_url, select  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from harness import add_database_arguments, database_label, fresh_database, machine  # noqa: E402  (beside this script)
+from sqlalchemy import func, select  # noqa: E402
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
 from lms.auth.links import password_links  # noqa: E402
 from lms.auth.people_import import COLUMNS, import_people, validate_file  # noqa: E402
 from lms.clock import utcnow  # noqa: E402
-from lms.config import database_url  # noqa: E402
 from lms.courses.models import Enrollment  # noqa: E402
 from lms.database import db  # noqa: E402
 
@@ -104,18 +105,6 @@ def write_export(rows: list[dict], directory: Path) -> Path:
     return path
 
 
-def apply_schema() -> str:
-    """`flask db upgrade` when there are migrations, else create_all; says which."""
-    versions = Path(MIGRATIONS_DIR) / "versions"
-    if any(versions.glob("*.py")):
-        from flask_migrate import upgrade
-
-        upgrade(directory=MIGRATIONS_DIR)
-        return "schema from migrations (flask db upgrade)"
-    db.create_all()
-    return "schema from db.create_all() (migrations/versions has no revisions)"
-
-
 def load_content() -> None:
     from lms.courses.content.sync import sync_content
 
@@ -156,27 +145,24 @@ def describe(result, phases: dict[str, float]) -> str:
     return f"{created} created, {updated} updated, {result.unchanged} unchanged ({split})"
 
 
-def run(rows: int, url: str | None, directory: Path) -> None:
-    url = database_url(url, directory)  # a SQLite file in `directory` when no URL is given
+def run(rows: int, url: str, directory: Path) -> None:
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "BASE_URL": "http://lms.bench"}
     )
     path = write_export(export_rows(rows), directory)
     with app.app_context():
-        print(apply_schema())
+        upgrade(directory=MIGRATIONS_DIR)
+        print(f"{machine()}; {database_label(db.engine)}")
         load_content()
         first, result = timed_import(path)
         print(f"first import: {describe(result, first)}")
         print(f"              {count(Enrollment)} curriculum enrolments in the database")
         again, result = timed_import(path)
         print(f"re-import:    {describe(result, again)}")
-        backend = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(
-            db.engine.dialect.name, db.engine.dialect.name
-        )
+        backend = db.engine.dialect.name
         db.engine.dispose()
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     timings = f"first import {sum(first.values()):.1f} s, re-import {sum(again.values()):.1f} s"
-    print(f"{rows} rows: {timings} ({backend}, {cores} cores)")
+    print(f"{rows} rows: {timings} ({backend})")
 
 
 def main() -> None:
@@ -184,16 +170,15 @@ def main() -> None:
     parser.add_argument(
         "--rows", type=int, default=10_000, help="people in the export (default 10000)"
     )
-    parser.add_argument(
-        "--database-url", help="an EMPTY database to use instead of a temporary SQLite file"
-    )
+    add_database_arguments(parser)
     args = parser.parse_args()
     if args.rows < len(DIVISIONS) + 2:
         parser.error(f"--rows must be at least {len(DIVISIONS) + 2}")
-    if args.database_url:
-        make_url(args.database_url)  # fail early on a malformed URL
-    with tempfile.TemporaryDirectory(prefix="uptake-bench-") as directory:
-        run(args.rows, args.database_url, Path(directory))
+    with (
+        tempfile.TemporaryDirectory(prefix="uptake-bench-") as directory,
+        fresh_database(args.database_url, Path(directory), keep=args.keep_database) as url,
+    ):
+        run(args.rows, url, Path(directory))
 
 
 if __name__ == "__main__":

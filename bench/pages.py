@@ -10,14 +10,13 @@ app in-process — what the server spends, without network — and counts its SQ
 import argparse
 import csv
 import io
-import os
-import platform
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
+from harness import add_database_arguments, database_label, fresh_database, machine
 from page_timing import measure  # beside this script
 from sqlalchemy import select
 
@@ -97,10 +96,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--database-url")
+    add_database_arguments(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        fresh_database(args.database_url, Path(tmp), keep=args.keep_database) as url,
+    ):
         app = create_app(
             {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
         )
@@ -108,10 +109,8 @@ def main() -> None:
             upgrade(directory=MIGRATIONS_DIR)
             started = time.perf_counter()
             seed(args.people)
-            print(
-                f"seeded {args.people} people in {time.perf_counter() - started:.1f} s"
-                f" ({db.engine.dialect.name})"
-            )
+            print(f"seeded {args.people} people in {time.perf_counter() - started:.1f} s")
+            print(f"{machine()}; {database_label(db.engine)}")
             learner = db.session.scalar(select(User).where(User.email == "person0@bench.example"))
             enrollment = plan.list_enrollments(learner)[1]
             lesson = progress.visible_lessons(enrollment.course, learner)[0]
@@ -124,10 +123,6 @@ def main() -> None:
             ),
             "team (50 reports)": ("manager0@bench.example", "/team"),
         }
-        print(
-            f"{platform.machine()}, {os.cpu_count()} cores,"
-            f" {platform.python_implementation()} {platform.python_version()}"
-        )
         print(f"{'page':<20}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
         for name, (email, path) in pages.items():
             client = app.test_client()

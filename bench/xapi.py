@@ -27,7 +27,6 @@ import hashlib
 import http.client
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -45,6 +44,8 @@ from sqlalchemy import insert, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import add_database_arguments, database_label, fresh_database, machine  # noqa: E402
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
 from lms.auth.models import Division, JobRole, User  # noqa: E402
@@ -296,14 +297,16 @@ def main() -> None:
     parser.add_argument("--total", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--port", type=int, default=5077)
-    parser.add_argument("--database-url")
+    add_database_arguments(parser)
     parser.add_argument(
         "--known-people", action="store_true", help="the actors are Uptake people (see above)"
     )
     args = parser.parse_args()
     known = args.known_people
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'lrs.db'}"
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        fresh_database(args.database_url, Path(tmp), keep=args.keep_database) as url,
+    ):
         app = create_app(
             {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "BASE_URL": "http://lrs.bench"}
         )
@@ -314,11 +317,11 @@ def main() -> None:
             if known:
                 add_people(PEOPLE)
             auth = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
-            dialect = db.engine.dialect.name
+            dialect = database_label(db.engine)
         server = start_server(url, args.port, args.workers)
         try:
             print(
-                f"{platform.machine()}, {os.cpu_count()} cores, {dialect},"
+                f"{machine()}; {dialect},"
                 f" gunicorn {args.workers} workers, {args.concurrency} client threads,"
                 f" actors {'Uptake people' if known else 'unknown to Uptake'}"
             )

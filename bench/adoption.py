@@ -1,28 +1,29 @@
 """Server time of the HR adoption dashboard with 20,000 people and 5 million CRM statements.
 
-1. A fresh SQLite database (in a temp dir unless --database-url) built by the migrations;
-   content synced; 20,000 people (400 managers with 49 reports each, six divisions) bulk
-   inserted, and an LRS client for the CRM.
+1. A fresh database (a SQLite file in a temp dir, or with --database-url a new database on
+   that PostgreSQL server) built by the migrations; content synced; 20,000 people (400
+   managers with 49 reports each, six divisions) bulk inserted, and an LRS client for the CRM.
 2. A year of CRM statements (--statements, default 5,000,000) written straight into
-   `statements` with executemany of prepared rows: people start using the CRM at different
-   weeks (most early, some late, a few never) and skip some weeks; updates, creates, views
-   and report requests in a realistic mix.
+   `statements` (executemany on SQLite, COPY on PostgreSQL; the same rows): people start
+   using the CRM at different weeks (most early, some late, a few never) and skip some
+   weeks; updates, creates, views and report requests in a realistic mix.
 3. The weekly counts filled the way `lms adoption rebuild` fills them (from the statements),
    onboarding completions and coaching sign-offs for part of the company, and the signals
-   of the last finished week recorded as `lms adoption signals` would.
+   of the last finished week recorded as `lms adoption signals` would; the database's size
+   on disk.
 4. Times GET /adoption (HR, the default 12 weeks) through the Flask test client: median and
    p95 of --requests requests after one warm-up, and its SQL query count; the manager's team
    view and the governance summary for comparison.
 
     .venv/bin/python bench/adoption.py [--statements 5000000] [--requests 30]
+        [--database-url postgresql://postgres@127.0.0.1:5432/postgres] [--keep-database]
 
-About two minutes in all on a 2-core machine (the load about 70 s, the rebuild about 40 s).
+On SQLite about two minutes in all on a 2-core machine (the load about 70 s, the rebuild
+about 40 s).
 """
 
 import argparse
 import itertools
-import os
-import platform
 import random
 import sqlite3
 import sys
@@ -32,11 +33,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from harness import add_database_arguments, database_label, fresh_database, machine  # noqa: E402
 from page_timing import measure  # noqa: E402  (beside this script)
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
@@ -45,6 +47,7 @@ from lms.adoption import rules as r  # noqa: E402
 from lms.adoption.content import current_adoption  # noqa: E402
 from lms.adoption.models import AdoptionWeek  # noqa: E402
 from lms.auth.models import Division, JobRole, User  # noqa: E402
+from lms.bulk_writes import insert_rows  # noqa: E402
 from lms.clock import utcnow  # noqa: E402
 from lms.config import PROJECT_ROOT  # noqa: E402
 from lms.courses.content.sync import sync_content  # noqa: E402
@@ -66,15 +69,32 @@ COLUMNS = (
     "statement_id, verb_id, activity_id, actor_key, timestamp, stored, voided, is_voiding,"
     " user_id, client_id, document"
 )
+BATCH = 100_000  # statements a transaction
+# PostgreSQL: what the load sets aside and puts back after it, as (drop, create). The
+# indexes of the primary key and the unique statement_id stay: the app relies on them, and
+# they hold during the load. A foreign key checks each row copied with a query of its own
+# (more than the copy itself costs); added back, it checks them all in one.
+SET_ASIDE = """
+    SELECT format('DROP INDEX %I', indexname), indexdef FROM pg_indexes
+    WHERE schemaname = current_schema() AND tablename = 'statements'
+      AND indexname::regclass NOT IN (
+          SELECT conindid FROM pg_constraint WHERE conrelid = 'statements'::regclass)
+    UNION ALL
+    SELECT format('ALTER TABLE statements DROP CONSTRAINT %I', conname),
+           format('ALTER TABLE statements ADD CONSTRAINT %I %s', conname,
+                  pg_get_constraintdef(oid))
+    FROM pg_constraint WHERE conrelid = 'statements'::regclass AND contype = 'f'
+"""
 
 
 def stamp(moment: datetime) -> str:
-    """As SQLAlchemy's SQLite DateTime stores it, so comparisons in queries hold."""
+    """As SQLAlchemy's SQLite DateTime stores it, so comparisons in queries hold; PostgreSQL's
+    COPY reads the same text as a timestamp."""
     return moment.isoformat(sep=" ", timespec="microseconds")
 
 
 def seed_people(now: datetime) -> list[tuple[int, str]]:
-    """20,000 people in one executemany; returns (id, e-mail) of everyone but the HR user."""
+    """20,000 people in one bulk insert; returns (id, e-mail) of everyone but the HR user."""
     from werkzeug.security import generate_password_hash
 
     sync_content(PROJECT_ROOT / "content", now=now)
@@ -104,19 +124,13 @@ def seed_people(now: datetime) -> list[tuple[int, str]]:
                 "job_role_id": roles["sales_manager" if is_manager else "sales_rep"],
                 "division_id": divisions[(manager or n) % DIVISIONS].id,
                 "manager_id": manager,
-                "hire_date": (now - timedelta(days=rng.randrange(30, 900))).date().isoformat(),
-                "active": 1,
-                "failed_logins": 0,
-                "created_at": stamp(now),
-                "updated_at": stamp(now),
+                "hire_date": (now - timedelta(days=rng.randrange(30, 900))).date(),
+                "active": True,
+                "created_at": now,
+                "updated_at": now,
             }
         )
-    connection = db.session.connection()
-    names = list(rows[0])
-    connection.exec_driver_sql(
-        f"INSERT INTO users ({', '.join(names)}) VALUES ({', '.join(':' + k for k in names)})",
-        rows,
-    )
+    insert_rows(User.__table__, rows)
     query = select(User.id, User.email).where(User.id != hr.id).order_by(User.id)
     return list(db.session.execute(query))
 
@@ -159,51 +173,86 @@ def statement_rows(people, client_id: int, total: int, now: datetime, rng: rando
 
 
 def seed_statements(people, client_id: int, total: int, now: datetime) -> int:
-    """Rows in transactions of 100,000 on the driver's own connection; the statements'
-    secondary indexes are dropped for the load and built again after it (one sorted build
-    instead of millions of random inserts)."""
+    """The rows of `statement_rows` on the driver's own connection, in transactions of BATCH,
+    the fastest way each database takes them; the statements' secondary indexes are dropped
+    for the load and built again after it (one sorted build instead of millions of random
+    inserts)."""
     db.session.commit()
+    rows = statement_rows(people, client_id, total, now, random.Random(11))
+    load = _load_postgresql if db.engine.dialect.name == "postgresql" else _load_sqlite
     pooled = db.engine.raw_connection()
-    raw: sqlite3.Connection = pooled.driver_connection  # autocommit: we say BEGIN ourselves
     try:
-        indexes = raw.execute(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = 'statements' AND sql IS NOT NULL"
-        ).fetchall()
-        for name, _sql in indexes:
-            raw.execute(f"DROP INDEX {name}")
-        written = _load(raw, statement_rows(people, client_id, total, now, random.Random(11)))
-        raw.execute("BEGIN")
-        for _name, index_sql in indexes:
-            raw.execute(index_sql)
-        raw.execute("COMMIT")
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return load(pooled.driver_connection, rows)
     finally:
         pooled.close()
+
+
+def _load_sqlite(raw: sqlite3.Connection, rows) -> int:
+    """executemany, the write-ahead log emptied after each transaction. The connection is in
+    autocommit: we say BEGIN ourselves."""
+    indexes = raw.execute(
+        "SELECT name, sql FROM sqlite_master"
+        " WHERE type = 'index' AND tbl_name = 'statements' AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _sql in indexes:
+        raw.execute(f"DROP INDEX {name}")
+    sql = f"INSERT INTO statements ({COLUMNS}) VALUES ({', '.join('?' * 11)})"
+
+    def write(batch: list[tuple]) -> None:
+        raw.execute("BEGIN")
+        raw.executemany(sql, batch)
+        raw.execute("COMMIT")
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # keep the write-ahead log small
+
+    written = _in_transactions(rows, write)
+    raw.execute("BEGIN")
+    for _name, index_sql in indexes:
+        raw.execute(index_sql)
+    raw.execute("COMMIT")
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return written
 
 
-def _load(raw: sqlite3.Connection, rows) -> int:
-    sql = f"INSERT INTO statements ({COLUMNS}) VALUES ({', '.join('?' * 11)})"
-    batch, written, started = [], 0, time.perf_counter()
-    for row in itertools.chain(rows, [None]):  # None: the end, write what is left
-        if row is not None:
-            batch.append(row)
-        if len(batch) == 100_000 or (row is None and batch):
-            raw.execute("BEGIN")
-            raw.executemany(sql, batch)
-            raw.execute("COMMIT")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # keep the write-ahead log small
-            written, batch = written + len(batch), []
-            if written % 1_000_000 == 0:
-                rate = written / (time.perf_counter() - started)
-                print(f"  {written:,} statements ({rate:,.0f}/s)", flush=True)
+def _load_postgresql(raw, rows) -> int:
+    """COPY in text format (a psycopg connection): the server reads each value as its
+    column's type, so the rows SQLite takes are right as they are (times as ISO text, 0
+    for false, the document as text). Foreign keys too are set aside for the load (see
+    SET_ASIDE); ANALYZE after, for the planner."""
+    set_aside = raw.execute(SET_ASIDE).fetchall()
+    for drop, _create in set_aside:
+        raw.execute(drop)
+    raw.commit()
+
+    def write(batch: list[tuple]) -> None:
+        with raw.cursor() as cursor, cursor.copy(f"COPY statements ({COLUMNS}) FROM STDIN") as copy:
+            for row in batch:
+                copy.write_row(row)
+        raw.commit()
+
+    written = _in_transactions(rows, write)
+    for _drop, create in set_aside:
+        raw.execute(create)
+    raw.commit()
+    raw.execute("ANALYZE statements")
+    raw.commit()
+    return written
+
+
+def _in_transactions(rows, write) -> int:
+    """Hand `write` the rows BATCH at a time, each batch one transaction; progress each
+    million."""
+    written, started = 0, time.perf_counter()
+    while batch := list(itertools.islice(rows, BATCH)):
+        write(batch)
+        written += len(batch)
+        if written % 1_000_000 == 0:
+            rate = written / (time.perf_counter() - started)
+            print(f"  {written:,} statements ({rate:,.0f}/s)", flush=True)
     return written
 
 
 def seed_learning(people, now: datetime) -> None:
     """Onboarding completed by 40% of people; coaching sign-offs, steps 1–4, for 60%."""
-    from lms.bulk_writes import insert_rows
     from lms.coaching.models import CoachingSignOff, OnboardingCompletion
 
     rng = random.Random(5)
@@ -233,8 +282,11 @@ def seed_learning(people, now: datetime) -> None:
 
 
 def checkpoint() -> None:
-    """Move the write-ahead log into the database and empty it (a bulk load grows it)."""
+    """SQLite: move the write-ahead log into the database and empty it (a bulk load grows
+    it). PostgreSQL checkpoints by itself."""
     db.session.commit()
+    if db.engine.dialect.name != "sqlite":
+        return
     connection = db.engine.raw_connection()
     try:
         connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -267,26 +319,39 @@ def build(args, app) -> None:
     raised = signals.record_signals(now, current_adoption())
     db.session.commit()
     print(f"{len(raised):,} signals recorded in {time.perf_counter() - started:.1f} s")
+    checkpoint()  # the signals' writes too
+    analyze()
+    print(f"database on disk: {size_on_disk() / 2**20:,.0f} MiB", flush=True)
 
 
-def cpu_model() -> str:
-    try:
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-    except OSError:
-        return platform.processor() or "unknown CPU"
-    names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
-    return names[0] if names else "unknown CPU"
+def analyze() -> None:
+    """PostgreSQL: the planner's statistics for every table, what autovacuum would gather
+    (it is off on the development server), so the pages are planned for the tables as
+    built, not as the migrations left them empty."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+
+
+def size_on_disk() -> int:
+    """Bytes: the SQLite file (its write-ahead log checkpointed into it), or the PostgreSQL
+    database with its indexes, TOAST and free space."""
+    if db.engine.dialect.name == "postgresql":
+        return db.session.scalar(text("SELECT pg_database_size(current_database())"))
+    return Path(db.engine.url.database).stat().st_size
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=5_000_000)
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--database-url")
+    add_database_arguments(parser)
     args = parser.parse_args()
     total = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        fresh_database(args.database_url, Path(tmp), keep=args.keep_database) as url,
+    ):
         app = create_app(
             {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
         )
@@ -298,11 +363,7 @@ def main() -> None:
                 select(User.id).where(User.email == "manager0@bench.example")
             )
             engine = db.engine
-        print(
-            f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()},"
-            f" {platform.python_implementation()} {platform.python_version()},"
-            f" SQLite {sqlite3.sqlite_version}; {statements:,} statements"
-        )
+        print(f"{machine()}; {database_label(engine)}; {statements:,} statements")
         print(f"{'page':<28}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
         for name, path in (
             ("HR dashboard (12 weeks)", "/adoption"),

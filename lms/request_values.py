@@ -6,6 +6,7 @@ A bad value is a 400 that names the parameter; an id that cannot exist is a 404.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, request
@@ -66,10 +67,39 @@ def query_quarter(name: str, *, default: date) -> date:
     return date(int(match[1]), 3 * int(match[2]) - 2, 1)
 
 
-def paginate(select, *, per_page: int):
-    """A page of `select`, the page number from `?page=` (1 to MAX_PAGE)."""
+def paginate(select, *, per_page: int, counted: bool = True):
+    """A page of `select`, the page number from `?page=` (1 to MAX_PAGE). Counted, it knows
+    its total and number of pages; uncounted (for a list that grows without bound, whose
+    total would read it all on every view), only whether a next page exists."""
     page = query_int("page", default=1, high=MAX_PAGE)
-    return db.paginate(select, page=page, per_page=per_page, max_per_page=per_page, error_out=False)
+    if counted:
+        return db.paginate(
+            select, page=page, per_page=per_page, max_per_page=per_page, error_out=False
+        )
+    rows = list(db.session.scalars(select.limit(per_page + 1).offset((page - 1) * per_page)))
+    return UncountedPage(rows[:per_page], page, has_next=len(rows) > per_page)
+
+
+@dataclass(frozen=True)
+class UncountedPage:
+    """A page of a list whose length is not counted: the pager offers Previous and Next."""
+
+    items: list
+    page: int
+    has_next: bool
+    total: None = None
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 class CalendarDateField(DateField):

@@ -61,6 +61,15 @@ class PointsEntry(db.Model):
             "reverses_id",
             **partial_index_where("reverses_id IS NOT NULL"),
         ),
+        # A day's awards for everyone: suspicious bursts on the incentives page.
+        Index("ix_points_entries_earned_at", "earned_at"),
+        # HR's manual entries, newest first (the incentives audit): a few among millions.
+        Index(
+            "ix_points_entries_manual_recorded",
+            "recorded_at",
+            "id",
+            **partial_index_where("kind = 'manual'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

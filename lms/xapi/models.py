@@ -21,10 +21,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.database import db, partial_index_where
+from lms.xapi.vocabulary import RECORD_CHANGE_VERBS
 
 IRI = String(2048)
 # Big on PostgreSQL, but SQLite only auto-increments an INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+# A CRM record created or changed, sent by an LRS client (the CRM): the rows of a partial
+# index below.
+RECORD_CHANGE_BY_CLIENT = "client_id IS NOT NULL AND verb_id IN ({})".format(
+    ", ".join(f"'{verb}'" for verb in RECORD_CHANGE_VERBS)
+)
 
 
 class Statement(db.Model):
@@ -52,6 +58,14 @@ class Statement(db.Model):
             "ix_statements_target_statement_id",
             "target_statement_id",
             **partial_index_where("target_statement_id IS NOT NULL"),
+        ),
+        # Each person's first CRM record change (early adopters), found by a lookup per
+        # person instead of reading every record change ever sent.
+        Index(
+            "ix_statements_record_changes_user_timestamp",
+            "user_id",
+            "timestamp",
+            **partial_index_where(RECORD_CHANGE_BY_CLIENT),
         ),
     )
 

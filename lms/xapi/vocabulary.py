@@ -23,6 +23,10 @@ TYPE_INTERACTION = ADL_TYPES + "cmi.interaction"
 TYPE_SKILL = ADL_TYPES + "objective"  # a CRM skill a learner is coached in
 TYPE_COACHING_STEP = ADL_TYPES + "performance"  # one of its four coaching steps
 TYPE_ONBOARDING = ADL_TYPES + "module"  # a person's onboarding: courses and coaching
+# A CRM record created or changed (Activity Streams verbs, as the CRM-usage profile posts
+# them): what makes a person an early adopter when the CRM sends it.
+ACTIVITY_STREAMS_VERBS = "http://activitystrea.ms/schema/1.0/"
+RECORD_CHANGE_VERBS = (ACTIVITY_STREAMS_VERBS + "update", ACTIVITY_STREAMS_VERBS + "create")
 
 # Uptake's own verbs, for what the ADL vocabulary has no word for; see `verb_iri`.
 UPTAKE_VERB_OVERRODE = "overrode"  # an admin signed a coaching step the rules would refuse

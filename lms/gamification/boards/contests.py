@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, select
 
 from lms.auth.audit import services as audit
 from lms.auth.models import JobRole, User
@@ -29,13 +29,9 @@ from lms.gamification.boards.leaderboards import Scope, Standing
 from lms.gamification.models import Contest, PointsTally
 from lms.gamification.rules import next_period_start
 from lms.xapi import vocabulary
-from lms.xapi.models import Statement
+from lms.xapi.models import Statement, StatementActivity
 from lms.xapi.validation.formats import counted_at
 
-CRM_UPDATE_VERBS = (
-    "http://activitystrea.ms/schema/1.0/update",
-    "http://activitystrea.ms/schema/1.0/create",
-)
 CONTEST_FIELDS = (
     *("title", "description", "metric", "verb_id", "activity_type", "activity_prefix"),
     *("period", "scope", "division_id", "team_manager_id", "eligible_roles", "min_samples"),
@@ -175,32 +171,59 @@ def early_adopter_standings(scope: Scope | None = None) -> list[Standing]:
     """Who completed onboarding, or made their first real CRM update (create or update sent
     by an LRS client, i.e. the CRM), soonest after go-live — or after their hire date when
     hired later. Value: days from that date to their first such statement; fewest first."""
+    people = select(User).where(User.active.is_(True))
+    if scope is not None and scope.kind == "division":
+        people = people.where(User.division_id == scope.division_id)
+    onboarded = _onboarding_completions()
+    go_live = get_go_live()
+    values = {}
+    for person, changed in db.session.execute(people.add_columns(_first_record_change())):
+        if scope is not None and scope.kind == "team" and person.id not in scope.member_ids:
+            continue
+        first = min(filter(None, (changed, onboarded.get(person.id))), default=None)
+        if first is None:
+            continue
+        since = max(filter(None, (go_live, person.hire_date)))
+        values[person.id] = (max(0, (first.date() - since).days), first)
+    return rank(values, ascending=True)
+
+
+# Written into the SQL as values: SQLite uses a partial index only where the query states its
+# condition, and an IN list of parameters does not.
+_RECORD_CHANGE_VERBS = bindparam(
+    "record_change_verbs",
+    list(vocabulary.RECORD_CHANGE_VERBS),
+    expanding=True,
+    literal_execute=True,
+)
+
+
+def _first_record_change():
+    """The person's earliest CRM record change still standing: a lookup in the partial
+    index of record changes, per person."""
     s = Statement
+    return (
+        select(func.min(s.timestamp))
+        .where(s.user_id == User.id, s.client_id.is_not(None), s.voided.is_(False))
+        .where(s.verb_id.in_(_RECORD_CHANGE_VERBS))
+        .scalar_subquery()
+    )
+
+
+def _onboarding_completions() -> dict[int, datetime]:
+    """When each person's onboarding completed, by the statements about the onboarding
+    activity (found through its mentions)."""
+    s, mention = Statement, StatementActivity
     onboarding = vocabulary.onboarding_iri(current_app.config["BASE_URL"])
     query = (
         select(s.user_id, func.min(s.timestamp))
-        .where(s.voided.is_(False), s.user_id.is_not(None))
-        .where(
-            or_(
-                (s.verb_id == vocabulary.VERB_COMPLETED) & (s.activity_id == onboarding),
-                s.verb_id.in_(CRM_UPDATE_VERBS) & s.client_id.is_not(None),
-            )
-        )
+        .join(mention, mention.statement_pk == s.id)
+        .where(mention.activity_id == onboarding, mention.core.is_(True))
+        .where(s.verb_id == vocabulary.VERB_COMPLETED, s.voided.is_(False))
+        .where(s.user_id.is_not(None))
         .group_by(s.user_id)
     )
-    firsts = dict(db.session.execute(query).all())
-    go_live = get_go_live()
-    people = select(User).where(User.id.in_(sorted(firsts)), User.active.is_(True))
-    if scope is not None and scope.kind == "division":
-        people = people.where(User.division_id == scope.division_id)
-    values = {}
-    for person in db.session.scalars(people):
-        if scope is not None and scope.kind == "team" and person.id not in scope.member_ids:
-            continue
-        since = max(filter(None, (go_live, person.hire_date)))
-        first = firsts[person.id]
-        values[person.id] = (max(0, (first.date() - since).days), first)
-    return rank(values, ascending=True)
+    return dict(db.session.execute(query).all())
 
 
 def save_contest(contest: Contest | None, values: dict, *, by: User, now: datetime) -> Contest:

@@ -211,10 +211,17 @@ def _referring_matches(query: StatementQuery, scope: list, limit: int) -> list[i
         .join(step, step.c.statement_id == chain.c.target_id)
         .where(step.c.target_statement_id.is_not(None))
     )
+    # Each link's target is looked up by its id and checked: the chain is short, the
+    # statements matching the filters may be millions. (A scalar subquery, not EXISTS or a
+    # join, which PostgreSQL may turn around to start from the matching statements.)
+    matching_target = (
+        select(target.c.id)
+        .where(target.c.statement_id == chain.c.target_id, *_matches(query, target))
+        .scalar_subquery()
+    )
     statement = (
         select(chain.c.origin)
-        .join(target, target.c.statement_id == chain.c.target_id)
-        .where(*_matches(query, target))
+        .where(matching_target.is_not(None))
         .distinct()
         .order_by(_order(query, chain.c.origin))
         .limit(limit)

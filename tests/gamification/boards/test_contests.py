@@ -13,7 +13,7 @@ from lms.database import db
 from lms.gamification.boards import contests as c
 from lms.gamification.models import Contest
 from lms.gamification.points.tallies import add_to_tallies
-from lms.xapi.models import Statement
+from lms.xapi.models import Statement, StatementActivity
 from tests.conftest import T0
 
 VIEWED = "http://id.tincanapi.com/verb/viewed"
@@ -32,18 +32,20 @@ def statement(person, verb, activity, when, *, scaled=None, kind=""):
     }
     if scaled is not None:
         document["result"] = {"score": {"scaled": scaled}}
-    db.session.add(
-        Statement(
-            statement_id=document["id"],
-            verb_id=verb,
-            activity_id=activity,
-            actor_key=f"mbox:mailto:{person.email}",
-            timestamp=when,
-            stored=when,
-            user_id=person.id,
-            document=json.dumps(document),
-        )
+    stored = Statement(
+        statement_id=document["id"],
+        verb_id=verb,
+        activity_id=activity,
+        actor_key=f"mbox:mailto:{person.email}",
+        timestamp=when,
+        stored=when,
+        user_id=person.id,
+        document=json.dumps(document),
     )
+    db.session.add(stored)
+    db.session.flush()
+    # The object activity's mention, as the store writes it (lookups by activity use it).
+    db.session.add(StatementActivity(activity_id=activity, statement_pk=stored.id, core=True))
 
 
 def contest(**values):

@@ -4,22 +4,11 @@ whole table on SQLite: the CRM sync fell by half over a million events)."""
 
 import re
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from lms.database import db
 from lms.gamification.models import PointsEntry
 from lms.value_lists import among, with_pairs
-
-
-def plan_of(query) -> str:
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
-        # On a few test rows a sequential scan is cheapest; ask whether an index can serve.
-        for setting in ("enable_seqscan", "enable_bitmapscan"):
-            db.session.execute(text(f"SET LOCAL {setting} = off"))
-    compiled = query.compile(bind, compile_kwargs={"literal_binds": True})
-    prefix = "EXPLAIN QUERY PLAN " if bind.dialect.name == "sqlite" else "EXPLAIN "
-    return " ".join(str(row) for row in db.session.execute(text(prefix + str(compiled))))
+from tests.query_plans import plan_text
 
 
 def assert_looked_up_by_person(plan: str) -> None:
@@ -40,7 +29,7 @@ def test_awards_of_a_batch_are_looked_up_by_person_and_object(app):
         PointsEntry.object_hash,
         pairs,
     )
-    assert_looked_up_by_person(plan_of(query))
+    assert_looked_up_by_person(plan_text(query))
 
 
 def test_reversed_awards_are_looked_up_by_person_and_key(app):
@@ -50,7 +39,7 @@ def test_reversed_awards_are_looked_up_by_person_and_key(app):
         PointsEntry.award_key,
         [(1, "rev:x"), (2, "rev:y")],
     )
-    assert_looked_up_by_person(plan_of(query))
+    assert_looked_up_by_person(plan_text(query))
 
 
 def test_day_points_read_a_person_and_rule_by_time(app):
@@ -59,5 +48,5 @@ def test_day_points_read_a_person_and_rule_by_time(app):
         among(PointsEntry.rule_key, ["crm-record-updated"]),
         PointsEntry.earned_at >= "2026-12-01",
     )
-    plan = plan_of(query)
+    plan = plan_text(query)
     assert "ix_points_entries_user_rule_earned" in plan

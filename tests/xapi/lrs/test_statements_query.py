@@ -5,11 +5,11 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import text
 
 from lms.database import db
 from lms.xapi.lrs.query_params import parse_query
 from lms.xapi.store.query import _scope, direct_statement
+from tests.query_plans import plan_text
 from tests.xapi.conftest import SCOPE_READ_MINE, SCOPE_WRITE
 from tests.xapi.lrs.test_statements_write import voiding
 from tests.xapi.statement_data import ACTIVITY, VERB, get, post, statement
@@ -299,19 +299,11 @@ def test_reading_needs_a_read_scope(client, make_client):
 
 
 def query_plan(params: dict) -> str:
-    """The database's plan for the direct-match query of these parameters."""
+    """The database's plan for the direct-match query of these parameters: can an index
+    serve it in order (bench/xapi.py measures it at a million rows)?"""
     query = parse_query(params)
     statement = direct_statement(query, _scope(query, None), None, query.limit + 1)
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
-        # On a few test rows a sequential scan is cheapest, and which plan wins depends on the
-        # statistics earlier tests left behind. Ask instead whether an index can serve the
-        # query in order, as it must at a million rows (bench/xapi.py measures that).
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            db.session.execute(text(f"SET LOCAL {setting} = off"))
-    compiled = statement.compile(bind, compile_kwargs={"literal_binds": True})
-    prefix = "EXPLAIN QUERY PLAN " if bind.dialect.name == "sqlite" else "EXPLAIN "
-    return " ".join(str(row) for row in db.session.execute(text(prefix + str(compiled))))
+    return plan_text(statement, ordered=True)
 
 
 @pytest.mark.parametrize(

@@ -33,12 +33,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import add_database_arguments, database_label, fresh_database, machine  # noqa: E402
+from harness import (  # noqa: E402  (beside this script)
+    add_database_arguments,
+    analyze,
+    database_label,
+    fresh_database,
+    machine,
+    size_on_disk,
+)
 from page_timing import measure  # noqa: E402  (beside this script)
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
@@ -320,25 +327,8 @@ def build(args, app) -> None:
     db.session.commit()
     print(f"{len(raised):,} signals recorded in {time.perf_counter() - started:.1f} s")
     checkpoint()  # the signals' writes too
-    analyze()
-    print(f"database on disk: {size_on_disk() / 2**20:,.0f} MiB", flush=True)
-
-
-def analyze() -> None:
-    """PostgreSQL: the planner's statistics for every table, what autovacuum would gather
-    (it is off on the development server), so the pages are planned for the tables as
-    built, not as the migrations left them empty."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
-
-
-def size_on_disk() -> int:
-    """Bytes: the SQLite file (its write-ahead log checkpointed into it), or the PostgreSQL
-    database with its indexes, TOAST and free space."""
-    if db.engine.dialect.name == "postgresql":
-        return db.session.scalar(text("SELECT pg_database_size(current_database())"))
-    return Path(db.engine.url.database).stat().st_size
+    analyze(db.engine)
+    print(f"database on disk: {size_on_disk(db.engine) / 2**20:,.0f} MiB", flush=True)
 
 
 def main() -> None:

@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from harness import (  # noqa: E402  (beside this script)
     add_database_arguments,
+    analyze,
     database_label,
     fresh_database,
     machine,
@@ -521,7 +522,6 @@ def add_people(crm: Crm) -> None:
             "division_id": divisions[n % len(divisions)],
             "hire_date": date(2024, 3, 4) + timedelta(days=n % 500),
             "active": True,
-            "failed_logins": 0,
             "created_at": now,
             "updated_at": now,
         }
@@ -599,7 +599,7 @@ def sync_all(
         if handed >= step * (len(marks) + 1):
             marks.append(watch.elapsed())
         if handed >= ANALYZE_AFTER * 2 ** len(analyzed):  # 5,000, 10,000, 20,000 …
-            analyzed.append(analyze())
+            analyzed.append(analyze(db.engine))
 
     connector.on_pull = on_pull
     max_days = connector.crm.total // 1_000 + 10  # a working day makes ~20,000 events
@@ -617,16 +617,6 @@ def sync_all(
 
 
 ANALYZE_AFTER = 5_000  # events; then again each time they have doubled
-
-
-def analyze() -> None:
-    """PostgreSQL: what autovacuum does as tables grow, on a connection of its own (the
-    development machine's server runs with autovacuum off). Without it the run would
-    measure plans made for the empty tables the migrations left: the badges held, say,
-    read by scanning them all for each batch rather than by their index."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
 
 def count(model) -> int:

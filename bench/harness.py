@@ -4,6 +4,7 @@ machine it ran on, and the arguments that choose them."""
 import argparse
 import os
 import platform
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,3 +74,69 @@ def database_label(engine) -> str:
     """`sqlite 3.40.1` or `postgresql 15.x`: the server's own version."""
     version = engine.dialect.server_version_info or ()
     return f"{engine.dialect.name} {'.'.join(str(part) for part in version)}"
+
+
+def analyze(engine) -> None:
+    """PostgreSQL: the planner's statistics for every table, gathered now, as autovacuum
+    would have as the tables grew (the development machine's server runs with autovacuum
+    off). Without them the run would measure plans made for the empty tables the migrations
+    left."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+
+
+def size_on_disk(engine) -> int:
+    """Bytes: the SQLite file with its write-ahead log, or the PostgreSQL database with its
+    indexes, TOAST and free space."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            return connection.exec_driver_sql(
+                "SELECT pg_database_size(current_database())"
+            ).scalar()
+    path = Path(engine.url.database)
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+# Autovacuum's defaults: a table is analysed once this many rows plus this share of it have
+# changed since it last was.
+ANALYZE_THRESHOLD, ANALYZE_SCALE_FACTOR = 50, 0.1
+
+
+@contextmanager
+def autoanalyze(url: str, *, every_s: float = 5.0) -> Iterator[None]:
+    """While the block runs, on a PostgreSQL server whose autovacuum is off: what its
+    autoanalyze would do, by autovacuum's own rule, from a thread of its own. Nothing on
+    SQLite, or where the server's autovacuum is on."""
+    if not url.startswith("postgresql"):
+        yield
+        return
+    import psycopg
+
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = psycopg.connect(conninfo, autocommit=True)
+    if connection.execute("SHOW autovacuum").fetchone()[0] == "on":
+        connection.close()
+        yield
+        return
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(every_s):
+            due = connection.execute(
+                "SELECT relname FROM pg_stat_user_tables"
+                " WHERE n_mod_since_analyze > %s + %s * n_live_tup",
+                (ANALYZE_THRESHOLD, ANALYZE_SCALE_FACTOR),
+            ).fetchall()
+            for (table,) in due:
+                connection.execute(f'ANALYZE "{table}"')
+
+    thread = threading.Thread(target=watch, name="autoanalyze", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=120)
+        connection.close()

@@ -25,8 +25,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask_migrate import upgrade
-from harness import add_database_arguments, database_label, fresh_database, machine
-from sqlalchemy import func, select, text
+from harness import (
+    add_database_arguments,
+    database_label,
+    fresh_database,
+    machine,
+    size_on_disk,
+)
+from sqlalchemy import func, select
 
 from lms import MIGRATIONS_DIR, create_app
 from lms.auth.models import Division, User
@@ -236,13 +242,6 @@ def bulk_loading(connection, table: str) -> Iterator[None]:
         connection.execute(definition)
 
 
-def database_size() -> int:
-    """Bytes on disk: the SQLite file, or the PostgreSQL database."""
-    if db.engine.dialect.name == "sqlite":
-        return Path(db.engine.url.database).stat().st_size
-    return db.session.scalar(text("SELECT pg_database_size(current_database())"))
-
-
 def timed(run, runs: int) -> tuple[float, float]:
     run()  # warm: as a running server's cache would be
     timings = []
@@ -294,7 +293,7 @@ def build(people: int, rows: int) -> None:
     db.engine.dispose()
     started = time.perf_counter()
     seed(people, rows)
-    size = database_size() / 2**20
+    size = size_on_disk(db.engine) / 2**20
     print(
         f"seeded {people} people, {rows} ledger rows, tallies and quality in"
         f" {time.perf_counter() - started:.0f} s ({size:,.0f} MiB)"

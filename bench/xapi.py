@@ -45,7 +45,14 @@ from sqlalchemy import insert, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import add_database_arguments, database_label, fresh_database, machine  # noqa: E402
+from harness import (  # noqa: E402  (beside this script)
+    add_database_arguments,
+    autoanalyze,
+    database_label,
+    fresh_database,
+    machine,
+    size_on_disk,
+)
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
 from lms.auth.models import Division, JobRole, User  # noqa: E402
@@ -147,7 +154,6 @@ def add_people(count: int) -> None:
             "division_id": divisions[n % DIVISIONS],
             "hire_date": date(2025, 1, 6) + timedelta(days=n % 300),
             "active": True,
-            "failed_logins": 0,
             "created_at": now,
             "updated_at": now,
         }
@@ -318,61 +324,77 @@ def main() -> None:
                 add_people(PEOPLE)
             auth = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
             dialect = database_label(db.engine)
-        server = start_server(url, args.port, args.workers)
-        try:
-            print(
-                f"{machine()}; {dialect},"
-                f" gunicorn {args.workers} workers, {args.concurrency} client threads,"
-                f" actors {'Uptake people' if known else 'unknown to Uptake'}"
-            )
-            fill(app, args.total - args.singles - args.batched, seed=7, known_people=known)
-            for label, count, batch in (
-                ("single POSTs", args.singles, 1),
-                ("batches of 100", args.batched, 100),
-            ):
-                rate, latencies = ingest(
-                    args.port, auth, count, batch, args.concurrency, seed=batch, known_people=known
-                )
+        with autoanalyze(url):  # as autovacuum would, where the server has it off
+            server = start_server(url, args.port, args.workers)
+            try:
                 print(
-                    f"ingest {label:<15} {rate:>8,.0f} statements/s   request median"
-                    f" {statistics.median(latencies) * 1000:.1f} ms,"
-                    f" p95 {percentile(latencies, 0.95) * 1000:.1f} ms"
+                    f"{machine()}; {dialect},"
+                    f" gunicorn {args.workers} workers, {args.concurrency} client threads,"
+                    f" actors {'Uptake people' if known else 'unknown to Uptake'}"
                 )
-            rng = random.Random(11)
-            month_ago = quote((utcnow() - timedelta(days=30)).isoformat(timespec="seconds") + "Z")
-            lrs = Lrs(args.port, auth)
-            queries = {
-                "verb": lambda: f"verb={quote(rng.choice(verbs(known)))}&limit=100",
-                "agent": lambda: (
-                    "agent="
-                    + quote(
-                        json.dumps({"mbox": f"mailto:person{rng.randrange(PEOPLE)}@bench.example"})
+                began = time.perf_counter()
+                fill(app, args.total - args.singles - args.batched, seed=7, known_people=known)
+                print(f"history stored in {time.perf_counter() - began:,.0f} s", flush=True)
+                for label, count, batch in (
+                    ("single POSTs", args.singles, 1),
+                    ("batches of 100", args.batched, 100),
+                ):
+                    rate, latencies = ingest(
+                        args.port,
+                        auth,
+                        count,
+                        batch,
+                        args.concurrency,
+                        seed=batch,
+                        known_people=known,
                     )
-                    + "&limit=100"
-                ),
-                "activity": lambda: f"activity={quote(activity_iri(rng, known))}&limit=100",
-                "registration": lambda: (
-                    f"registration={uuid.UUID(int=rng.randrange(PEOPLE), version=4)}&limit=100"
-                ),
-                "verb+30 days": lambda: (
-                    f"verb={quote(rng.choice(verbs(known)))}&since={month_ago}&limit=100"
-                ),
-            }
-            print(
-                f"GET /xapi/statements at {args.total:,} statements ({args.queries} requests each)"
-            )
-            for name, make_query in queries.items():
-                lrs.get(make_query())  # warm up
-                timings = [lrs.get(make_query()) * 1000 for _ in range(args.queries)]
-                print(
-                    f"  {name:<14} median {statistics.median(timings):6.1f} ms"
-                    f"   p95 {percentile(timings, 0.95):6.1f} ms"
+                    print(
+                        f"ingest {label:<15} {rate:>8,.0f} statements/s   request median"
+                        f" {statistics.median(latencies) * 1000:.1f} ms,"
+                        f" p95 {percentile(latencies, 0.95) * 1000:.1f} ms"
+                    )
+                rng = random.Random(11)
+                month_ago = quote(
+                    (utcnow() - timedelta(days=30)).isoformat(timespec="seconds") + "Z"
                 )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            with app.app_context():
-                db.engine.dispose()
+                lrs = Lrs(args.port, auth)
+                queries = {
+                    "verb": lambda: f"verb={quote(rng.choice(verbs(known)))}&limit=100",
+                    "agent": lambda: (
+                        "agent="
+                        + quote(
+                            json.dumps(
+                                {"mbox": f"mailto:person{rng.randrange(PEOPLE)}@bench.example"}
+                            )
+                        )
+                        + "&limit=100"
+                    ),
+                    "activity": lambda: f"activity={quote(activity_iri(rng, known))}&limit=100",
+                    "registration": lambda: (
+                        f"registration={uuid.UUID(int=rng.randrange(PEOPLE), version=4)}&limit=100"
+                    ),
+                    "verb+30 days": lambda: (
+                        f"verb={quote(rng.choice(verbs(known)))}&since={month_ago}&limit=100"
+                    ),
+                }
+                print(
+                    f"GET /xapi/statements at {args.total:,} statements"
+                    f" ({args.queries} requests each)"
+                )
+                for name, make_query in queries.items():
+                    lrs.get(make_query())  # warm up
+                    timings = [lrs.get(make_query()) * 1000 for _ in range(args.queries)]
+                    print(
+                        f"  {name:<14} median {statistics.median(timings):6.1f} ms"
+                        f"   p95 {percentile(timings, 0.95):6.1f} ms"
+                    )
+                with app.app_context():
+                    print(f"store on disk: {size_on_disk(db.engine) / 2**20:,.0f} MiB")
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+                with app.app_context():
+                    db.engine.dispose()
 
 
 if __name__ == "__main__":

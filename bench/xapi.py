@@ -193,9 +193,10 @@ class Lrs:
 
 
 def ingest(
-    port, auth, count, batch, concurrency, seed, known_people=False
+    ports, auth, count, batch, concurrency, seed, known_people=False
 ) -> tuple[float, list[float]]:
-    """Statements per second and request latencies for `count` statements."""
+    """Statements per second and request latencies for `count` statements, the client
+    threads spread over the servers at `ports` in turn."""
     per_thread = count // concurrency
     latencies: list[float] = []
     lock = threading.Lock()
@@ -213,7 +214,7 @@ def ingest(
     prepared = [bodies(n) for n in range(concurrency)]
 
     def work(thread_no: int):
-        lrs, mine = Lrs(port, auth), []
+        lrs, mine = Lrs(ports[thread_no % len(ports)], auth), []
         for body in prepared[thread_no]:
             mine.append(lrs.post(body))
         with lock:
@@ -266,8 +267,11 @@ def percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, int(len(values) * share))]
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", BASE_URL="http://lrs.bench")
+def start_server(url: str, port: int, workers: int, **environment: str) -> subprocess.Popen:
+    """gunicorn serving wsgi.py on 127.0.0.1:`port`, its settings from the environment."""
+    env = dict(
+        os.environ, DATABASE_URL=url, SECRET_KEY="bench", BASE_URL="http://lrs.bench", **environment
+    )
     server = subprocess.Popen(
         [
             sys.executable,
@@ -340,7 +344,7 @@ def main() -> None:
                     ("batches of 100", args.batched, 100),
                 ):
                     rate, latencies = ingest(
-                        args.port,
+                        [args.port],
                         auth,
                         count,
                         batch,

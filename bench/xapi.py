@@ -230,8 +230,8 @@ def ingest(
     return (per_thread // batch) * batch * concurrency / elapsed, latencies
 
 
-def fill(app, total: int, seed: int, known_people: bool = False) -> None:
-    """Store `total` statements, 1,000 per transaction, stored evenly over the past year."""
+def fill(app, total: int, seed: int, known_people: bool = False, batch: int = 1000) -> None:
+    """Store `total` statements, `batch` per transaction, stored evenly over the past year."""
     rng = random.Random(seed)
     with app.app_context():
         from sqlalchemy import func, select
@@ -240,10 +240,10 @@ def fill(app, total: int, seed: int, known_people: bool = False) -> None:
 
         have = db.session.scalar(select(func.count()).select_from(Statement))
         settings, now = lrs_settings(), utcnow() - timedelta(days=365)
-        step = timedelta(days=365) / max(1, (total - have) // 1000)
+        step = timedelta(days=365) / max(1, (total - have) // batch)
         started, done = time.perf_counter(), 0
         while have + done < total:
-            size = min(1000, total - have - done)
+            size = min(batch, total - have - done)
             store_statements(
                 [make_statement(rng, known_people) for _ in range(size)],
                 authority=None,
@@ -254,7 +254,7 @@ def fill(app, total: int, seed: int, known_people: bool = False) -> None:
             db.session.commit()
             done += size
             now += step
-            if done % 100_000 == 0:
+            if done % 100_000 < size:
                 print(
                     f"  filled {have + done:,} statements"
                     f" ({done / (time.perf_counter() - started):,.0f}/s)",
@@ -306,6 +306,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--total", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--fill-batch", type=int, default=1000, help="statements per transaction of the history"
+    )
     parser.add_argument("--port", type=int, default=5077)
     add_database_arguments(parser)
     parser.add_argument(
@@ -337,7 +340,8 @@ def main() -> None:
                     f" actors {'Uptake people' if known else 'unknown to Uptake'}"
                 )
                 began = time.perf_counter()
-                fill(app, args.total - args.singles - args.batched, seed=7, known_people=known)
+                history = args.total - args.singles - args.batched
+                fill(app, history, seed=7, known_people=known, batch=args.fill_batch)
                 print(f"history stored in {time.perf_counter() - began:,.0f} s", flush=True)
                 for label, count, batch in (
                     ("single POSTs", args.singles, 1),

@@ -197,8 +197,10 @@ def _quality_parts(board: Board, t, mine, user_id: int) -> tuple[int, int]:
 
 def neighbours(board: Board, user_id: int, scope: Scope = COMPANY, *, where=None):
     """The nearest row above and the nearest below a person (either may be None). On a
-    points board each side looks among equal points first, then at the next value, so both
-    queries stay ranges of the board index."""
+    points board each side looks among equal points first, then among the nearest value
+    anyone in scope holds beyond theirs, so each query reads a range of the board index in
+    its order (ordering the next values' rows by reached_at the other way round would sort
+    all who share that value: thousands, on a big board)."""
     mine = get_standing(board, user_id)
     if mine is None:
         return None, None
@@ -207,17 +209,28 @@ def neighbours(board: Board, user_id: int, scope: Scope = COMPANY, *, where=None
         sides = [[(ahead, True)], [(~ahead, False)]]
     else:
         t, (value, reached) = PointsTally, mine
+        above = _nearest_value(board, scope, where, t.points > value, t.points.asc())
+        below = _nearest_value(board, scope, where, t.points < value, t.points.desc())
         sides = [
             [
                 (and_(t.points == value, t.reached_at <= reached, ahead), True),
-                (t.points > value, True),
+                (t.points == above, True),
             ],
             [
                 (and_(t.points == value, t.reached_at >= reached, ~ahead), False),
-                (t.points < value, False),
+                (t.points == below, False),
             ],
         ]
     return tuple(_nearest(board, scope, user_id, side, where) for side in sides)
+
+
+def _nearest_value(board: Board, scope: Scope, where, beyond, nearest_first):
+    """The points value nearest to a person's, on one side, that someone in scope holds."""
+    query = _in_scope(_source(board), scope, _user_column(board)).where(beyond)
+    if where is not None:
+        query = query.where(where)
+    nearest = query.with_only_columns(PointsTally.points).order_by(nearest_first).limit(1)
+    return nearest.scalar_subquery()
 
 
 def _nearest(board: Board, scope: Scope, user_id: int, tries, where):

@@ -77,6 +77,23 @@ def test_own_rank_and_neighbours(make_user):
     assert lb.rank_of(board, make_user().id) is None  # not on the board
 
 
+def test_neighbours_at_the_nearest_value_someone_in_scope_holds(make_user):
+    """Beyond a person's own points, the neighbour is at the nearest value an active person
+    holds, the one ranked next to them there (above: the last to reach it); values held only
+    by people out of scope are passed over."""
+    me, gone_up, gone_down = make_user(), make_user(active=False), make_user(active=False)
+    late_up, early_up, down = make_user(), make_user(), make_user()
+    points(me, 50)
+    points(gone_up, 55)
+    points(gone_down, 45)
+    points(late_up, 60, at=T0 + timedelta(hours=2))
+    points(early_up, 60, at=T0 + timedelta(hours=1))
+    points(down, 40)
+    above, below = lb.neighbours(week_board(), me.id)
+    assert above[:2] == (late_up.id, 60)  # ranked 2nd, just above me: early_up is 1st
+    assert below[:2] == (down.id, 40)
+
+
 def test_division_and_team_scopes(make_user):
     boss = make_user(division="South")
     south = [make_user(division="South", manager=boss) for _ in range(2)]

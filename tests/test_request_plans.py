@@ -49,7 +49,7 @@ def lrs_traffic(client, headers, people) -> dict[str, object]:
     first, later = crm_batch(people, at), crm_batch(people, at + timedelta(minutes=5))
     agent = json.dumps({"mbox": f"mailto:{people[0].email}"})
     state = {"activityId": ACTIVITY, "agent": agent, "stateId": "draft"}
-    profile = {"agentId": None, "agent": agent, "profileId": "preferences"}
+    profile = {"agent": agent, "profileId": "preferences"}
 
     def get(**params):
         return client.get("/xapi/statements", query_string=params, headers=headers)
@@ -91,7 +91,7 @@ def lrs_traffic(client, headers, people) -> dict[str, object]:
         ),
         "PUT agent profile": lambda: client.put(
             "/xapi/agents/profile",
-            query_string={k: v for k, v in profile.items() if v},
+            query_string=profile,
             json={"theme": "dark"},
             headers={**headers, "If-None-Match": "*"},
         ),

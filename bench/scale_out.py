@@ -16,7 +16,6 @@ forwarding workers sending everything on to an enterprise LRS.
 
 import argparse
 import base64
-import os
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 from harness import add_database_arguments, autoanalyze, database_label, fresh_database, machine
 from sqlalchemy import func, select
-from xapi import ROOT, fill, ingest, percentile, start_server
+from xapi import ROOT, app_environment, fill, ingest, percentile, start_server
 
 from lms import MIGRATIONS_DIR, create_app
 from lms.clock import utcnow
@@ -56,11 +55,10 @@ def basic(key: str, secret: str) -> str:
 
 
 def start_forwarder(url: str, forwarding: dict) -> subprocess.Popen:
-    env = {"DATABASE_URL": url, "SECRET_KEY": "bench", "BASE_URL": "http://lrs.bench"}
     return subprocess.Popen(
         [sys.executable, "-c", "from lms.cli import main; main()", "xapi", "forward"],
         cwd=ROOT,
-        env={**os.environ, **env, **forwarding},
+        env=app_environment(url, **forwarding),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,  # a line per batch; what is left unsent is reported
     )

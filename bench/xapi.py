@@ -267,11 +267,16 @@ def percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, int(len(values) * share))]
 
 
+def app_environment(url: str, **settings: str) -> dict[str, str]:
+    """The environment an app process of the benchmark runs with (server or worker)."""
+    return dict(
+        os.environ, DATABASE_URL=url, SECRET_KEY="bench", BASE_URL="http://lrs.bench", **settings
+    )
+
+
 def start_server(url: str, port: int, workers: int, **environment: str) -> subprocess.Popen:
     """gunicorn serving wsgi.py on 127.0.0.1:`port`, its settings from the environment."""
-    env = dict(
-        os.environ, DATABASE_URL=url, SECRET_KEY="bench", BASE_URL="http://lrs.bench", **environment
-    )
+    env = app_environment(url, **environment)
     server = subprocess.Popen(
         [
             sys.executable,

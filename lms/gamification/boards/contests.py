@@ -174,12 +174,12 @@ def early_adopter_standings(scope: Scope | None = None) -> list[Standing]:
     people = select(User).where(User.active.is_(True))
     if scope is not None and scope.kind == "division":
         people = people.where(User.division_id == scope.division_id)
+    elif scope is not None and scope.kind == "team":  # only they are looked up
+        people = people.where(User.id.in_(sorted(scope.member_ids or ())))
     onboarded = _onboarding_completions()
     go_live = get_go_live()
     values = {}
     for person, changed in db.session.execute(people.add_columns(_first_record_change())):
-        if scope is not None and scope.kind == "team" and person.id not in scope.member_ids:
-            continue
         first = min(filter(None, (changed, onboarded.get(person.id))), default=None)
         if first is None:
             continue

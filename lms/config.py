@@ -93,6 +93,18 @@ def engine_options(settings) -> dict:
     }
 
 
+def retention_months(env) -> int:
+    """STATEMENT_RETENTION_MONTHS: how many whole months of statements from LRS clients the
+    store keeps before `lms xapi prune` archives them; 0 (the default) keeps them all. At
+    least 3, so that no open week, month or quarter is cut through."""
+    months = whole_number(env, "STATEMENT_RETENTION_MONTHS", 0)
+    if 0 < months < 3:
+        raise ConfigError(
+            f"STATEMENT_RETENTION_MONTHS must be 0 (keep everything) or at least 3, not {months}"
+        )
+    return months
+
+
 MAIL_BACKENDS = ("smtp", "file", "console", "none")
 
 
@@ -152,6 +164,7 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         "LRS_FORWARD_PASSWORD": env.get("LRS_FORWARD_PASSWORD") or None,
         # The contact address of the Open Badges Issuer profile (optional).
         "BADGE_ISSUER_EMAIL": env.get("BADGE_ISSUER_EMAIL") or None,
+        "STATEMENT_RETENTION_MONTHS": retention_months(env),
         **database_settings(env),
         **mail_settings(env, instance_path),
     }

@@ -150,6 +150,15 @@ class StatementsReceived:
 
 
 @dataclass(frozen=True)
+class StatementsArchived:
+    """Statements past retention were written to an archive and are being removed
+    (`lms xapi prune`): what refers to them lets go of them first."""
+
+    statement_pks: tuple[int, ...]
+    now: datetime
+
+
+@dataclass(frozen=True)
 class BadgeEarned:
     award: "BadgeAward"
     badge: "BadgeSpec"

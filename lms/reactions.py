@@ -20,8 +20,10 @@ from lms.events import (
     JobRolesChanged,
     PeopleJoined,
     RemedialAssigned,
+    StatementsArchived,
     StatementsReceived,
 )
+from lms.gamification import retention as gamification_retention
 from lms.gamification.badges import awards as badges
 from lms.gamification.points import engine
 from lms.xapi.recording import record as learning_record
@@ -36,6 +38,8 @@ def react(event) -> None:
         case StatementsReceived(fresh, now):
             engine.apply(list(fresh), now=now)
             adoption_weeks.apply(fresh)  # weekly CRM use, for the adoption measures
+        case StatementsArchived(statement_pks, _now):
+            gamification_retention.unlink(statement_pks)  # points and samples stay
         case ChampionNamed(_division, person, now):
             badges.award_champion_badges(person, now=now)
         case PeopleJoined(people, now):

@@ -1,10 +1,12 @@
 """Weekly per-person counts of CRM use, kept in step with the statement store: added to in
 the transaction that stores the statements (lms.reactions.react), taken back when one is
 voided, added for earlier statements when their person becomes known, and rebuilt from the
-statements by `lms adoption rebuild`."""
+statements by `lms adoption rebuild` (from the retention horizon on, once statements were
+archived: `lms xapi prune`)."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 
@@ -16,6 +18,7 @@ from lms.bulk_writes import add_rows
 from lms.database import db
 from lms.value_lists import among
 from lms.xapi.models import Statement
+from lms.xapi.store.retention import current_horizon
 from lms.xapi.validation.formats import counted_at, parse_timestamp
 from lms.xapi.vocabulary import VERB_VOIDED
 
@@ -146,12 +149,24 @@ def write(sums: Counts) -> None:
 
 
 def rebuild() -> list[str]:
-    """Recompute every week from the statements; return the differences found between what
-    was kept and what the statements say (none, when everything was kept in step)."""
-    expected = {key: tuple(c) for key, c in count_statements().items() if any(c)}
+    """Recompute the weeks from the statements; return the differences found between what
+    was kept and what the statements say (none, when everything was kept in step). After
+    `lms xapi prune`, only the weeks from the first Monday on or after the horizon: the
+    statements of earlier weeks are archived, and their counts are the record."""
+    horizon = current_horizon()
+    first_week = None if horizon is None else r.week_of(horizon.before + timedelta(days=6))
+    since = () if horizon is None else (Statement.stored >= horizon.before,)
+    expected = {
+        key: tuple(c)
+        for key, c in count_statements(*since).items()
+        if any(c) and (first_week is None or key[1] >= first_week)
+    }
+    weeks = select(AdoptionWeek.__table__)
+    if first_week is not None:
+        weeks = weeks.where(AdoptionWeek.week_start >= first_week)
     kept = {
         (row.user_id, row.week_start): (row.inputs, row.outputs, row.reports)
-        for row in db.session.execute(select(AdoptionWeek.__table__))
+        for row in db.session.execute(weeks)
         if row.inputs or row.outputs or row.reports
     }
     differences = [
@@ -160,7 +175,10 @@ def rebuild() -> list[str]:
         for user_id, week in sorted(set(expected) | set(kept))
         if kept.get((user_id, week)) != expected.get((user_id, week))
     ]
-    db.session.execute(delete(AdoptionWeek))
-    db.session.execute(delete(AdoptionPerson))
+    if first_week is None:
+        db.session.execute(delete(AdoptionWeek))
+        db.session.execute(delete(AdoptionPerson))
+    else:
+        db.session.execute(delete(AdoptionWeek).where(AdoptionWeek.week_start >= first_week))
     write({key: list(c) for key, c in expected.items()})
     return differences

@@ -14,7 +14,8 @@ gamification_cli = AppGroup("gamification", help="Points, levels and badges.")
 def rebuild_command():
     """Replay every statement through the rules in stored order and report each difference
     from the ledger, the tallies and the data-quality samples. Changes nothing; exits 1
-    when there is any difference."""
+    when there is any difference. After `lms xapi prune`, the replay starts at the horizon
+    from the ledger as it stood there."""
     ruleset = current_ruleset()
     with click.progressbar(length=count_statements(), label="Replaying statements") as bar:
         differences = rebuild(ruleset, now=utcnow(), progress=bar.update)

@@ -80,6 +80,7 @@ class PointsEntry(db.Model):
     object_hash: Mapped[str] = mapped_column(String(40), default="")  # sha1(rule | object)
     award_key: Mapped[str] = mapped_column(String(64))
     points: Mapped[int]
+    # None for HR's entries, and once the statement is archived and removed (`lms xapi prune`).
     statement_pk: Mapped[int | None] = mapped_column(BigId, ForeignKey("statements.id"), index=True)
     earned_at: Mapped[datetime] = mapped_column(DateTime)  # the period it counts in
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
@@ -118,7 +119,10 @@ class QualitySample(db.Model):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    statement_pk: Mapped[int] = mapped_column(BigId, ForeignKey("statements.id"), unique=True)
+    # None once the statement is archived and removed (`lms xapi prune`): the sample stays.
+    statement_pk: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("statements.id"), unique=True
+    )
     scored_at: Mapped[datetime] = mapped_column(DateTime)
     score: Mapped[int]  # 0..10000
 
@@ -153,7 +157,8 @@ class BadgeAward(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     badge_key: Mapped[str] = mapped_column(String(60), index=True)
     awarded_at: Mapped[datetime] = mapped_column(DateTime)
-    statement_pk: Mapped[int | None] = mapped_column(BigId, ForeignKey("statements.id"))
+    # Indexed so that removing an archived statement (`lms xapi prune`) looks it up here.
+    statement_pk: Mapped[int | None] = mapped_column(BigId, ForeignKey("statements.id"), index=True)
     evidence: Mapped[str] = mapped_column(Text, default="")  # why, in words
     salt: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -2,7 +2,9 @@
 
 A statement is stored whole, as JSON, exactly as it will be returned; the columns and the two
 index tables beside it exist only so that the filters of the xAPI query API are indexed
-lookups. The integer primary key is the order statements were stored in.
+lookups. The integer primary key is the order statements were stored in. Statements stored
+before the retention horizon are archived and removed (`lms xapi prune`), except those
+Uptake still reads.
 """
 
 from datetime import datetime
@@ -93,30 +95,28 @@ class StatementAgent(db.Model):
 
     The primary key is the lookup (agent, then statement), and on SQLite the table is
     WITHOUT ROWID: one b-tree per row instead of a table, its key and a lookup index.
-    Statements are never deleted, so nothing needs the rows by statement alone."""
+    No foreign key: the rows are the statement's index entries, written with it (write.py)
+    and removed with it, by their keys (retention.py). Keyed by the lookup, the table has no
+    index by statement, so a key would make every statement removed read the table whole."""
 
     __tablename__ = "statement_agents"
     __table_args__ = {"sqlite_with_rowid": False}
 
     agent_key: Mapped[str] = mapped_column(String(700), primary_key=True)
-    statement_pk: Mapped[int] = mapped_column(
-        BigId, ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
-    )
+    statement_pk: Mapped[int] = mapped_column(BigId, primary_key=True)
     core: Mapped[bool] = mapped_column(primary_key=True)
 
 
 class StatementActivity(db.Model):
     """Every activity a statement mentions. `core` marks the object activity; context
-    activities and sub-statement activities match only with related_activities=true. Keyed
-    and stored like StatementAgent."""
+    activities and sub-statement activities match only with related_activities=true. Keyed,
+    stored and removed like StatementAgent (no foreign key)."""
 
     __tablename__ = "statement_activities"
     __table_args__ = {"sqlite_with_rowid": False}
 
     activity_id: Mapped[str] = mapped_column(IRI, primary_key=True)
-    statement_pk: Mapped[int] = mapped_column(
-        BigId, ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
-    )
+    statement_pk: Mapped[int] = mapped_column(BigId, primary_key=True)
     core: Mapped[bool] = mapped_column(primary_key=True)
 
 
@@ -198,3 +198,22 @@ class OutboxItem(db.Model):
     dead_at: Mapped[datetime | None] = mapped_column(DateTime)  # a 4xx the remote will not take
     last_error: Mapped[str | None] = mapped_column(Text)
     last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)  # dates last_error
+
+
+class StatementPrune(db.Model):
+    """A run of `lms xapi prune`: statements stored before `before` written to the archive
+    file and removed, except those Uptake still reads (lms.xapi.store.retention). The latest
+    `before` is the store's horizon; `first_kept_pk` is the first statement stored on or
+    after it, where a replay of the statements (`lms gamification rebuild`) starts."""
+
+    __tablename__ = "statement_prunes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    before: Mapped[datetime] = mapped_column(DateTime)
+    first_kept_pk: Mapped[int] = mapped_column(BigId)
+    archive: Mapped[str] = mapped_column(String(1000))  # the file's path as given
+    archive_sha256: Mapped[str | None] = mapped_column(String(64))  # when finished
+    archived: Mapped[int] = mapped_column(BigInteger, default=0)  # written there and removed
+    kept: Mapped[int] = mapped_column(BigInteger, default=0)  # before `before`, still read
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -14,6 +14,7 @@ from lms.gamification.boards import privacy
 from lms.gamification.models import ALL_TIME, Contest
 from lms.gamification.rules import next_period_start, period_start
 from lms.gamification.ruleset import current_ruleset
+from lms.xapi.store.retention import current_horizon
 
 BUILT_IN = {
     "points-week": ("Points this week", "week", "points"),
@@ -34,6 +35,9 @@ class Shown:
     start: date
     unit: str  # points | quality | percent | days | count | duration
     contest: Contest | None = None
+    # A contest that counts statements, in a period that began before the retention horizon:
+    # its statements are archived (`lms xapi prune`), so its standings cannot be worked out.
+    archived_before: date | None = None
 
     @property
     def previous(self) -> date | None:
@@ -60,7 +64,9 @@ def resolve(key: str, day: date, *, include_test: bool) -> Shown | None:
         return None
     unit = UNITS.get(contest.metric, "points")
     start = period_start(contest.period, day)
-    return Shown(key, contest.title, contest.period, start, unit, contest)
+    horizon = current_horizon() if contest.metric != "points" else None
+    archived = horizon.before.date() if horizon and start < horizon.before.date() else None
+    return Shown(key, contest.title, contest.period, start, unit, contest, archived)
 
 
 def list_boards(day: date, *, include_test: bool) -> list[Shown]:
@@ -86,6 +92,8 @@ def standings(shown: Shown, scope: lb.Scope, *, limit: int | None = None):
 
 
 def _in_memory(shown: Shown, scope: lb.Scope):
+    if shown.archived_before is not None:
+        return []
     if shown.contest is not None:
         return c.contest_standings(shown.contest, shown.start, scope)
     return c.early_adopter_standings(scope)

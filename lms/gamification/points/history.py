@@ -12,7 +12,7 @@ from lms.gamification import rules as r
 from lms.gamification.models import PointsEntry
 from lms.gamification.points.ledger import total_points
 from lms.value_lists import among
-from lms.xapi.models import Statement
+from lms.xapi.models import Activity, Statement
 from lms.xapi.store.history import object_name
 
 
@@ -61,13 +61,29 @@ def points_lines(entries, rules: tuple[r.PointRule, ...]) -> list[PointsLine]:
     page). A rule no longer in content/ is named by its key."""
     titles = {rule.key: rule.title for rule in rules}
     about = _objects_of([entry.statement_pk for entry in entries if entry.statement_pk])
+    archived = [e.object_id for e in entries if e.statement_pk is None and e.kind != "manual"]
+    named = _activities_named(archived)
     return [
         replace(
             _line(entry, titles.get(entry.rule_key, entry.rule_key)),
-            about=about.get(entry.statement_pk, ""),
+            about=about.get(entry.statement_pk) or named.get(entry.object_id, ""),
         )
         for entry in entries
     ]
+
+
+def _activities_named(object_ids: list[str]) -> dict[str, str]:
+    """What an entry whose statement is archived (`lms xapi prune`) counted, named by the
+    activity's canonical definition when it counted an activity."""
+    if not object_ids:
+        return {}
+    query = select(Activity.activity_id, Activity.definition).where(
+        among(Activity.activity_id, set(object_ids))
+    )
+    return {
+        iri: object_name({"id": iri, "definition": json.loads(definition)})
+        for iri, definition in db.session.execute(query)
+    }
 
 
 def _objects_of(statement_pks: list[int]) -> dict[int, str]:

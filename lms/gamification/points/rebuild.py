@@ -1,12 +1,17 @@
 """`lms gamification rebuild`: run every stored statement through the engine's decisions
 again, in stored order, with the state kept in memory, and compare with what is stored —
 the ledger's rule and reversal entries, the tallies against sums of the ledger, the
-data-quality samples and their tallies. Reads only: nothing is changed."""
+data-quality samples and their tallies. Reads only: nothing is changed.
+
+Once statements were archived and removed (`lms xapi prune`), the replay starts at the
+horizon: the ledger's entries for statements stored before it are the record, taken as
+they are into the replay's state (caps, awards once per object, cool-downs), and what is
+compared is what the statements since the horizon earned."""
 
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from lms.database import db
 from lms.gamification.models import PointsEntry, PointsTally, QualitySample, QualityTally
@@ -14,8 +19,9 @@ from lms.gamification.points.engine import Earn, Void, as_fresh_row, decide, ste
 from lms.gamification.points.ledger import LedgerState
 from lms.gamification.points.quality import quality_samples
 from lms.gamification.points.tallies import QUALITY_PERIODS, periods_of
-from lms.gamification.rules import Ruleset
+from lms.gamification.rules import Ruleset, reversal_key
 from lms.xapi.models import Statement
+from lms.xapi.store.retention import current_horizon
 
 CHUNK = 2000
 COMPARED = ("kind", "rule_key", "points", "earned_at", "statement_pk")
@@ -29,31 +35,42 @@ STATEMENT_COLUMNS = (
 )
 
 
+def replay_start() -> int:
+    """The first statement the replay reads: the first kept at the horizon, or the first."""
+    horizon = current_horizon()
+    return 0 if horizon is None else horizon.first_kept_pk
+
+
 def count_statements() -> int:
-    return db.session.scalar(select(func.count(Statement.id))) or 0
+    """The statements a replay reads."""
+    query = select(func.count(Statement.id)).where(Statement.id >= replay_start())
+    return db.session.scalar(query) or 0
 
 
 def rebuild(ruleset: Ruleset, *, now: datetime, progress=lambda done: None) -> list[str]:
     """Every difference between the replay and what is stored, in words; [] when none.
     `progress(n)` is told as each chunk of n statements is replayed."""
-    ledger_rows, samples = replay(ruleset, now=now, progress=progress)
+    start = replay_start()
+    ledger_rows, samples = replay(ruleset, now=now, start=start, progress=progress)
     return [
-        *compare_ledger(ledger_rows),
+        *compare_ledger(ledger_rows, start=start),
         *compare_points_tallies(),
-        *compare_samples(samples),
+        *compare_samples(samples, start=start),
         *compare_quality_tallies(),
     ]
 
 
-def replay(ruleset: Ruleset, *, now: datetime, progress=lambda done: None):
+def replay(ruleset: Ruleset, *, now: datetime, start: int = 0, progress=lambda done: None):
     """The ledger rows ((user, award key) -> compared values) and quality samples
-    (statement pk -> (user, score, scored_at)) the statements make. Only statements that
-    end up voided keep their awards in memory: only they can be reversed."""
+    (statement pk -> (user, score, scored_at)) the statements from `start` on make. Only
+    statements that end up voided keep their awards in memory: only they can be reversed."""
     watched = set(db.session.scalars(select(Statement.id).where(Statement.voided.is_(True))))
     state = LedgerState(watch=watched)
+    if start:
+        note_recorded(state, start)
     rows: dict[tuple[int, str], tuple] = {}
     samples: dict[int, tuple] = {}
-    for chunk in _chunks():
+    for chunk in _chunks(after=start - 1):
         steps = steps_of(chunk)
         for row in decide(steps, ruleset, state, now):
             rows[row["user_id"], row["award_key"]] = tuple(row[key] for key in COMPARED)
@@ -67,9 +84,37 @@ def replay(ruleset: Ruleset, *, now: datetime, progress=lambda done: None):
     return rows, samples
 
 
-def _chunks():
-    """The statements in stored order, CHUNK at a time (keyset: no OFFSET scans)."""
-    after = 0
+_RECORDED = ("user_id", "kind", "rule_key", "object_id", "object_hash", "award_key", "points")
+
+
+def note_recorded(state: LedgerState, start: int) -> None:
+    """Take the ledger's entries for statements before `start` (and for those archived,
+    which no longer name one) into the state, in ledger order, as if decided; awards
+    already reversed no longer stand."""
+    query = (
+        select(*(getattr(PointsEntry, name) for name in _RECORDED))
+        .add_columns(PointsEntry.earned_at, PointsEntry.statement_pk)
+        .where(PointsEntry.kind != "manual")
+        .where(or_(PointsEntry.statement_pk.is_(None), PointsEntry.statement_pk < start))
+        .order_by(PointsEntry.id)
+        .execution_options(yield_per=20_000)
+    )
+    reversed_ = set()
+    for values in db.session.execute(query):
+        row = dict(zip((*_RECORDED, "earned_at", "statement_pk"), values, strict=True))
+        state.note(row)
+        if row["kind"] == "reversal":
+            reversed_.add((row["user_id"], row["award_key"]))
+    for pk, awards in list(state.standing.items()):
+        standing = [
+            a for a in awards if (a["user_id"], reversal_key(a["award_key"])) not in reversed_
+        ]
+        state.standing[pk] = standing
+
+
+def _chunks(after: int = 0):
+    """The statements in stored order from after `after`, CHUNK at a time (keyset: no
+    OFFSET scans)."""
     while True:
         query = select(*STATEMENT_COLUMNS).where(Statement.id > after).order_by(Statement.id)
         chunk = [as_fresh_row(*row) for row in db.session.execute(query.limit(CHUNK))]
@@ -83,14 +128,16 @@ def _sample(sample: dict) -> tuple:
     return (sample["user_id"], sample["score"], sample["scored_at"])
 
 
-def compare_ledger(expected: dict[tuple[int, str], tuple]) -> list[str]:
-    """Rule and reversal entries stored against those the replay made (manual ones are
-    HR's, not the rules')."""
+def compare_ledger(expected: dict[tuple[int, str], tuple], *, start: int = 0) -> list[str]:
+    """Rule and reversal entries stored for the statements from `start` on against those
+    the replay made (manual ones are HR's, not the rules')."""
     expected = dict(expected)
     found = []
     query = select(PointsEntry.user_id, PointsEntry.award_key, *_columns(PointsEntry)).where(
         PointsEntry.kind != "manual"
     )
+    if start:
+        query = query.where(PointsEntry.statement_pk >= start)
     for user_id, key, *values in db.session.execute(query.order_by(PointsEntry.id)):
         want = expected.pop((user_id, key), None)
         if want is None:
@@ -132,7 +179,8 @@ def compare_points_tallies() -> list[str]:
     return _compare_sums("points tally", sums, stored, ("points", "reached_at"))
 
 
-def compare_samples(expected: dict[int, tuple]) -> list[str]:
+def compare_samples(expected: dict[int, tuple], *, start: int = 0) -> list[str]:
+    """The samples of the statements from `start` on against those the replay made."""
     found = []
     query = select(
         QualitySample.statement_pk,
@@ -140,6 +188,8 @@ def compare_samples(expected: dict[int, tuple]) -> list[str]:
         QualitySample.score,
         QualitySample.scored_at,
     )
+    if start:
+        query = query.where(QualitySample.statement_pk >= start)
     for pk, *values in db.session.execute(query.order_by(QualitySample.statement_pk)):
         want = expected.pop(pk, None)
         if want != tuple(values):

@@ -29,11 +29,11 @@ def iter_ndjson_chunks(
         rows = db.session.execute(page).all()
         if not rows:
             return
-        yield "".join(_line(row.document) for row in rows)
+        yield "".join(ndjson_line(row.document) for row in rows)
         last = rows[-1].id
 
 
-def _line(document: str) -> str:
+def ndjson_line(document: str) -> str:
     """The stored JSON as it is. A raw CR or LF in JSON text can only be whitespace between
     tokens (inside strings they are escaped), so turning them into spaces keeps the
     statement intact and on one line. (Not str.splitlines: it also splits on U+2028, which

@@ -38,6 +38,7 @@ from lms.xapi.store.retention import current_horizon, retention_horizon
 from lms.xapi.store.write import store_batch
 from tests.gamification.ledger_support import RULESET, void
 from tests.gamification.ledger_support import crm as ledger_crm
+from tests.query_plans import full_scans, queries_run
 
 HORIZON = retention_horizon(utcnow(), 3)
 OLD = HORIZON - timedelta(days=60 + HORIZON.weekday()) + timedelta(hours=9)  # a Monday
@@ -390,3 +391,19 @@ def test_points_history_names_what_an_archived_statement_was_about(
     ).all()
     assert [entry.statement_pk for entry in entries] == [None]
     assert [line.about for line in points_lines(entries, RULESET.rules)] == ["Lead 7"]
+
+
+def test_a_prune_reads_no_growing_table_whole(
+    runner, retention, make_user, crm_client, tmp_path, app, monkeypatch
+):
+    """Every step is a lookup or a walk of a key range: the chunks by primary key, the
+    first record changes by person, the void partners, the outbox, the ledger and samples by
+    statement, the mentions by their own key."""
+    monkeypatch.setitem(app.config, "LRS_FORWARD_ENDPOINT", "https://lrs.example/xapi")
+    _ann, _ben, old, *_ = history(make_user, crm_client)
+    send(crm_client, [void(old[1]["id"], at=OLD)], now=OLD)
+    db.session.execute(update(OutboxItem).values(delivered_at=OLD))
+    with queries_run() as queries:
+        assert prune(runner, tmp_path / "a.ndjson.gz").exit_code == 0
+    assert any(sql.startswith("DELETE FROM statement_agents") for sql, _ in queries)
+    assert [str(scan) for scan in full_scans(queries)] == []

@@ -79,7 +79,9 @@ def plan_prune(before: datetime, archive: str, *, now: datetime) -> StatementPru
             f"The store was already pruned up to {latest.before:%Y-%m-%d}; "
             f"a prune up to {before:%Y-%m-%d} would move its horizon back"
         )
-    first_kept = db.session.scalar(select(func.min(Statement.id)).where(Statement.stored >= before))
+    # The first stored on or after the horizon: a step into the index on `stored`.
+    first = select(Statement.id).where(Statement.stored >= before)
+    first_kept = db.session.scalar(first.order_by(Statement.stored, Statement.id).limit(1))
     if first_kept is None:  # nothing stored since: the next statement will be the first kept
         first_kept = (db.session.scalar(select(func.max(Statement.id))) or 0) + 1
     return StatementPrune(

@@ -285,6 +285,22 @@ def test_a_voided_statement_and_its_voiding_go_or_stay_together(
     assert rebuild(current_ruleset(), now=utcnow()) == []
 
 
+def test_a_statement_voided_twice_stays_with_both_voidings(
+    runner, retention, make_user, crm_client, tmp_path
+):
+    """Voided before the horizon and again after it (the second takes nothing back): the
+    three stay together, and the replay knows the award was already taken back."""
+    ann = make_user()
+    first, voided = crm(ann, at=OLD - timedelta(days=1)), crm(ann, at=OLD)
+    send(crm_client, [first, voided], now=OLD)
+    voiding_old, voiding_new = void(voided["id"], at=OLD), void(voided["id"], at=NEW)
+    send(crm_client, [voiding_old], now=OLD + timedelta(hours=1))
+    send(crm_client, [voiding_new], now=NEW)
+    prune(runner, tmp_path / "a.ndjson.gz")
+    assert stored_ids() == {first["id"], voided["id"], voiding_old["id"], voiding_new["id"]}
+    assert rebuild(current_ruleset(), now=utcnow()) == []
+
+
 def test_statements_waiting_to_be_forwarded_stay(
     runner, retention, make_user, crm_client, tmp_path, app, monkeypatch
 ):

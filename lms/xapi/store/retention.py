@@ -9,7 +9,7 @@ stored before the horizon. Kept whatever their age, because Uptake still reads t
   criteria and the onboarding firsts read, and which grows with training, not with CRM use;
 - each person's first CRM record change (the early-adopter board);
 - statements still waiting to be forwarded to the enterprise LRS;
-- a voided statement and the statement voiding it, when either of the two is kept.
+- a voided statement and the statements voiding it, when any of them is kept.
 
 Of a removed statement everything derived stays: its points (the ledger row, unlinked from
 it), the tallies, its data-quality sample and tallies, the adoption weeks, badge awards. The
@@ -17,6 +17,7 @@ replays that check those against the statements (`lms gamification rebuild`, `lm
 rebuild`) start at the horizon (`current_horizon`)."""
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -155,10 +156,12 @@ def first_record_changes(people, found: dict[int, int | None]) -> None:
 
 def to_remove(chunk: list[Past], prune: StatementPrune, firsts: dict[int, int | None]):
     """The statements of the chunk that go: not a first record change, not waiting to be
-    forwarded, and not voided by (or voiding) a statement that stays. `firsts` is the
-    people's first record changes found so far (first_record_changes), added to."""
-    partners = _void_partners(chunk)
-    waiting = _waiting_to_forward([s.pk for s in chunk] + [p.pk for p in partners.values()])
+    forwarded, and not of a voiding group (a voided statement and every statement voiding
+    it) of which one member stays. `firsts` is the people's first record changes found so
+    far (first_record_changes), added to."""
+    groups = _voiding_groups(chunk)
+    members = [member for group in groups.values() for member in group]
+    waiting = _waiting_to_forward([s.pk for s in chunk] + [m.pk for m in members])
     first_record_changes([s.user_id for s in chunk], firsts)
     kept_firsts = set(firsts.values())
 
@@ -171,40 +174,37 @@ def to_remove(chunk: list[Past], prune: StatementPrune, firsts: dict[int, int | 
             or s.pk in waiting
         )
 
-    return [
-        s
-        for s in chunk
-        if not stays(s) and not any(stays(p) for k, p in partners.items() if k[0] == s.pk)
-    ]
+    return [s for s in chunk if not any(stays(m) for m in groups.get(s.pk, [s]))]
 
 
 @dataclass(frozen=True)
-class _Partner:
+class _Member:
     pk: int
     client_id: int | None
     stored: datetime
 
 
-def _void_partners(chunk: list[Past]) -> dict[tuple[int, int], _Partner]:
-    """(statement pk, partner pk) -> partner, for each voided statement of the chunk and the
-    statements voiding it, and each voiding statement and its target."""
-    voided = {s.statement_id: s.pk for s in chunk if s.voided}
-    voiding = {s.target_statement_id: s.pk for s in chunk if s.is_voiding}
-    found = {}
-    s = Statement
-    if voided:
-        query = select(s.target_statement_id, s.id, s.client_id, s.stored).where(
-            among(s.target_statement_id, voided), s.is_voiding.is_(True)
-        )
-        for target, *partner in db.session.execute(query):
-            found[voided[target], partner[0]] = _Partner(*partner)
-    if voiding:
-        query = select(s.statement_id, s.id, s.client_id, s.stored).where(
-            among(s.statement_id, voiding), s.is_voiding.is_(False)
-        )
-        for target, *partner in db.session.execute(query):
-            found[voiding[target], partner[0]] = _Partner(*partner)
-    return found
+def _voiding_groups(chunk: list[Past]) -> dict[int, list[_Member]]:
+    """Statement pk -> its voiding group, for the chunk's voided and voiding statements: the
+    voided statement and every statement voiding it (a voiding statement cannot itself be
+    voided, so the group is the whole of what refers to what)."""
+    target_of = {s.pk: s.statement_id for s in chunk if s.voided}
+    target_of |= {s.pk: s.target_statement_id for s in chunk if s.is_voiding}
+    if not target_of:
+        return {}
+    targets = set(target_of.values())
+    s, columns = Statement, (Statement.id, Statement.client_id, Statement.stored)
+    groups: dict[str, list[_Member]] = defaultdict(list)
+    voided = select(s.statement_id, *columns).where(
+        among(s.statement_id, targets), s.is_voiding.is_(False)
+    )
+    voiding = select(s.target_statement_id, *columns).where(
+        among(s.target_statement_id, targets), s.is_voiding.is_(True)
+    )
+    for query in (voided, voiding):
+        for target, *member in db.session.execute(query):
+            groups[target].append(_Member(*member))
+    return {pk: groups[target] for pk, target in target_of.items()}
 
 
 def _waiting_to_forward(pks: list[int]) -> set[int]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from lms.practice.rules import Check
+
 if TYPE_CHECKING:
     from lms.gamification.content.reading import GamificationContent
 
@@ -59,6 +61,18 @@ class QuestionSpec:
 
 
 @dataclass(frozen=True)
+class PracticeTaskSpec:
+    """A hands-on task of a course (`practice.yaml`), checked against the training CRM."""
+
+    slug: str
+    title: str
+    skill: str  # one of the course's skills
+    instructions_html: str  # rendered from Markdown and sanitised, like a lesson
+    check: Check
+    hints: tuple[str, ...]  # plain text, shown in order after failed checks
+
+
+@dataclass(frozen=True)
 class CourseSpec:
     slug: str
     title: str
@@ -72,6 +86,7 @@ class CourseSpec:
     remedial: str | None  # slug of the course assigned after repeated quiz failure
     lessons: tuple[LessonSpec, ...]
     questions: tuple[QuestionSpec, ...]
+    practice: tuple[PracticeTaskSpec, ...] = ()  # a course without practice.yaml has none
 
     def is_for(self, job_role: str) -> bool:
         return self.for_all_roles or job_role in self.job_roles
@@ -116,8 +131,10 @@ class Content:
     def summary(self) -> str:
         lessons = sum(len(course.lessons) for course in self.courses)
         questions = sum(len(course.questions) for course in self.courses)
+        tasks = sum(len(course.practice) for course in self.courses)
         return (
             f"{len(self.courses)} courses, {lessons} lessons, {questions} quiz questions, "
-            f"{len(self.curricula)} curricula, {len(self.job_roles)} job roles, "
-            f"{len(self.skills)} skills, {self.gamification.summary()}"
+            f"{len(self.curricula)} curricula, {tasks} practice tasks, "
+            f"{len(self.job_roles)} job roles, {len(self.skills)} skills, "
+            f"{self.gamification.summary()}"
         )

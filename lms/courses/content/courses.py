@@ -1,4 +1,5 @@
-"""Reading one course folder: `course.yaml`, a Markdown file per lesson, and `quiz.yaml`."""
+"""Reading one course folder: `course.yaml`, a Markdown file per lesson, `quiz.yaml`, and
+`practice.yaml` when the course has practice tasks."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -6,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from lms.courses.content.bundle import CourseSpec, LessonSpec
+from lms.courses.content.practice import read_practice
 from lms.courses.content.quiz import LONG_TEXT, read_quiz
 from lms.courses.content.yaml_fields import (
     ROLE_RULE,
@@ -73,6 +75,7 @@ def read_course(
     # Lesson roles are checked against the course's only when the course lists its roles.
     lesson_roles = None if for_all_roles or not job_roles else set(job_roles)
     lessons = _read_lessons(record["lessons"], folder, display, vocabulary.job_roles, lesson_roles)
+    skills = read_slugs(record["skills"], SLUG, SLUG_RULE, vocabulary.skills, "skill")
     course = CourseSpec(
         slug=_course_slug(record["slug"], folder),
         title=record["title"].text() or "",
@@ -81,13 +84,12 @@ def read_course(
         minutes=record["minutes"].integer(minimum=1) or 0,
         for_all_roles=for_all_roles,
         job_roles=job_roles,
-        skills=tuple(
-            read_slugs(record["skills"], SLUG, SLUG_RULE, vocabulary.skills, "skill") or ()
-        ),
+        skills=tuple(skills or ()),
         pass_mark=_pass_mark(record["pass_mark"]),
         remedial=record["remedial"].slug(),
         lessons=lessons,
         questions=read_quiz(folder, display, problems),
+        practice=read_practice(folder, display, skills, problems),
     )
     clean = len(problems) == problems_before
     return CourseReading(course=course, remedial_field=record["remedial"], clean=clean)

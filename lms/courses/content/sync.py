@@ -45,9 +45,9 @@ class ContentInvalid(DomainError):
 
 def sync_content(path: Path, *, now: datetime) -> SyncReport:
     """Validate all of content/ first and write nothing if anything is wrong; then upsert
-    job roles, skills, courses (with lessons and quizzes), curricula and the rollout
-    settings, give existing people the courses their curriculum now requires, and publish
-    ContentSynced (whose consequences, such as onboarding reopening, are in `react`)."""
+    job roles, skills, courses (with lessons, quizzes and practice tasks), curricula and the
+    rollout settings, give existing people the courses their curriculum now requires, and
+    publish ContentSynced (whose consequences, such as onboarding reopening, are in `react`)."""
     content, problems = read_content(path)
     if problems:
         raise ContentInvalid(problems)

@@ -3,6 +3,7 @@ only where it differs (so a second sync of the same content changes, and counts,
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from lms.database import db
 
@@ -13,6 +14,7 @@ KINDS = (
     "lessons",
     "quiz questions",
     "quiz choices",
+    "practice tasks",
     "curriculum courses",
     "curriculum skills",
     "communications",
@@ -25,7 +27,7 @@ KINDS = (
 class Changes:
     created: int = 0
     updated: int = 0
-    retired: int = 0  # kept, but no longer offered (courses, lessons, questions)
+    retired: int = 0  # kept, but no longer offered (courses, lessons, questions, practice tasks)
     removed: int = 0  # deleted (choices, curriculum rows, communications)
 
     @property
@@ -97,3 +99,15 @@ def delete_unwanted(rows: dict, wanted: set, changes: Changes) -> None:
         if key not in wanted:
             db.session.delete(row)
             changes.removed += 1
+
+
+def retire_unwanted(rows: dict, wanted: set, changes: Changes, now: datetime) -> bool:
+    """Retire the rows whose key is no longer in content (kept, with what refers to them);
+    whether any was retired."""
+    retired = False
+    for key, row in rows.items():
+        if key not in wanted and row.retired_at is None:
+            row.retired_at = now
+            changes.retired += 1
+            retired = True
+    return retired

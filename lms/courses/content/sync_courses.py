@@ -1,8 +1,9 @@
-"""Writing courses, their lessons and their quizzes from validated content.
+"""Writing courses, their lessons, quizzes and practice tasks from validated content.
 
-Nothing people have worked on is ever deleted: a lesson or question that leaves content is
-retired (kept, with the progress and answers that refer to it) and comes back to life if it
-returns. Choices have no history of their own and are simply replaced.
+Nothing people have worked on is ever deleted: a lesson, question or practice task
+(`sync_practice`) that leaves content is retired (kept, with the progress, answers and attempts
+that refer to it) and comes back to life if it returns. Choices have no history of their own and
+are simply replaced.
 """
 
 from datetime import datetime
@@ -12,7 +13,19 @@ from sqlalchemy.orm import selectinload
 
 from lms.auth.models import JobRole
 from lms.courses.content.bundle import CourseSpec, LessonSpec, QuestionSpec
-from lms.courses.content.sync_changes import Changes, SyncReport, replace_members, upsert
+from lms.courses.content.sync_changes import (
+    Changes,
+    SyncReport,
+    replace_members,
+    retire_unwanted,
+    upsert,
+)
+from lms.courses.content.sync_practice import (
+    TasksBySlug,
+    load_practice_tasks,
+    retire_practice_tasks,
+    sync_practice_tasks,
+)
 from lms.courses.models import Course, Lesson, QuizChoice, QuizQuestion, Skill
 from lms.database import db
 
@@ -25,11 +38,12 @@ def sync_courses(
     now: datetime,
 ) -> dict[str, Course]:
     """Upsert every course by slug, link remedial courses once all exist, and retire the
-    courses content no longer has. Returns the courses by slug."""
-    courses = _load_courses()
+    courses content no longer has, with their practice tasks. Returns the courses by slug."""
+    courses, tasks = _load_courses(), load_practice_tasks()
     new = {spec.slug for spec in specs if spec.slug not in courses}
     for spec in specs:
-        _sync_course(spec, courses, roles, skills, report, now)
+        course_tasks = tasks[courses[spec.slug].id] if spec.slug in courses else {}
+        _sync_course(spec, courses, course_tasks, roles, skills, report, now)
     db.session.flush()  # new courses need ids before remedial links point at them
     for spec in specs:
         linked = _link_remedial(courses[spec.slug], courses.get(spec.remedial))
@@ -37,7 +51,10 @@ def sync_courses(
             report["courses"].updated += 1
     wanted = {spec.slug for spec in specs}
     for course in courses.values():
-        if course.slug not in wanted and course.retired_at is None:
+        if course.slug in wanted:
+            continue
+        retire_practice_tasks(tasks[course.id], report["practice tasks"], now)
+        if course.retired_at is None:
             course.retired_at = now
             report["courses"].retired += 1
     return courses
@@ -54,7 +71,9 @@ def _load_courses() -> dict[str, Course]:
     return {course.slug: course for course in db.session.scalars(query)}
 
 
-def _sync_course(spec: CourseSpec, courses, roles, skills, report: SyncReport, now) -> None:
+def _sync_course(
+    spec: CourseSpec, courses, tasks: TasksBySlug, roles, skills, report: SyncReport, now
+) -> None:
     values = {
         "title": spec.title,
         "kind": spec.kind,
@@ -78,6 +97,9 @@ def _sync_course(spec: CourseSpec, courses, roles, skills, report: SyncReport, n
         report["courses"].updated += 1
     parts = _sync_lessons(course, spec.lessons, roles, report["lessons"], now)
     parts |= _sync_questions(course, spec.questions, report, now)
+    parts |= sync_practice_tasks(
+        course, spec.practice, tasks, skills, report["practice tasks"], now
+    )
     if not created and (changed or links or parts):
         course.synced_at = now
 
@@ -111,7 +133,7 @@ def _sync_lessons(course: Course, specs: tuple[LessonSpec, ...], roles, changes:
         if linked and not touched:
             changes.updated += 1
         changed |= touched or linked
-    return _retire_missing(lessons, {spec.slug for spec in specs}, changes, now) or changed
+    return retire_unwanted(lessons, {spec.slug for spec in specs}, changes, now) or changed
 
 
 def _new_lesson(course: Course, slug: str):
@@ -140,7 +162,7 @@ def _sync_questions(course: Course, specs: tuple[QuestionSpec, ...], report, now
         )
         changed |= touched | _sync_choices(question, spec, report["quiz choices"])
     wanted = {spec.key for spec in specs}
-    return _retire_missing(questions, wanted, report["quiz questions"], now) or changed
+    return retire_unwanted(questions, wanted, report["quiz questions"], now) or changed
 
 
 def _new_question(course: Course, key: str):
@@ -181,13 +203,3 @@ def _new_choice(question: QuizQuestion, key: str):
         return choice
 
     return make
-
-
-def _retire_missing(rows: dict, wanted: set[str], changes: Changes, now: datetime) -> bool:
-    retired = False
-    for key, row in rows.items():
-        if key not in wanted and row.retired_at is None:
-            row.retired_at = now
-            changes.retired += 1
-            retired = True
-    return retired

@@ -42,6 +42,7 @@ def _import_models() -> None:
     import lms.crm.models
     import lms.feedback.models
     import lms.gamification.models
+    import lms.practice.models
     import lms.xapi.models  # noqa: F401
 
 
@@ -63,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.gamification.boards import views as _board_routes  # noqa: F401
     from lms.gamification.incentives import views as _incentive_routes  # noqa: F401
     from lms.gamification.points import views as _points_routes  # noqa: F401
+    from lms.practice import views as practice_views
     from lms.xapi import views as lrs_pages
     from lms.xapi.forwarding import views as _outbox_routes  # noqa: F401
     from lms.xapi.lrs import documents as _document_routes  # noqa: F401
@@ -78,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(gamification_views.bp)
     app.register_blueprint(adoption_views.bp)
     app.register_blueprint(crm_views.bp)
+    app.register_blueprint(practice_views.bp)
     csrf.exempt(crm_views.webhook)  # signed by the CRM with its secret; there is no session
     app.register_blueprint(http.bp)
     csrf.exempt(http.bp)  # machines authenticate with HTTP Basic; there is no session to forge

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from lms.courses.models import Course, Enrollment, Lesson, QuizAttempt
     from lms.gamification.badges.rules import BadgeSpec
     from lms.gamification.models import BadgeAward
+    from lms.practice.models import PracticeAttempt
     from lms.xapi.store.write import FreshStatement
 
 _react: Callable[[object], None] | None = None
@@ -146,6 +147,14 @@ class StatementsReceived:
     stored for the first time."""
 
     fresh: tuple["FreshStatement", ...]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class PracticeTaskPassed:
+    """A check of a practice task against the training CRM passed, for the first time."""
+
+    attempt: "PracticeAttempt"
     now: datetime
 
 

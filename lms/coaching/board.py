@@ -9,6 +9,7 @@ from lms.auth.models import User
 from lms.coaching import queries, rules
 from lms.coaching.models import CoachingSignOff
 from lms.courses.models import Skill
+from lms.practice.services import SkillPractice, practice_by_skill
 
 FILTERS = {"ready": "Ready for my sign-off", "overdue": "Overdue"}
 
@@ -25,11 +26,22 @@ class Cell:
     is_overdue: bool
     can_sign: bool  # the viewer may sign the next step (manager or delegate, and proficient)
     last: CoachingSignOff | None  # the latest live sign-off
+    practice: SkillPractice | None = None  # the practice tasks of the skill, where there are
+
+    @property
+    def practice_pending(self) -> bool:
+        """The practice step is next and the learner has practice tasks still to pass."""
+        return (
+            self.next_step == rules.PRACTICE_STEP
+            and self.practice is not None
+            and not self.practice.done
+        )
 
     @property
     def is_ready(self) -> bool:
-        """Ready for my sign-off: I may sign the next step and the learner is waiting for it."""
-        return self.can_sign and self.waiting_since is not None
+        """Ready for my sign-off: I may sign the next step and the learner is waiting for it
+        (at the practice step, with their practice passed)."""
+        return self.can_sign and self.waiting_since is not None and not self.practice_pending
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,7 @@ def progress_cells(
     roles = {learner.job_role_id for learner in learners}
     skills, targets = queries.required_skills(roles), queries.coaching_targets(roles)
     live, trained = queries.list_live_steps(ids), queries.training_done_at(ids)
+    practice = practice_by_skill(ids)
     cells: dict[int, dict[int, Cell]] = {}
     for learner in learners:
         cells[learner.id] = {
@@ -84,13 +97,14 @@ def progress_cells(
                 targets.get(learner.job_role_id),
                 facts,
                 now,
+                practice.get((learner.id, skill.id)),
             )
             for skill in skills[learner.job_role_id]
         }
     return cells
 
 
-def _cell(learner, skill, live, trained_at, target_days, facts: CoachFacts, now) -> Cell:
+def _cell(learner, skill, live, trained_at, target_days, facts: CoachFacts, now, practice) -> Cell:
     following = rules.next_step({s.step for s in live})
     last = live[-1] if live else None
     since = rules.waiting_since(following, last.signed_at if last else None, trained_at)
@@ -103,6 +117,7 @@ def _cell(learner, skill, live, trained_at, target_days, facts: CoachFacts, now)
         is_overdue=rules.is_overdue(since, now, target_days),
         can_sign=following is not None and facts.may_sign(learner, skill),
         last=last,
+        practice=practice,
     )
 
 

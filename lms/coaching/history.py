@@ -12,6 +12,7 @@ from lms.coaching import board, onboarding, queries, rules, services
 from lms.coaching.models import CoachDelegation, CoachingSignOff, OnboardingCompletion
 from lms.courses.models import Course, Skill
 from lms.database import db
+from lms.practice.services import SkillPractice, practice_by_skill
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,16 @@ class ViewerFacts:
     delegate_ids: frozenset[int]  # the learner's delegated coaches
     proficient_skill_ids: set[int]  # skills the viewer completed a course teaching
     courses: dict[int, Course]  # a course that teaches each skill
+    practice: dict[int, SkillPractice]  # the learner's practice, by skill (where there is any)
 
 
 def viewer_facts(viewer: User, learner: User, skill_ids) -> ViewerFacts:
+    practice = practice_by_skill([learner.id])
     return ViewerFacts(
         queries.delegate_ids(learner),
         queries.proficient_skill_ids(viewer),
         queries.teaching_courses(skill_ids),
+        {skill_id: found for (_, skill_id), found in practice.items()},
     )
 
 
@@ -98,6 +102,7 @@ def signer_view(
     coach who cannot do the skill yet is pointed to a course that teaches it."""
     if not learner.active or viewer.id == learner.id or rules.next_step(live_steps) is None:
         return SignerView(False, False, [], None)
+    practice = facts.practice.get(skill.id)
     case = services.build_case(
         viewer,
         learner,
@@ -106,8 +111,9 @@ def signer_view(
         is_proficient=skill.id in facts.proficient_skill_ids,
         is_required=True,
         signed_steps=live_steps,
+        practice_to_pass=tuple(t.title for t in practice.still_to_pass) if practice else (),
     )
-    problems = rules.signer_problems(case)
+    problems = rules.overridable_problems(case, rules.next_step(live_steps))
     is_admin = access_rules.ROLE_ADMIN in viewer.roles
     coaches = rules.authority(case) is not None or is_admin
     return SignerView(

@@ -3,13 +3,16 @@ onboarding gate. Pure: plain values in, answers out.
 
 Who may sign a step for a learner: their manager, or a coach delegated for that learner (by
 the manager, HR or an admin) — and only a coach who can do the skill themselves, i.e. who has
-completed a course that teaches it. Nobody signs their own steps, and steps go in order.
+completed a course that teaches it. Nobody signs their own steps, and steps go in order. Step 3
+(practice) rests on evidence: where the learner's courses give practice tasks for the skill,
+it is signed once they have passed them in the training CRM.
 
-An admin override, given with a written reason, bypasses exactly two checks: that the signer
-is the learner's manager or a delegated coach, and that the signer completed a course teaching
-the skill. It never bypasses step order, self-sign-off, a deactivated learner, a skill the
-learner's role does not require, step 1's "how" or step 4's written note. A reason is refused
-when nothing needs overriding, so every recorded override bypassed something.
+An admin override, given with a written reason, bypasses exactly three checks: that the signer
+is the learner's manager or a delegated coach, that the signer completed a course teaching
+the skill, and that the learner passed the skill's practice tasks (step 3). It never bypasses
+step order, self-sign-off, a deactivated learner, a skill the learner's role does not require,
+step 1's "how" or step 4's written note. A reason is refused when nothing needs overriding, so
+every recorded override bypassed something.
 """
 
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from lms.auth.rules import ROLE_ADMIN, ROLE_HR
 from lms.errors import DomainError, FieldError, NotAllowed
 
 STEPS = {1: "Demonstrate", 2: "Assist", 3: "Practice", 4: "Monitor and feedback"}
-FIRST_STEP, LAST_STEP = 1, 4
+FIRST_STEP, PRACTICE_STEP, LAST_STEP = 1, 3, 4
 HOW = {"one_to_one": "One-to-one", "team_session": "Team session", "recording": "Recording"}
 MANAGER, DELEGATE = "manager", "delegated coach"
 
@@ -33,6 +36,10 @@ class AlreadySigned(DomainError):
 
 
 class NotProficient(NotAllowed):
+    pass
+
+
+class PracticeNotPassed(NotAllowed):
     pass
 
 
@@ -59,6 +66,8 @@ class SignOffCase:
     skill_title: str
     skill_required: bool  # the learner's job role requires coaching in this skill
     signed_steps: frozenset[int]  # the live (not withdrawn) steps already signed
+    # The titles of the skill's practice tasks (in the learner's courses) not passed yet.
+    practice_to_pass: tuple[str, ...] = ()
 
 
 def step_label(step: int) -> str:
@@ -115,13 +124,31 @@ def signer_problems(case: SignOffCase) -> list[NotAllowed]:
     return problems
 
 
+def practice_problem(case: SignOffCase, step: int) -> PracticeNotPassed | None:
+    """Step 3 waits for the learner's practice tasks in the skill, where there are any."""
+    if step != PRACTICE_STEP or not case.practice_to_pass:
+        return None
+    tasks = "; ".join(f"“{title}”" for title in case.practice_to_pass)
+    return PracticeNotPassed(
+        f"{case.learner_name} has not passed the practice for “{case.skill_title}” yet "
+        f"({tasks}): the practice step is signed once the training CRM shows it done."
+    )
+
+
+def overridable_problems(case: SignOffCase, step: int) -> list[NotAllowed]:
+    """Everything that keeps this step from being signed plainly that an admin may override
+    with a reason: the signer's authority and proficiency, and the learner's practice."""
+    practice = practice_problem(case, step)
+    return [*signer_problems(case), *([practice] if practice else [])]
+
+
 def check_sign_off(
     case: SignOffCase, step: int, *, how: str | None, note: str, override_reason: str | None
 ) -> bool:
     """Raise the first reason this sign-off is refused; return whether it is an override.
     See the module docstring for what an override may bypass."""
     _check_step(case, step)
-    override = _check_signer(case, (override_reason or "").strip())
+    override = _check_override(case, step, (override_reason or "").strip())
     _check_details(step, how, note)
     return override
 
@@ -144,8 +171,8 @@ def _check_step(case: SignOffCase, step: int) -> None:
         )
 
 
-def _check_signer(case: SignOffCase, reason: str) -> bool:
-    problems = signer_problems(case)
+def _check_override(case: SignOffCase, step: int, reason: str) -> bool:
+    problems = overridable_problems(case, step)
     is_admin = ROLE_ADMIN in case.signer_roles
     if reason and not is_admin:
         raise NotAllowed("Only an administrator can override.")

@@ -15,6 +15,7 @@ from lms.coaching.models import CoachDelegation, CoachingSignOff
 from lms.courses.models import CurriculumSkill, Skill
 from lms.database import db
 from lms.errors import DomainError, NotAllowed
+from lms.practice.services import skill_practice
 
 
 def build_case(
@@ -26,6 +27,7 @@ def build_case(
     is_proficient: bool,
     is_required: bool,
     signed_steps,
+    practice_to_pass: tuple[str, ...] = (),
 ) -> rules.SignOffCase:
     return rules.SignOffCase(
         signer_id=signer.id,
@@ -39,6 +41,7 @@ def build_case(
         skill_title=skill.title,
         skill_required=is_required,
         signed_steps=frozenset(signed_steps),
+        practice_to_pass=practice_to_pass,
     )
 
 
@@ -52,6 +55,7 @@ def sign_off_case(signer: User, learner: User, skill: Skill) -> rules.SignOffCas
         is_proficient=skill.id in queries.proficient_skill_ids(signer),
         is_required=db.session.get(CurriculumSkill, (learner.job_role_id, skill.id)) is not None,
         signed_steps=[s.step for s in queries.list_live_sign_offs(learner, skill)],
+        practice_to_pass=tuple(t.title for t in skill_practice(learner, skill).still_to_pass),
     )
 
 

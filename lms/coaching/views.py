@@ -123,6 +123,9 @@ def _render_sign_off(template: str, form: SignOffForm, learner, skill, step):
         signer=signer,
         next_step=rules.next_step(live),
         show_form=(signer.can_sign or signer.can_override) and rules.next_step(live) == step,
+        practice=facts.practice.get(skill.id),
+        learner_trained=skill.id in queries.proficient_skill_ids(learner),
+        teaching_course=facts.courses.get(skill.id),
     )
 
 

@@ -24,6 +24,7 @@ from lms.courses.models import (
 )
 from lms.courses.rollout import get_go_live
 from lms.database import db
+from lms.practice.services import PracticeLine, practice_lines
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Plan:
     champions: list[User]
     coaching: list[SkillProgress]  # each required skill: the step reached, the notes
     onboarding: OnboardingStatus  # complete (since when), or exactly what is missing
+    practice: list[PracticeLine]  # the practice tasks of their courses, passed or not
 
 
 def lessons_for_role(role: JobRole):
@@ -148,7 +150,8 @@ def planned_messages(person: User, go_live: date | None, today: date) -> list[Pl
 
 def get_plan(person: User, today: date) -> Plan:
     """The person's communication and training profile."""
-    lines = course_lines(person, list_enrollments(person), today)
+    enrollments = list_enrollments(person)
+    lines = course_lines(person, enrollments, today)
     required = [
         line for line in lines if line.enrollment.required and line.enrollment.source != "remedial"
     ]
@@ -171,6 +174,7 @@ def get_plan(person: User, today: date) -> Plan:
         champions=[c for c in person.division.champions if c.active] if person.division else [],
         coaching=list_skill_progress(person),
         onboarding=get_onboarding_status(person),
+        practice=practice_lines(person, [e.course_id for e in enrollments]),
     )
 
 

@@ -19,6 +19,7 @@ from lms.database import db
 from lms.errors import DomainError, FieldError
 from lms.gamification.ruleset import current_ruleset
 from lms.gamification.standing import get_standing
+from lms.practice import services as practice
 
 bp = Blueprint("courses", __name__)
 
@@ -77,6 +78,7 @@ def show_course(slug):
         abort(404)
     lessons = progress.visible_lessons(course, current_user)
     done = progress.done_lesson_ids(enrollment) if enrollment else set()
+    tasks = practice.live_tasks([course.id])
     return render_template(
         "courses/course.html",
         course=course,
@@ -87,6 +89,8 @@ def show_course(slug):
         quiz_open=enrollment is not None and not progress.lessons_remaining(enrollment),
         passed=enrollment is not None and progress.has_passed(enrollment),
         kind_label=rules.KIND_LABELS[course.kind],
+        practice_tasks=tasks,
+        practice_attempts=practice.attempts_of(current_user, tasks) if enrollment else {},
         form=ConfirmForm(),
     )
 

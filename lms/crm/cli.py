@@ -104,11 +104,12 @@ def sync_command(once, since, name, interval):
     with _stop_on_signals(stop):
         while True:
             targets = chosen or [c for c in connections.list_connections() if c.active]
-            pullable = [c for c in targets if c.kind in connections.KINDS_WITH_API]
+            pullable = [c for c in targets if connections.is_synced(c)]
             if not pullable:
                 raise click.ClickException(
                     "No connection to read: add one with `lms crm connect` "
-                    "(webhook and CSV connections are not read, their events are sent)."
+                    "(webhook and CSV connections are not read, their events are sent; "
+                    "a training CRM is read only by practice checks)."
                 )
             for connection in pullable:
                 if stop["now"]:

@@ -88,12 +88,34 @@ def check_connection_fields(
         )
     if purpose not in PURPOSES:
         problems.append(f"purpose: must be one of {', '.join(PURPOSES)}.")
+    elif purpose == TRAINING and kind in KINDS and kind not in KINDS_WITH_API:
+        problems.append(
+            "purpose: a training CRM is read by practice checks through its API; "
+            f"{KINDS[kind]} has none here (its events are sent, not read)."
+        )
     if secret_env and not _ENV_NAME.fullmatch(secret_env):
         problems.append(
             "secret_env: the name of an environment variable (capitals, digits and _), "
             "not the secret itself."
         )
     return problems
+
+
+def stores_activity(connection: CrmConnection) -> bool:
+    """Whether what people do in this CRM is stored as statements (by sync, webhook or CSV):
+    the live CRM's. A training CRM's is practice (lms.crm.training), not CRM use."""
+    return connection.purpose == LIVE
+
+
+def is_synced(connection: CrmConnection) -> bool:
+    """Whether `lms crm sync` reads this connection: the live CRM, through its API."""
+    return stores_activity(connection) and connection.kind in KINDS_WITH_API
+
+
+TRAINING_NOT_STORED = (
+    "{name} is a training CRM: practice checks read it, and what people do there is not "
+    "stored as CRM use."
+)
 
 
 def list_connections() -> list[CrmConnection]:

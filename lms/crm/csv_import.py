@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from lms.crm import generic
+from lms.crm.connections import TRAINING_NOT_STORED, stores_activity
 from lms.crm.ingest import ingest
 from lms.crm.models import CrmConnection
 from lms.spreadsheets import RowError, read_table
@@ -25,6 +26,8 @@ class ActivityImport:
 def import_activity(connection: CrmConnection, data: bytes | str, *, now: datetime):
     """Read, check and store the file's events (flushes; the caller commits, or rolls back
     when `problems` is not empty)."""
+    if not stores_activity(connection):
+        return ActivityImport(problems=[TRAINING_NOT_STORED.format(name=connection.name)])
     rows = read_table(data, required=generic.COLUMNS, keep=generic.is_known_column)
     if isinstance(rows, RowError):
         return ActivityImport(problems=[str(rows)])

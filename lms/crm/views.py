@@ -177,6 +177,8 @@ def webhook(connection_id):
     connection = db.session.get(CrmConnection, connection_id)
     if connection is None or not connection.active:
         return _refuse(404, "no such connection")
+    if not connections.stores_activity(connection):
+        return _refuse(409, connections.TRAINING_NOT_STORED.format(name=connection.name))
     try:
         secret = connections.read_secret(connection)
     except ConnectorError:

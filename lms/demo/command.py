@@ -18,6 +18,7 @@ from lms.auth import services as people
 from lms.auth.models import Division, User
 from lms.clock import utcnow
 from lms.coaching.queries import required_skills
+from lms.coaching.rules import PRACTICE_STEP
 from lms.coaching.services import sign_off_step
 from lms.communications.cli import run_pass
 from lms.courses import plan, progress
@@ -27,6 +28,8 @@ from lms.database import db
 from lms.demo.crm import seed_crm_activity
 from lms.demo.incentives import seed_incentives
 from lms.demo.people import CHAMPIONS, COACHING, DEMO_PASSWORD, NOTES, PEOPLE, DemoPerson
+from lms.practice import services as practice
+from lms.practice.rules import Verdict
 
 
 def seed_coaching(created: list[User], *, now) -> None:
@@ -39,9 +42,20 @@ def seed_coaching(created: list[User], *, now) -> None:
             for step in range(1, last_step + 1):
                 when = now - timedelta(days=4 * (last_step - step) + number + 1)
                 how = "one_to_one" if step == 1 else None
+                if step == PRACTICE_STEP:
+                    _pass_practice(person, skill, when - timedelta(hours=2))
                 sign_off_step(
                     person.manager, person, skill, step, how=how, note=NOTES[step], now=when
                 )
+
+
+def _pass_practice(person: User, skill, when) -> None:
+    """The person did the skill's practice tasks in the training CRM before their coach
+    signed the practice step (the demo has no training CRM: the passes are recorded)."""
+    for task in practice.skill_practice(person, skill).still_to_pass:
+        attempt = practice.open_task(person, task, now=when - timedelta(minutes=20))
+        verdict = Verdict(passed=True, record_name=None, missing=())
+        practice.record_verdict(attempt, verdict, now=when)
 
 
 def seed_demo(*, now) -> list[User]:

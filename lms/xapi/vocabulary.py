@@ -23,6 +23,7 @@ TYPE_INTERACTION = ADL_TYPES + "cmi.interaction"
 TYPE_SKILL = ADL_TYPES + "objective"  # a CRM skill a learner is coached in
 TYPE_COACHING_STEP = ADL_TYPES + "performance"  # one of its four coaching steps
 TYPE_ONBOARDING = ADL_TYPES + "module"  # a person's onboarding: courses and coaching
+TYPE_PRACTICE = ADL_TYPES + "simulation"  # a practice task, done in the training CRM
 # A CRM record created or changed (Activity Streams verbs, as the CRM-usage profile posts
 # them): what makes a person an early adopter when the CRM sends it.
 ACTIVITY_STREAMS_VERBS = "http://activitystrea.ms/schema/1.0/"
@@ -52,6 +53,10 @@ def quiz_iri(base_url: str, course_slug: str) -> str:
 
 def question_iri(base_url: str, course_slug: str, question_key: str) -> str:
     return f"{quiz_iri(base_url, course_slug)}/questions/{question_key}"
+
+
+def practice_iri(base_url: str, course_slug: str, task_slug: str) -> str:
+    return f"{course_iri(base_url, course_slug)}/practice/{task_slug}"
 
 
 def verb_iri(base_url: str, name: str) -> str:

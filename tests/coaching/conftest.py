@@ -13,6 +13,7 @@ from lms.courses.curricula import assign_curricula
 from lms.courses.enrolment import assign_course
 from lms.courses.models import Course, Enrollment, Skill, course_skills
 from lms.database import db
+from lms.practice.services import open_task, skill_practice
 from tests.conftest import T0
 
 SALES_SKILLS = [
@@ -53,10 +54,21 @@ def complete_required_courses(person, *, now=T0) -> None:
     db.session.flush()
 
 
-def sign(coach, learner, slug: str, steps=(1, 2, 3, 4), *, now=T0, **extra):
-    """Sign the given steps of one skill, a day apart, with what each step needs."""
+def pass_practice(learner, slug: str, *, now=T0) -> None:
+    """The learner passed every practice task of the skill in their courses."""
+    for task in skill_practice(learner, skill(slug)).still_to_pass:
+        attempt = open_task(learner, task, now=now)
+        attempt.passed_at = now
+    db.session.flush()
+
+
+def sign(coach, learner, slug: str, steps=(1, 2, 3, 4), *, now=T0, practised=True, **extra):
+    """Sign the given steps of one skill, a day apart, with what each step needs — and,
+    unless `practised` is False, the learner's practice passed before step 3."""
     records = []
     for offset, step in enumerate(steps):
+        if step == 3 and practised:
+            pass_practice(learner, slug, now=now)
         details = {"how": "one_to_one"} if step == 1 else {}
         details["note"] = f"Step {step} went well." if step == 4 else ""
         records.append(

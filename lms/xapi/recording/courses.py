@@ -1,9 +1,12 @@
 """The statements course events stand for: launched, experienced, attempted / answered /
-passed or failed, completed, and registered on a course an admin assigned or a refresher."""
+passed or failed, completed, registered on a course an admin assigned or a refresher, and a
+practice task passed in the training CRM."""
 
 from tincan import (
     Activity,
     ActivityDefinition,
+    Context,
+    ContextActivities,
     Extensions,
     LanguageMap,
     Result,
@@ -12,7 +15,7 @@ from tincan import (
 )
 
 from lms.xapi import vocabulary as v
-from lms.xapi.recording.parts import course_activity, statement
+from lms.xapi.recording.parts import actor, course_activity, iso_timestamp, statement, verb
 
 
 def about_course(enrollment, verb_id, now, settings, result=None) -> Statement:
@@ -130,4 +133,36 @@ def registered(enrollment, now, settings, *, failed_course=None) -> Statement:
         settings,
         result=Result(extensions=Extensions(extensions)) if extensions else None,
         **other,
+    )
+
+
+def practice_passed(attempt, now, settings) -> Statement:
+    """Passed a practice task: checked in the training CRM. The record that met the check
+    is the response; the course is the parent, the skill the grouping."""
+    task = attempt.task
+    activity = Activity(
+        id=v.practice_iri(settings.base_url, task.course.slug, task.slug),
+        definition=ActivityDefinition(
+            type=v.TYPE_PRACTICE, name=LanguageMap({"en-US": task.title})
+        ),
+    )
+    skill = Activity(
+        id=v.skill_iri(settings.base_url, task.skill.slug),
+        definition=ActivityDefinition(
+            type=v.TYPE_SKILL, name=LanguageMap({"en-US": task.skill.title})
+        ),
+    )
+    return Statement(
+        id=attempt.statement_id,
+        actor=actor(attempt.user, settings),
+        verb=verb(v.VERB_PASSED),
+        object=activity,
+        result=Result(success=True, completion=True, response=attempt.last_record or None),
+        context=Context(
+            platform=settings.platform,
+            context_activities=ContextActivities(
+                parent=[course_activity(task.course, settings)], grouping=[skill]
+            ),
+        ),
+        timestamp=iso_timestamp(now),
     )

@@ -71,9 +71,11 @@ class CoachFacts:
         return is_theirs and skill.id in self.proficient_skill_ids and learner.active
 
 
-def coach_facts(viewer: User) -> CoachFacts:
+def coach_facts(viewer: User, *, now: datetime) -> CoachFacts:
     return CoachFacts(
-        viewer, queries.delegated_learner_ids(viewer), queries.proficient_skill_ids(viewer)
+        viewer,
+        queries.delegated_learner_ids(viewer),
+        queries.proficient_skill_ids(viewer, now=now),
     )
 
 
@@ -125,7 +127,7 @@ def get_board(viewer: User, *, shown: str | None, now: datetime) -> Board:
     """The viewer's coachees × the union of their required skills. `shown="ready"` keeps the
     people with a step ready for the viewer's sign-off; "overdue" those with an overdue step."""
     learners = queries.list_coachees(viewer)
-    cells = progress_cells(learners, coach_facts(viewer), now)
+    cells = progress_cells(learners, coach_facts(viewer, now=now), now)
     skills = _columns(learners, cells)
     rows = [
         BoardRow(learner, [cells[learner.id].get(skill.id) for skill in skills])

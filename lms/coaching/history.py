@@ -80,16 +80,16 @@ class ViewerFacts:
     """What decides, for every skill of one learner, what the viewer may sign."""
 
     delegate_ids: frozenset[int]  # the learner's delegated coaches
-    proficient_skill_ids: set[int]  # skills the viewer completed a course teaching
+    proficient_skill_ids: set[int]  # skills the viewer was trained in, or shows in CRM use
     courses: dict[int, Course]  # a course that teaches each skill
     practice: dict[int, SkillPractice]  # the learner's practice, by skill (where there is any)
 
 
-def viewer_facts(viewer: User, learner: User, skill_ids) -> ViewerFacts:
+def viewer_facts(viewer: User, learner: User, skill_ids, *, now: datetime) -> ViewerFacts:
     practice = practice_by_skill([learner.id])
     return ViewerFacts(
         queries.delegate_ids(learner),
-        queries.proficient_skill_ids(viewer),
+        queries.proficient_skill_ids(viewer, now=now),
         queries.teaching_courses(skill_ids),
         {skill_id: found for (_, skill_id), found in practice.items()},
     )
@@ -128,12 +128,12 @@ def signer_view(
 
 def get_coaching_page(viewer: User, person: User, *, now: datetime) -> CoachingPage:
     """The person's page as the viewer sees it. A fixed number of queries."""
-    cells = board.progress_cells([person], board.coach_facts(viewer), now)[person.id]
+    cells = board.progress_cells([person], board.coach_facts(viewer, now=now), now)[person.id]
     sign_offs = queries.list_sign_offs(person)
     by_skill: dict[int, list[CoachingSignOff]] = defaultdict(list)
     for sign_off in sign_offs:
         by_skill[sign_off.skill_id].append(sign_off)
-    facts = viewer_facts(viewer, person, cells.keys())
+    facts = viewer_facts(viewer, person, cells.keys(), now=now)
     lines = []
     for skill_id, cell in cells.items():
         live = {s.step for s in by_skill[skill_id] if s.is_live}

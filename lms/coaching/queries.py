@@ -3,7 +3,7 @@ skills. Queries take ids in bulk, so a page is a fixed number of queries however
 or skills it shows."""
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
@@ -17,6 +17,7 @@ from lms.courses.models import (
     Skill,
     course_skills,
 )
+from lms.crm.models import CrmRecord
 from lms.database import db
 
 
@@ -153,9 +154,9 @@ def list_coachees(coach: User) -> list[User]:
     )
 
 
-def proficient_skill_ids(person: User) -> set[int]:
-    """Skills the person can coach: they completed a course teaching it (ever: a course
-    later withdrawn or retired still taught them)."""
+def trained_skill_ids(person: User) -> set[int]:
+    """Skills the person was trained in: they completed a course teaching it (ever: a
+    course later withdrawn or retired still taught them)."""
     return set(
         db.session.scalars(
             select(course_skills.c.skill_id)
@@ -164,6 +165,32 @@ def proficient_skill_ids(person: User) -> set[int]:
             .distinct()
         )
     )
+
+
+def proficient_skill_ids(person: User, *, now: datetime) -> set[int]:
+    """Skills the person can coach: trained in them, or showing them in their own use of
+    the live CRM as content/skills.yaml asks (proficient_from_use)."""
+    return trained_skill_ids(person) | used_skill_ids(person, now=now)
+
+
+def used_skill_ids(person: User, *, now: datetime) -> set[int]:
+    """Skills whose CRM records the person created or last changed, in the live CRM, at
+    least `proficient_records` of within `proficient_days`: a count in the index of records
+    by who changed them, per skill that has such a rule."""
+    used = set()
+    for skill in db.session.scalars(select(Skill).where(Skill.proficient_records.is_not(None))):
+        if not skill.crm_objects:
+            continue
+        count = db.session.scalar(
+            select(func.count(CrmRecord.id)).where(
+                CrmRecord.changed_by_id == person.id,
+                CrmRecord.object.in_(skill.crm_objects),
+                CrmRecord.changed_at >= now - timedelta(days=skill.proficient_days),
+            )
+        )
+        if count >= skill.proficient_records:
+            used.add(skill.id)
+    return used
 
 
 def teaching_courses(skill_ids) -> dict[int, Course]:

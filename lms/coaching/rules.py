@@ -2,8 +2,9 @@
 onboarding gate. Pure: plain values in, answers out.
 
 Who may sign a step for a learner: their manager, or a coach delegated for that learner (by
-the manager, HR or an admin) — and only a coach who can do the skill themselves, i.e. who has
-completed a course that teaches it. Nobody signs their own steps, and steps go in order. Step 3
+the manager, HR or an admin) — and only a coach who can do the skill themselves: who has
+completed a course that teaches it, or whose own use of the live CRM shows it (as
+content/skills.yaml sets, per skill). Nobody signs their own steps, and steps go in order. Step 3
 (practice) rests on evidence: where the learner's courses give practice tasks for the skill,
 it is signed once they have passed them in the training CRM.
 
@@ -117,8 +118,8 @@ def signer_problems(case: SignOffCase) -> list[NotAllowed]:
     if not case.signer_is_proficient:
         problems.append(
             NotProficient(
-                f"You have not completed a course that teaches “{case.skill_title}”; "
-                "a coach signs only a skill they can do themselves."
+                f"You have not completed a course that teaches “{case.skill_title}”, nor does "
+                "your own CRM use show it yet; a coach signs only a skill they can do themselves."
             )
         )
     return problems

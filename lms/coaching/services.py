@@ -45,14 +45,14 @@ def build_case(
     )
 
 
-def sign_off_case(signer: User, learner: User, skill: Skill) -> rules.SignOffCase:
+def sign_off_case(signer: User, learner: User, skill: Skill, *, now: datetime) -> rules.SignOffCase:
     """The facts the sign-off rule needs, read fresh from the database."""
     return build_case(
         signer,
         learner,
         skill,
         delegate_ids=queries.delegate_ids(learner),
-        is_proficient=skill.id in queries.proficient_skill_ids(signer),
+        is_proficient=skill.id in queries.proficient_skill_ids(signer, now=now),
         is_required=db.session.get(CurriculumSkill, (learner.job_role_id, skill.id)) is not None,
         signed_steps=[s.step for s in queries.list_live_sign_offs(learner, skill)],
         practice_to_pass=tuple(t.title for t in skill_practice(learner, skill).still_to_pass),
@@ -68,10 +68,11 @@ def check_sign_off_step(
     how: str | None = None,
     note: str = "",
     override_reason: str | None = None,
+    now: datetime,
 ) -> bool:
     """Raise the reason this sign-off would be refused, writing nothing; whether it would be
     an admin override. (The confirmation page asks this before the real sign-off.)"""
-    case = sign_off_case(coach, learner, skill)
+    case = sign_off_case(coach, learner, skill, now=now)
     return rules.check_sign_off(case, step, how=how, note=note, override_reason=override_reason)
 
 
@@ -92,7 +93,7 @@ def sign_off_step(
     second is told it is already signed."""
     queries.lock_person(learner)
     override = check_sign_off_step(
-        coach, learner, skill, step, how=how, note=note, override_reason=override_reason
+        coach, learner, skill, step, how=how, note=note, override_reason=override_reason, now=now
     )
     record = CoachingSignOff(
         learner=learner,

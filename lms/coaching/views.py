@@ -12,6 +12,7 @@ from lms.coaching import board, gate, history, queries, rules, services
 from lms.coaching.forms import DelegateForm, SignOffForm, WithdrawForm
 from lms.coaching.models import CoachDelegation, CoachingSignOff
 from lms.courses.models import Skill
+from lms.crm.evidence import recent_use
 from lms.database import db
 from lms.errors import DomainError, FieldError
 
@@ -79,7 +80,9 @@ def sign_off(person_id, skill_slug, step):
         try:
             if form.confirmed.data == "yes":
                 return _sign(form, learner, skill, step)
-            services.check_sign_off_step(current_user, learner, skill, step, **_details(form))
+            services.check_sign_off_step(
+                current_user, learner, skill, step, **_details(form), now=utcnow()
+            )
         except FieldError as exc:
             getattr(form, exc.field).errors.append(str(exc))
         except DomainError as exc:
@@ -108,7 +111,7 @@ def _sign(form: SignOffForm, learner, skill, step):
 
 def _render_sign_off(template: str, form: SignOffForm, learner, skill, step):
     live = {s.step for s in queries.list_live_sign_offs(learner, skill)}
-    facts = history.viewer_facts(current_user, learner, [skill.id])
+    facts = history.viewer_facts(current_user, learner, [skill.id], now=utcnow())
     signer = history.signer_view(current_user, learner, skill, live, facts)
     if template == "coaching/sign_off.html":
         form.confirmed.data = ""  # back on the form: the confirmation comes again
@@ -124,7 +127,10 @@ def _render_sign_off(template: str, form: SignOffForm, learner, skill, step):
         next_step=rules.next_step(live),
         show_form=(signer.can_sign or signer.can_override) and rules.next_step(live) == step,
         practice=facts.practice.get(skill.id),
-        learner_trained=skill.id in queries.proficient_skill_ids(learner),
+        crm_use=recent_use(learner, tuple(skill.crm_objects), now=utcnow())
+        if step == rules.LAST_STEP
+        else None,
+        learner_trained=skill.id in queries.trained_skill_ids(learner),
         teaching_course=facts.courses.get(skill.id),
     )
 

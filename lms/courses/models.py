@@ -38,6 +38,11 @@ class Skill(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    crm_objects: Mapped[list] = mapped_column(JSON, default=list)  # lead, contact, ...
+    # Proficient from one's own CRM use: this many records of crm_objects created or last
+    # changed in the live CRM within this many days (content/skills.yaml); None: courses only.
+    proficient_records: Mapped[int | None]
+    proficient_days: Mapped[int | None]
 
 
 course_job_roles = db.Table(

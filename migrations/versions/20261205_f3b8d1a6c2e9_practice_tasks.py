@@ -1,5 +1,6 @@
 """Practice tasks (from each course's practice.yaml) and people's attempts at them, checked
-against the training CRM.
+against the training CRM; each skill's CRM objects, and how much of one's own use of them in
+the live CRM makes a coach proficient (content/skills.yaml).
 
 Revision ID: f3b8d1a6c2e9
 Revises: e5a1c9d3b7f2
@@ -17,6 +18,10 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('skills') as batch:
+        batch.add_column(sa.Column('crm_objects', sa.JSON(), nullable=False, server_default='[]'))
+        batch.add_column(sa.Column('proficient_records', sa.Integer(), nullable=True))
+        batch.add_column(sa.Column('proficient_days', sa.Integer(), nullable=True))
     op.create_table(
         'practice_tasks',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -62,3 +67,7 @@ def upgrade():
 def downgrade():
     op.drop_table('practice_attempts')
     op.drop_table('practice_tasks')
+    with op.batch_alter_table('skills') as batch:
+        batch.drop_column('proficient_days')
+        batch.drop_column('proficient_records')
+        batch.drop_column('crm_objects')

@@ -171,5 +171,5 @@ def test_a_second_live_delegation_is_refused_by_the_database(team):
 
 
 def test_proficiency_counts_a_completed_course_that_teaches_the_skill(team):
-    assert skill("handle-leads").id in queries.proficient_skill_ids(team.manager)
-    assert queries.proficient_skill_ids(team.learner) == set()
+    assert skill("handle-leads").id in queries.proficient_skill_ids(team.manager, now=T0)
+    assert queries.proficient_skill_ids(team.learner, now=T0) == set()

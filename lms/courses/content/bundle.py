@@ -26,6 +26,11 @@ class SkillSpec:
     slug: str
     title: str
     description: str
+    crm_objects: tuple[str, ...] = ()  # the CRM objects it works on (lms.crm.connectors.base)
+    # A coach is proficient from their own CRM use: this many records of those objects they
+    # created or last changed in the live CRM within this many days. None: by course only.
+    proficient_records: int | None = None
+    proficient_days: int | None = None
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from lms.courses.content.yaml_fields import (
     UniqueKeys,
     read_yaml,
 )
+from lms.crm.connectors.base import RECORD_OBJECTS
 from lms.crm.quality.content import PATH as QUALITY_PATH
 from lms.crm.quality.content import read_quality_rules  # used via current_quality_rules()
 from lms.gamification.content.reading import Vocabulary as GamificationVocabulary
@@ -123,15 +124,48 @@ def _read_skills(path: Path, display: str, problems) -> tuple[SkillSpec, ...] | 
         return None
     slugs, skills = UniqueKeys("skill"), []
     for item in items:
-        record = item.record(["slug", "title"], ["description"])
+        record = item.record(["slug", "title"], ["description", *SKILL_USE_FIELDS])
         if record is None:
             continue
         slug = record["slug"].slug()
         title = record["title"].text()
         description = record["description"].text(LONG_TEXT) or ""
+        objects = _crm_objects(record["crm_objects"])
+        records, days = _proficient_from_use(record["proficient_from_use"], objects)
         if slugs.claim(slug, record["slug"]):
-            skills.append(SkillSpec(slug=slug, title=title or "", description=description))
+            skills.append(SkillSpec(slug, title or "", description, objects, records, days))
     return tuple(skills)
+
+
+SKILL_USE_FIELDS = ("crm_objects", "proficient_from_use")
+MAX_USE_DAYS = 365
+
+
+def _crm_objects(field: Field) -> tuple[str, ...]:
+    """The CRM objects a skill works on: a list of lead, contact, account, ..."""
+    items = field.items() if field.present else []
+    found = [item.one_of(RECORD_OBJECTS, "CRM object") for item in items or ()]
+    return tuple(dict.fromkeys(obj for obj in found if obj))
+
+
+def _proficient_from_use(field: Field, objects: tuple[str, ...]) -> tuple[int | None, int | None]:
+    """{records: N, days: D}: N records of the skill's CRM objects in D days make a coach."""
+    if not field.present:
+        return None, None
+    record = field.record(["records", "days"])
+    if record is None:
+        return None, None
+    records = record["records"].integer(minimum=1)
+    days = record["days"].integer(minimum=1)
+    if days is not None and days > MAX_USE_DAYS:
+        record["days"].report(f"must be at most {MAX_USE_DAYS} (a year), not {days}")
+        days = None
+    if not objects:
+        field.report("needs crm_objects: the CRM objects whose records count")
+        return None, None
+    if records is None or days is None:
+        return None, None
+    return records, days
 
 
 def _read_rollout(path: Path, display: str, problems) -> Rollout:

@@ -80,7 +80,13 @@ def _sync_skills(specs: tuple[SkillSpec, ...], report: SyncReport) -> dict[str, 
     """Skills by slug. One that leaves content is kept: coaching records refer to it."""
     skills = {skill.slug: skill for skill in db.session.scalars(select(Skill))}
     for spec in specs:
-        values = {"title": spec.title, "description": spec.description}
+        values = {
+            "title": spec.title,
+            "description": spec.description,
+            "crm_objects": list(spec.crm_objects),
+            "proficient_records": spec.proficient_records,
+            "proficient_days": spec.proficient_days,
+        }
         upsert(skills, spec.slug, _maker(Skill, slug=spec.slug), values, report["skills"])
     return skills
 

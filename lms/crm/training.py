@@ -49,7 +49,9 @@ def records_since(
     """The `obj` records `person` created or changed in the training CRM since `since`, as
     they stand now, oldest first. Raises ConnectorError when the CRM cannot be read."""
     connector = connector or connector_for(connection)
-    events = list(_events_since(connector, since))
+    # From the whole second: a CRM that stamps its changes to the second must not lose a
+    # record saved in the same second the task was opened.
+    events = list(_events_since(connector, since.replace(microsecond=0)))
     accounts = note_users(connection, connector.users(), {e.user_id for e in events}, now=now)
     mine = {crm_id for crm_id, account in accounts.items() if account.person_id == person.id}
     return _records(obj, events, mine)

@@ -2,8 +2,8 @@
 steps 1–4 of the report's last skill (form, then confirmation, each time); before step 4 the
 report's plan says exactly what is missing, after it the plan shows onboarding complete.
 
-The report is seeded with every required course completed and every other skill already
-signed at step 4, so the walk is the four steps of one skill."""
+The report is seeded with every required course completed, every other skill already signed
+at step 4 and the last skill's practice passed, so the walk is the four steps of one skill."""
 
 from datetime import date
 from types import SimpleNamespace
@@ -17,7 +17,13 @@ from lms.clock import utcnow
 from lms.courses.curricula import assign_curricula
 from lms.database import db
 from tests.browser.walk import log_in
-from tests.coaching.conftest import SALES_SKILLS, complete_required_courses, make_proficient, sign
+from tests.coaching.conftest import (
+    SALES_SKILLS,
+    complete_required_courses,
+    make_proficient,
+    pass_practice,
+    sign,
+)
 from tests.conftest import FAST_HASH
 
 pytestmark = pytest.mark.browser
@@ -54,6 +60,9 @@ def coaching(live_server):
         complete_required_courses(report)
         for slug in SALES_SKILLS[:-1]:
             sign(manager, report, slug)
+        pass_practice(
+            report, LAST_SKILL
+        )  # in the training CRM (tests/browser/test_practice_journey)
         people = SimpleNamespace(
             manager=SimpleNamespace(email=manager.email, name=manager.name),
             report=SimpleNamespace(id=report.id, email=report.email, name=report.name),

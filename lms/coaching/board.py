@@ -4,11 +4,13 @@ queries however many people and skills."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from lms.auth.models import User
 from lms.coaching import queries, rules
 from lms.coaching.models import CoachingSignOff
 from lms.courses.models import Skill
+from lms.crm.evidence import MONITORED_DAYS, records_changed_lately
 from lms.practice.services import SkillPractice, practice_by_skill
 
 FILTERS = {"ready": "Ready for my sign-off", "overdue": "Overdue"}
@@ -27,6 +29,10 @@ class Cell:
     can_sign: bool  # the viewer may sign the next step (manager or delegate, and proficient)
     last: CoachingSignOff | None  # the latest live sign-off
     practice: SkillPractice | None = None  # the practice tasks of the skill, where there are
+    # At the monitoring step: records of the skill's CRM objects the learner last changed in
+    # the live CRM lately (None when Uptake cannot see the skill in CRM records).
+    recent_records: int | None = None
+    recent_days: ClassVar[int] = MONITORED_DAYS
 
     @property
     def practice_pending(self) -> bool:
@@ -88,6 +94,7 @@ def progress_cells(
     skills, targets = queries.required_skills(roles), queries.coaching_targets(roles)
     live, trained = queries.list_live_steps(ids), queries.training_done_at(ids)
     practice = practice_by_skill(ids)
+    changed = records_changed_lately(ids, now=now)
     cells: dict[int, dict[int, Cell]] = {}
     for learner in learners:
         cells[learner.id] = {
@@ -100,13 +107,16 @@ def progress_cells(
                 facts,
                 now,
                 practice.get((learner.id, skill.id)),
+                changed,
             )
             for skill in skills[learner.job_role_id]
         }
     return cells
 
 
-def _cell(learner, skill, live, trained_at, target_days, facts: CoachFacts, now, practice) -> Cell:
+def _cell(
+    learner, skill, live, trained_at, target_days, facts: CoachFacts, now, practice, changed
+) -> Cell:
     following = rules.next_step({s.step for s in live})
     last = live[-1] if live else None
     since = rules.waiting_since(following, last.signed_at if last else None, trained_at)
@@ -120,6 +130,9 @@ def _cell(learner, skill, live, trained_at, target_days, facts: CoachFacts, now,
         can_sign=following is not None and facts.may_sign(learner, skill),
         last=last,
         practice=practice,
+        recent_records=sum(changed.get((learner.id, obj), 0) for obj in skill.crm_objects)
+        if following == rules.LAST_STEP and skill.crm_objects
+        else None,
     )
 
 

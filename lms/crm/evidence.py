@@ -79,3 +79,18 @@ def _records(person: User, objects: tuple[str, ...], since: datetime):
     )
     last = db.session.scalar(select(func.max(CrmRecord.changed_at)).where(*mine))
     return (None if average is None else float(average)), last
+
+
+def records_changed_lately(person_ids, *, now: datetime) -> dict[tuple[int, str], int]:
+    """(person id, CRM object) -> the records of it each person last changed in the live
+    CRM within MONITORED_DAYS days: one grouped query for a whole coaching board."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    query = (
+        select(CrmRecord.changed_by_id, CrmRecord.object, func.count(CrmRecord.id))
+        .where(CrmRecord.changed_by_id.in_(ids))
+        .where(CrmRecord.changed_at >= now - timedelta(days=MONITORED_DAYS))
+        .group_by(CrmRecord.changed_by_id, CrmRecord.object)
+    )
+    return {(person, obj): count for person, obj, count in db.session.execute(query)}

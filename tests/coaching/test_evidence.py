@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from lms.clock import utcnow
-from lms.coaching import queries
+from lms.coaching import board, queries
 from lms.courses.models import Skill
 from lms.crm.connections import create_connection
 from lms.crm.connectors.base import CREATED, UPDATED, CrmEvent, CrmUser
@@ -106,3 +106,23 @@ def test_a_coach_is_proficient_from_their_own_crm_use(team, live_crm):
 def test_use_older_than_the_skill_s_window_does_not_count(team, live_crm):
     changes(live_crm, team.peer, count=25, at=NOW - timedelta(days=61))
     assert skill("handle-leads").id not in queries.proficient_skill_ids(team.peer, now=NOW)
+
+
+def test_the_board_shows_recent_use_at_the_monitoring_step(team, live_crm):
+    sign(team.manager, team.learner, "handle-leads", steps=(1, 2, 3))
+    sign(team.manager, team.peer, "handle-leads", steps=(1, 2, 3))
+    changes(live_crm, team.learner, count=3, at=NOW - timedelta(days=2))
+    cells = {
+        row.person.id: next(c for c in row.cells if c and c.skill.slug == "handle-leads")
+        for row in board.get_board(team.manager, shown=None, now=NOW).rows
+    }
+    assert cells[team.learner.id].recent_records == 3
+    assert cells[team.peer.id].recent_records == 0
+    manage = next(
+        c
+        for row in board.get_board(team.manager, shown=None, now=NOW).rows
+        if row.person == team.learner
+        for c in row.cells
+        if c and c.skill.slug == "manage-opportunities"
+    )
+    assert manage.recent_records is None  # not at the monitoring step

@@ -20,7 +20,7 @@ from lms.bulk_writes import expire_held, insert_rows, update_rows
 from lms.crm import profile
 from lms.crm.connections import KINDS, MATCHED_BY_EMAIL, MATCHED_BY_HR_ID
 from lms.crm.connectors.base import CONVERTED, CREATED, RECORD_OBJECTS, UPDATED, CrmEvent, CrmUser
-from lms.crm.models import CrmAccount, CrmConnection, CrmDuplicateKey, CrmRecord
+from lms.crm.models import TRAINING, CrmAccount, CrmConnection, CrmDuplicateKey, CrmRecord
 from lms.crm.quality.content import current_quality_rules
 from lms.crm.quality.rules import QualityRules, duplicate_keys, judge
 from lms.database import db
@@ -507,6 +507,26 @@ def match_account(account: CrmAccount, person: User, *, actor: User | None, now:
     how many statements that stored."""
     connection = account.connection
     account.person_id, account.matched_by, account.person = person.id, "admin", person
+    # A training CRM's activity is practice, never stored: the match is all there is to do.
+    stored_count = 0 if connection.purpose == TRAINING else _store_again(connection, account, now)
+    account.events_unmatched = 0
+    audit.record(
+        audit.CRM_ACCOUNT_MATCHED,
+        audit.CRM_ACCOUNT,
+        account.id,
+        f"Matched {connection.name} user {account.name} ({account.crm_id}) to {person.name} "
+        f"<{person.email}>; {stored_count} earlier events now count as theirs.",
+        actor=actor,
+        now=now,
+        details={"connection": connection.name, "crm_id": account.crm_id, "person": person.id},
+    )
+    db.session.flush()
+    return stored_count
+
+
+def _store_again(connection: CrmConnection, account: CrmAccount, now: datetime) -> int:
+    """The statements stored under the CRM user while nobody was known, stored again as the
+    person's; how many."""
     before = profile.crm_user_agent(connection.base_url, account.crm_id, account.name)
     settings = lrs_settings()
     actor_now, actor_now_key = _actors(connection, [account], settings)[account.crm_id]
@@ -534,21 +554,7 @@ def match_account(account: CrmAccount, person: User, *, actor: User | None, now:
         statement["actor"] = actor_now
         statement["id"] = profile.statement_id(connection.base_url, event_id, actor_now_key)
         again.append(statement)
-    stored_count = 0
-    for start in range(0, len(again), 500):
-        stored_count += store_new(
-            connection, again[start : start + 500], now=now, settings=settings
-        )
-    account.events_unmatched = 0
-    audit.record(
-        audit.CRM_ACCOUNT_MATCHED,
-        audit.CRM_ACCOUNT,
-        account.id,
-        f"Matched {connection.name} user {account.name} ({account.crm_id}) to {person.name} "
-        f"<{person.email}>; {stored_count} earlier events now count as theirs.",
-        actor=actor,
-        now=now,
-        details={"connection": connection.name, "crm_id": account.crm_id, "person": person.id},
+    return sum(
+        store_new(connection, again[start : start + 500], now=now, settings=settings)
+        for start in range(0, len(again), 500)
     )
-    db.session.flush()
-    return stored_count

@@ -2,7 +2,8 @@
 BottleCRM as the training CRM: the learner opens a practice task from My plan, does it in
 BottleCRM, checks (and is told what is missing), checks again and passes, then converts the
 lead for the second task; their manager sees the practice passed on the board, signs step 3,
-and the step 4 form shows the learner's real use of the skill in the live CRM."""
+and the step 4 form shows the learner's real use of the skill in the live CRM, as the sync
+read it from there."""
 
 import os
 import time
@@ -16,9 +17,9 @@ from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import utcnow
 from lms.courses.curricula import assign_curricula
-from lms.crm.connections import create_connection
-from lms.crm.connectors.base import CREATED, CrmEvent, CrmUser
-from lms.crm.ingest import ingest
+from lms.crm.connections import connector_for, create_connection, unmatched_accounts
+from lms.crm.ingest import match_account, note_users
+from lms.crm.sync import sync_connection
 from lms.database import db
 from tests.browser.walk import log_in
 from tests.coaching.conftest import make_proficient, sign
@@ -27,7 +28,7 @@ from tests.crm.bottlecrm.conftest import bottlecrm, open_crm_org  # noqa: F401
 from tests.crm.bottlecrm.test_end_to_end import AFTER_CREATION
 
 pytestmark = pytest.mark.browser
-TOKEN_ENV = "UPTAKE_TEST_TRAINING_CRM_TOKEN"
+LIVE_ENV, TRAINING_ENV = "UPTAKE_TEST_LIVE_CRM_TOKEN", "UPTAKE_TEST_TRAINING_CRM_TOKEN"
 SKILL = "handle-leads"
 
 
@@ -47,59 +48,48 @@ def add_person(email: str, name: str, job_role: str, manager=None) -> User:
     return user
 
 
-def live_crm_use(learner: User) -> None:
-    """Two leads the learner created in the live CRM this week (its CSV/webhook path)."""
-    live = create_connection(
-        name="Live CRM", kind="generic", base_url="https://crm.northwind.test", now=utcnow()
-    )
-    crm_user = CrmUser("N-7", learner.name, learner.email)
-    when = utcnow() - timedelta(days=2)
-    events = [
-        CrmEvent(
-            f"live-{n}",
-            CREATED,
-            when + timedelta(minutes=n),
-            crm_user.crm_id,
-            "lead",
-            f"LIVE-{n}",
-            f"Live lead {n}",
-            fields={"first_name": "Ann", "last_name": f"Buyer {n}", "company": "Tern Medical"},
-        )
-        for n in range(2)
-    ]
-    ingest(live, events, [crm_user], now=utcnow())
-
-
 @pytest.fixture(scope="module")
 def world(live_server, open_crm_org, bottlecrm):  # noqa: F811
-    """Lena (a sales rep in BottleCRM's org too) and her proficient manager, steps 1 and 2 of
-    Handle leads signed; the training CRM connected; her live CRM use stored."""
-    org = open_crm_org()
-    lena_in_crm = org.join("lena")
-    os.environ[TOKEN_ENV] = org.admin.token
+    """Lena, a sales rep, and her proficient manager, steps 1 and 2 of Handle leads signed.
+    Two BottleCRM orgs: the live CRM, where Lena made two leads this week (read by one
+    sync), and the training CRM, whose user for her an admin matched to her."""
+    live_org, training_org = open_crm_org(), open_crm_org()
+    lena_live, lena_training = live_org.join("lena"), training_org.join("lena")
+    for n in range(2):
+        lena_live.create("leads", first_name="Ann", last_name=f"Buyer {n}", company_name="Tern")
+    os.environ[LIVE_ENV], os.environ[TRAINING_ENV] = live_org.admin.token, training_org.admin.token
     with live_server.app.app_context():
         manager = add_person("max.manager@example.com", "Max Manager", "sales_manager")
-        lena = add_person(lena_in_crm.email, "Lena Learner", "sales_rep", manager)
+        lena = add_person(lena_live.email, "Lena Learner", "sales_rep", manager)
         assign_curricula([manager, lena], now=utcnow())
         make_proficient(manager)
         sign(manager, lena, SKILL, steps=(1, 2), now=utcnow() - timedelta(days=3))
-        create_connection(
-            name="Training CRM",
-            kind="bottlecrm",
-            base_url=bottlecrm.base_url,
-            purpose="training",
-            secret_env=TOKEN_ENV,
-            now=utcnow(),
-        )
-        live_crm_use(lena)
+        live = connect("Live CRM", bottlecrm.base_url, "live", LIVE_ENV)
+        sync_connection(live, now=utcnow)
+        training = connect("Training CRM", bottlecrm.base_url, "training", TRAINING_ENV)
+        note_users(training, connector_for(training).users(), (), now=utcnow())
+        [account] = [a for a in unmatched_accounts(training) if a.email == lena_training.email]
+        match_account(account, lena, actor=None, now=utcnow())
         people = SimpleNamespace(
             manager=SimpleNamespace(email=manager.email),
-            lena=SimpleNamespace(id=lena.id, email=lena.email, name=lena.name, crm=lena_in_crm),
+            lena=SimpleNamespace(id=lena.id, email=lena.email, name=lena.name, crm=lena_training),
         )
         db.session.commit()
         db.session.remove()
     yield people
-    os.environ.pop(TOKEN_ENV, None)
+    os.environ.pop(LIVE_ENV, None)
+    os.environ.pop(TRAINING_ENV, None)
+
+
+def connect(name: str, url: str, purpose: str, secret_env: str):
+    return create_connection(
+        name=name,
+        kind="bottlecrm",
+        base_url=url,
+        purpose=purpose,
+        secret_env=secret_env,
+        now=utcnow(),
+    )
 
 
 def open_task(page, title: str) -> None:
@@ -159,7 +149,9 @@ def test_the_manager_signs_practice_then_sees_live_use_at_step_4(page, live_serv
 
     page.get_by_role("link", name="Coaching", exact=True).click()
     cell = page.locator("tr", has_text=world.lena.name).locator(f'td[data-skill="{SKILL}"]')
+    expect(cell.locator('[data-evidence="crm-use"]')).to_contain_text("✓ 2 records in the CRM")
     cell.get_by_role("link", name="Sign step 4").click()
     use = page.locator("#crm-use")
     expect(use).to_contain_text("Lena Learner's use of Handle leads in the CRM")
     expect(use).to_contain_text("2 created, 0 updated (2 records: lead)")
+    expect(use).to_contain_text("% on average, as they left their records")

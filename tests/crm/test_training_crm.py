@@ -5,6 +5,8 @@ import pytest
 
 from lms.crm.connections import create_connection
 from lms.crm.csv_import import import_activity
+from lms.crm.ingest import match_account
+from lms.crm.models import CrmAccount
 from lms.crm.training import training_connection
 from lms.database import db
 from lms.errors import DomainError
@@ -63,3 +65,15 @@ def test_a_csv_import_into_a_training_crm_is_refused(training):
         "Sandbox is a training CRM: practice checks read it, and what people do there is not "
         "stored as CRM use."
     ]
+
+
+def test_matching_a_training_crm_user_stores_nothing(training, make_user):
+    lena = make_user(email="lena@acme.test")
+    account = CrmAccount(
+        connection_id=training.id, crm_id="T1", name="Lena", first_seen_at=T0, events_unmatched=3
+    )
+    db.session.add(account)
+    db.session.flush()
+    before = stored_count()
+    assert match_account(account, lena, actor=None, now=T0) == 0
+    assert account.person_id == lena.id and stored_count() == before

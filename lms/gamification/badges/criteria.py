@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from lms.auth.models import User
 from lms.coaching.queries import required_skills
@@ -44,15 +45,31 @@ def short_weeks(looks) -> set[tuple]:
     return short
 
 
+# The ids of statements stored since a moment begin at the first stored at it; this much
+# earlier, so that two transactions storing at that very moment cannot put one out of reach.
+STORED_ORDER_MARGIN = timedelta(minutes=1)
+
+
 def _week_window(start: datetime, match) -> list:
     """Statements that may count in the week from `start` (see xapi.formats.counted_at), of the
-    criterion's verbs."""
+    criterion's verbs. Only statements stored since `start` can count, and ids follow the
+    order statements were stored in: the people's statements are read from the first id
+    stored then on, not from their first statement ever (which grew with their history)."""
     end = start + timedelta(days=7)
+    earlier = aliased(Statement)
+    first_since = (
+        select(earlier.id)
+        .where(earlier.stored >= start - STORED_ORDER_MARGIN)
+        .order_by(earlier.stored)
+        .limit(1)
+        .scalar_subquery()
+    )
     conditions = [
         Statement.voided.is_(False),
         Statement.timestamp >= start,
         Statement.stored >= start,
         or_(Statement.timestamp < end, Statement.stored < end),
+        Statement.id >= func.coalesce(first_since, 0),
     ]
     if match.verbs:
         # Compared as an expression, not the column: SQLite would otherwise walk the verb's

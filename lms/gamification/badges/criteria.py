@@ -60,7 +60,7 @@ def _week_window(start: datetime, match) -> list:
     first_since = (
         select(earlier.id)
         .where(earlier.stored >= start - STORED_ORDER_MARGIN)
-        .order_by(earlier.stored)
+        .order_by(earlier.stored, earlier.id)
         .limit(1)
         .scalar_subquery()
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lms import events
 from lms.auth.models import User
@@ -70,10 +71,14 @@ def open_task(person: User, task: PracticeTask, *, now: datetime) -> PracticeAtt
     """The person's attempt at the task, opened now the first time: a check counts what
     they do in the training CRM from that moment."""
     attempt = attempts_of(person, [task]).get(task.id)
-    if attempt is None:
-        attempt = PracticeAttempt(task=task, user=person, opened_at=now)
-        db.session.add(attempt)
-        db.session.flush()
+    if attempt is not None:
+        return attempt
+    try:
+        with db.session.begin_nested():  # two starts at once: the second finds the first
+            attempt = PracticeAttempt(task=task, user=person, opened_at=now)
+            db.session.add(attempt)
+    except IntegrityError:
+        attempt = attempts_of(person, [task])[task.id]
     return attempt
 
 
@@ -87,6 +92,10 @@ def check_work(
     if task.retired_at is not None:
         raise DomainError("This practice task is no longer part of the course.")
     attempt = open_task(person, task, now=now)
+    # One check of an attempt at a time: two at once would both record the first pass.
+    lock = select(PracticeAttempt.id).where(PracticeAttempt.id == attempt.id).with_for_update()
+    db.session.execute(lock)
+    db.session.refresh(attempt)
     connection = training.training_connection()
     if connection is None:
         raise DomainError(NO_TRAINING_CRM)

@@ -46,6 +46,7 @@ from harness import (  # noqa: E402  (beside this script)
     machine,
     size_on_disk,
 )
+from harness import checkpoint as harness_checkpoint  # noqa: E402
 from page_timing import measure  # noqa: E402  (beside this script)
 
 from lms import MIGRATIONS_DIR, create_app  # noqa: E402
@@ -289,16 +290,9 @@ def seed_learning(people, now: datetime) -> None:
 
 
 def checkpoint() -> None:
-    """SQLite: move the write-ahead log into the database and empty it (a bulk load grows
-    it). PostgreSQL checkpoints by itself."""
+    """The load committed and, on SQLite, the write-ahead log emptied into the database."""
     db.session.commit()
-    if db.engine.dialect.name != "sqlite":
-        return
-    connection = db.engine.raw_connection()
-    try:
-        connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
+    harness_checkpoint(db.engine)
 
 
 def build(args, app) -> None:

@@ -86,6 +86,18 @@ def analyze(engine) -> None:
             connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
 
+def checkpoint(engine) -> None:
+    """SQLite: move the write-ahead log into the database and empty it, so that the size on
+    disk is the store's, not the log's high-water mark. PostgreSQL checkpoints by itself."""
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()
+    try:
+        connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
 def size_on_disk(engine) -> int:
     """Bytes: the SQLite file with its write-ahead log, or the PostgreSQL database with its
     indexes, TOAST and free space."""

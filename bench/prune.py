@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402  (beside this script)
     add_database_arguments,
     analyze,
+    checkpoint,
     database_label,
     fresh_database,
     machine,
@@ -143,9 +144,9 @@ def vacuum(engine) -> None:
     raw = engine.raw_connection()
     try:
         raw.driver_connection.execute("VACUUM")
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         raw.close()
+    checkpoint(engine)
 
 
 def gib(size: int) -> str:
@@ -176,6 +177,7 @@ def main() -> None:
         print(f"stored {args.total:,} statements with their points in {seconds:,.0f} s")
         with app.app_context():
             analyze(db.engine)
+            checkpoint(db.engine)
             before = size_on_disk(db.engine)
         archive = Path(tmp) / "archive.ndjson.gz"
         elapsed, said = lms_command(url, "xapi", "prune", "--archive", str(archive))
@@ -191,6 +193,7 @@ def main() -> None:
         )
         with app.app_context():
             analyze(db.engine)
+            checkpoint(db.engine)
             after = size_on_disk(db.engine)
             vacuum(db.engine)
             vacuumed = size_on_disk(db.engine)

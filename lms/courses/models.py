@@ -73,6 +73,7 @@ class Course(db.Model):
     minutes: Mapped[int]
     for_all_roles: Mapped[bool] = mapped_column(default=False)
     pass_mark: Mapped[float] = mapped_column(Float)
+    quiz_draw: Mapped[int | None]  # questions drawn from the pool per attempt; None: all
     remedial_course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)
     synced_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -131,6 +132,7 @@ class QuizQuestion(db.Model):
     position: Mapped[int]
     type: Mapped[str] = mapped_column(String(10))
     prompt: Mapped[str] = mapped_column(Text)
+    fixed_order: Mapped[bool] = mapped_column(default=False)  # choices never shuffled
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     course: Mapped[Course] = relationship(back_populates="questions")
@@ -290,6 +292,49 @@ class QuizAttempt(db.Model):
     answers: Mapped[dict] = mapped_column(JSON)  # question key -> sorted list of choice keys
     score: Mapped[float] = mapped_column(Float)  # share of questions answered right, 0..1
     passed: Mapped[bool]
+    # When the quiz was opened for this attempt, and what it showed (rules.lay_out_sitting);
+    # None for attempts made before sittings were recorded.
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    shown: Mapped[list | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
 
     enrollment: Mapped[Enrollment] = relationship(back_populates="attempts")
+
+    def as_shown(self) -> list[tuple]:
+        """(question, its choices in the order shown) for each question answered, in the
+        order the attempt showed them — the file's order for attempts made before sittings
+        were recorded."""
+        questions = self.enrollment.course.questions
+        if self.shown is None:
+            return [(q, list(q.choices)) for q in questions if q.key in self.answers]
+        return [(q, c) for q, c in laid_out(self.shown, questions) if q.key in self.answers]
+
+
+def laid_out(shown: list[dict], questions: list[QuizQuestion]) -> list[tuple]:
+    """(question, its choices in the order shown) for each question a sitting or an attempt
+    showed, in that order; questions content has since dropped are left out."""
+    by_key = {question.key: question for question in questions}
+    found = []
+    for item in shown:
+        question = by_key.get(item["question"])
+        if question is not None:
+            choices = {choice.key: choice for choice in question.choices}
+            found.append((question, [choices[k] for k in item["choices"] if k in choices]))
+    return found
+
+
+class QuizSitting(db.Model):
+    """The quiz as it was laid out for the learner's next attempt (the questions drawn and
+    their choices' order), from the moment they opened it until they submit: a reload shows
+    the same; submitting moves it onto the attempt."""
+
+    __tablename__ = "quiz_sittings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), unique=True
+    )
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    shown: Mapped[list] = mapped_column(JSON)  # rules.lay_out_sitting
+
+    enrollment: Mapped[Enrollment] = relationship()

@@ -1,15 +1,26 @@
 """Taking a course: opening lessons, marking them done, quizzes, completion, remedial routing.
 Never commits: the caller does."""
 
+import random
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lms import events
 from lms.auth.models import User
 from lms.courses import rules
 from lms.courses.enrolment import assign_refresher
-from lms.courses.models import Course, Enrollment, Lesson, LessonProgress, QuizAttempt, QuizQuestion
+from lms.courses.models import (
+    Course,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    QuizAttempt,
+    QuizQuestion,
+    QuizSitting,
+    laid_out,
+)
 from lms.database import db
 from lms.errors import DomainError, NotAllowed
 
@@ -122,17 +133,57 @@ def has_passed(enrollment: Enrollment) -> bool:
     return any(attempt.passed for attempt in enrollment.attempts)
 
 
+def open_sitting(
+    enrollment: Enrollment, *, now: datetime, rng: random.Random | None = None
+) -> QuizSitting:
+    """The learner's next attempt as the quiz page shows it: laid out once (questions drawn
+    from the pool, choices shuffled; rules.lay_out_sitting) and kept until submitted, so a
+    reload shows the same. Laid out afresh when content changed what it showed."""
+    questions = current_questions(enrollment.course)
+    sitting = _sitting_of(enrollment)
+    if sitting is not None and _still_offered(sitting.shown, questions):
+        return sitting
+    pool = [
+        rules.PoolQuestion(q.key, tuple(c.key for c in q.choices), q.fixed_order) for q in questions
+    ]
+    shown = rules.lay_out_sitting(pool, enrollment.course.quiz_draw, rng or random.SystemRandom())
+    if sitting is not None:
+        sitting.started_at, sitting.shown = now, shown
+        db.session.flush()
+        return sitting
+    try:
+        with db.session.begin_nested():  # two pages opened at once: the second finds the first
+            sitting = QuizSitting(enrollment=enrollment, started_at=now, shown=shown)
+            db.session.add(sitting)
+    except IntegrityError:
+        sitting = _sitting_of(enrollment)
+    return sitting
+
+
+def _sitting_of(enrollment: Enrollment) -> QuizSitting | None:
+    return db.session.scalar(select(QuizSitting).where(QuizSitting.enrollment_id == enrollment.id))
+
+
+def _still_offered(shown: list[dict], questions: list[QuizQuestion]) -> bool:
+    """Every question the sitting shows is still in the quiz, with the same choices."""
+    offered = {q.key: {c.key for c in q.choices} for q in questions}
+    return all(set(item["choices"]) == offered.get(item["question"]) for item in shown)
+
+
 def submit_quiz(
     enrollment: Enrollment, answers: dict[str, list[str]], *, now: datetime
 ) -> QuizAttempt:
-    """Score an attempt. The quiz opens once every lesson is done; every question must be
-    answered with choices it offers. Retries are allowed until passed; failing
-    FAILURES_BEFORE_REMEDIAL times routes the learner to the course's remedial course."""
+    """Score an attempt: the questions its sitting showed (one is laid out now when the
+    answers come without a page, as from a script). The quiz opens once every lesson is
+    done; every question shown must be answered with choices it offers. Retries are allowed
+    until passed; failing FAILURES_BEFORE_REMEDIAL times routes the learner to the course's
+    remedial course."""
     if enrollment.completed_at is not None and has_passed(enrollment):
         raise QuizNotReady("You have already passed this quiz.")
     if lessons_remaining(enrollment):
         raise QuizNotReady("Finish every lesson before taking the quiz.")
-    questions = current_questions(enrollment.course)
+    sitting = open_sitting(enrollment, now=now)
+    questions = [q for q, _ in laid_out(sitting.shown, current_questions(enrollment.course))]
     clean = check_answers(questions, answers)
     keys = [
         rules.QuestionKey(q.key, q.type, frozenset(c.key for c in q.choices if c.correct))
@@ -145,9 +196,12 @@ def submit_quiz(
         answers=clean,
         score=result.score,
         passed=result.passed,
+        started_at=sitting.started_at,
+        shown=sitting.shown,
         submitted_at=now,
     )
     db.session.add(attempt)
+    db.session.delete(sitting)
     db.session.flush()
     events.publish(events.QuizSubmitted(attempt=attempt, now=now))
     if result.passed:

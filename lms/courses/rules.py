@@ -1,5 +1,6 @@
 """Course rules. Pure: plain values in, answers out; no app, no database."""
 
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -107,3 +108,30 @@ def refresher_counts_towards_onboarding(onboarding_complete: bool) -> bool:
     standard before they are done. One assigned after onboarding completed is an obligation
     of its own, on their plan with its due date, and never reopens onboarding."""
     return not onboarding_complete
+
+
+@dataclass(frozen=True)
+class PoolQuestion:
+    """A question of a quiz's pool as a sitting is laid out from it."""
+
+    key: str
+    choice_keys: tuple[str, ...]  # in the file's order
+    fixed_order: bool = False  # content pins the order ("all of the above" last)
+
+
+def lay_out_sitting(pool: list[PoolQuestion], draw: int | None, rng: random.Random) -> list[dict]:
+    """What one attempt shows: `draw` questions of the pool (all of them when None), in
+    the quiz's order, each with its choices shuffled unless content pins their order. Made
+    once per attempt and kept, so a reload shows the same, and recorded with the attempt.
+    As stored: [{"question": key, "choices": [choice keys as shown]}, ...]."""
+    chosen = pool if draw is None or draw >= len(pool) else rng.sample(pool, draw)
+    order = {question.key: n for n, question in enumerate(pool)}
+    return [
+        {
+            "question": question.key,
+            "choices": list(question.choice_keys)
+            if question.fixed_order
+            else rng.sample(list(question.choice_keys), len(question.choice_keys)),
+        }
+        for question in sorted(chosen, key=lambda q: order[q.key])
+    ]

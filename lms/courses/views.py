@@ -15,6 +15,7 @@ from lms.clock import today, utcnow
 from lms.courses import enrolment, plan, progress, rules
 from lms.courses.forms import AssignForm
 from lms.courses.models import Course, QuizAttempt
+from lms.courses.models import laid_out as layout_of
 from lms.database import db
 from lms.errors import DomainError, FieldError
 from lms.gamification.ruleset import current_ruleset
@@ -173,15 +174,22 @@ def quiz(slug):
         else:
             db.session.commit()
             return redirect(url_for("courses.quiz_attempt", slug=slug, number=attempt.number))
-    return render_template(
+    remaining, passed = progress.lessons_remaining(enrollment), progress.has_passed(enrollment)
+    laid_out = []
+    if not remaining and not passed:
+        sitting = progress.open_sitting(enrollment, now=utcnow())
+        laid_out = layout_of(sitting.shown, progress.current_questions(course))
+    page = render_template(
         "courses/quiz.html",
         course=course,
-        questions=progress.current_questions(course),
-        remaining=progress.lessons_remaining(enrollment),
-        passed=progress.has_passed(enrollment),
+        laid_out=laid_out,
+        remaining=remaining,
+        passed=passed,
         attempts=enrollment.attempts,
         answers=answers,
     )
+    db.session.commit()  # the sitting, once laid out, stays as shown
+    return page
 
 
 @bp.get("/courses/<slug>/quiz/attempts/<int:number>")
@@ -198,7 +206,7 @@ def quiz_attempt(slug, number):
         "courses/attempt.html",
         course=course,
         attempt=attempt,
-        questions=progress.current_questions(course),
+        laid_out=attempt.as_shown(),
         score_pct=round(attempt.score * 100),
         pass_pct=round(course.pass_mark * 100),
         completed=enrollment.completed_at is not None,

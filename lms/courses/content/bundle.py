@@ -63,6 +63,7 @@ class QuestionSpec:
     type: str  # "single" or "multiple"
     prompt: str
     choices: tuple[ChoiceSpec, ...]
+    fixed_order: bool = False  # shown in file order on every attempt, never shuffled
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class CourseSpec:
     lessons: tuple[LessonSpec, ...]
     questions: tuple[QuestionSpec, ...]
     practice: tuple[PracticeTaskSpec, ...] = ()  # a course without practice.yaml has none
+    quiz_draw: int | None = None  # questions drawn per attempt from the pool; None: all
 
     def is_for(self, job_role: str) -> bool:
         return self.for_all_roles or job_role in self.job_roles

@@ -76,6 +76,7 @@ def read_course(
     lesson_roles = None if for_all_roles or not job_roles else set(job_roles)
     lessons = _read_lessons(record["lessons"], folder, display, vocabulary.job_roles, lesson_roles)
     skills = read_slugs(record["skills"], SLUG, SLUG_RULE, vocabulary.skills, "skill")
+    questions, quiz_draw = read_quiz(folder, display, problems)
     course = CourseSpec(
         slug=_course_slug(record["slug"], folder),
         title=record["title"].text() or "",
@@ -88,7 +89,8 @@ def read_course(
         pass_mark=_pass_mark(record["pass_mark"]),
         remedial=record["remedial"].slug(),
         lessons=lessons,
-        questions=read_quiz(folder, display, problems),
+        questions=questions,
+        quiz_draw=quiz_draw,
         practice=read_practice(folder, display, skills, problems),
     )
     clean = len(problems) == problems_before

@@ -1,5 +1,6 @@
-"""Reading a course's `quiz.yaml`: at least five questions, every choice explained, and the
-right number of correct choices for the question's type."""
+"""Reading a course's `quiz.yaml`: at least five questions, every choice explained, the
+right number of correct choices for the question's type, and how many an attempt draws
+(`draw`, optional: a pool larger than each attempt)."""
 
 from pathlib import Path
 
@@ -22,30 +23,45 @@ LONG_TEXT = 5000
 
 def read_quiz(
     folder: Path, display: str, problems: list[ContentProblem]
-) -> tuple[QuestionSpec, ...]:
-    """The quiz's questions in file order; a course without a quiz is a problem."""
+) -> tuple[tuple[QuestionSpec, ...], int | None]:
+    """The quiz's questions in file order, and how many an attempt draws (None: all); a
+    course without a quiz is a problem."""
     source = Source(f"{display}/quiz.yaml", problems)
     path = folder / "quiz.yaml"
     if not path.is_file():
         message = f"is missing: every course has a quiz of at least {MIN_QUESTIONS} questions"
         source.report(None, "", message)
-        return ()
+        return (), None
     top = read_yaml(path, source)
-    record = top.record(["questions"]) if top else None
+    record = top.record(["questions"], ["draw"]) if top else None
     items = record["questions"].items() if record else None
     if items is None:
-        return ()
+        return (), None
     if len(items) < MIN_QUESTIONS:
         record["questions"].report(
             f"a quiz needs at least {MIN_QUESTIONS} questions, this one has {len(items)}"
         )
     keys = UniqueKeys("question key")
     questions = [_read_question(item, keys) for item in items]
-    return tuple(question for question in questions if question is not None)
+    return tuple(q for q in questions if q is not None), _draw(record["draw"], len(items))
+
+
+def _draw(field: Field, pool: int) -> int | None:
+    """How many questions an attempt draws: at least MIN_QUESTIONS, fewer than the pool."""
+    if not field.present:
+        return None
+    draw = field.integer(minimum=MIN_QUESTIONS)
+    if draw is not None and draw >= pool:
+        field.report(
+            f"draws {draw} of {pool} questions: a pool needs more questions than an attempt "
+            "draws (leave draw out to ask them all)"
+        )
+        return None
+    return draw
 
 
 def _read_question(item: Field, keys: UniqueKeys) -> QuestionSpec | None:
-    record = item.record(["key", "type", "prompt", "choices"])
+    record = item.record(["key", "type", "prompt", "choices"], ["fixed_order"])
     if record is None:
         return None
     key = record["key"].slug()
@@ -53,9 +69,10 @@ def _read_question(item: Field, keys: UniqueKeys) -> QuestionSpec | None:
     kind = record["type"].one_of(QUESTION_TYPES, "question type")
     prompt = record["prompt"].text(LONG_TEXT)
     choices = _read_choices(record["choices"], kind)
-    if None in (key, kind, prompt, choices):
+    fixed = record["fixed_order"].flag() if record["fixed_order"].present else False
+    if None in (key, kind, prompt, choices, fixed):
         return None
-    return QuestionSpec(key=key, type=kind, prompt=prompt, choices=choices)
+    return QuestionSpec(key=key, type=kind, prompt=prompt, choices=choices, fixed_order=fixed)
 
 
 def _read_choices(field: Field, kind: str | None) -> tuple[ChoiceSpec, ...] | None:

@@ -81,6 +81,7 @@ def _sync_course(
         "minutes": spec.minutes,
         "for_all_roles": spec.for_all_roles,
         "pass_mark": spec.pass_mark,
+        "quiz_draw": spec.quiz_draw,
         "retired_at": None,
     }
     created = spec.slug not in courses
@@ -155,6 +156,7 @@ def _sync_questions(course: Course, specs: tuple[QuestionSpec, ...], report, now
             "position": position,
             "type": spec.type,
             "prompt": spec.prompt,
+            "fixed_order": spec.fixed_order,
             "retired_at": None,
         }
         question, touched = upsert(

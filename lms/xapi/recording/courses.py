@@ -69,9 +69,9 @@ def quiz_statements(attempt, now, settings) -> list[Statement]:
     statements = [
         statement(enrollment.user, v.VERB_ATTEMPTED, quiz, enrollment, now, settings, **parent)
     ]
-    questions = [q for q in course.questions if q.key in attempt.answers]
-    for question in questions:
-        statements.append(_answered(attempt, question, quiz, now, settings))
+    questions = attempt.as_shown()
+    for question, choices in questions:
+        statements.append(_answered(attempt, question, choices, quiz, now, settings))
     right = sum(1 for s in statements[1:] if s.result.success)
     outcome = v.VERB_PASSED if attempt.passed else v.VERB_FAILED
     score = Score(scaled=round(attempt.score, 4), raw=right, min=0, max=len(questions))
@@ -90,7 +90,7 @@ def quiz_statements(attempt, now, settings) -> list[Statement]:
     return statements
 
 
-def _answered(attempt, question, quiz, now, settings) -> Statement:
+def _answered(attempt, question, choices, quiz, now, settings) -> Statement:
     enrollment = attempt.enrollment
     chosen = attempt.answers[question.key]
     correct = sorted(choice.key for choice in question.choices if choice.correct)
@@ -101,7 +101,7 @@ def _answered(attempt, question, quiz, now, settings) -> Statement:
             name=LanguageMap({"en-US": question.prompt}),
             interaction_type="choice",
             correct_responses_pattern=["[,]".join(correct)],
-            choices=[{"id": c.key, "description": {"en-US": c.text}} for c in question.choices],
+            choices=[{"id": c.key, "description": {"en-US": c.text}} for c in choices],
         ),
     )
     return statement(

@@ -105,6 +105,16 @@ def retention_months(env) -> int:
     return months
 
 
+def quiz_settings(env) -> dict:
+    """QUIZ_RETRY_WAIT_MINUTES: the pause before the next attempt once two have not passed
+    (0: none); QUIZ_REVIEW_AFTER_ATTEMPTS: attempts not passed after which a failed attempt's
+    page shows the right answers too (before, only why the choices made were wrong)."""
+    return {
+        "QUIZ_RETRY_WAIT_MINUTES": whole_number(env, "QUIZ_RETRY_WAIT_MINUTES", 10),
+        "QUIZ_REVIEW_AFTER_ATTEMPTS": whole_number(env, "QUIZ_REVIEW_AFTER_ATTEMPTS", 3, low=1),
+    }
+
+
 MAIL_BACKENDS = ("smtp", "file", "console", "none")
 
 
@@ -165,6 +175,7 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         # The contact address of the Open Badges Issuer profile (optional).
         "BADGE_ISSUER_EMAIL": env.get("BADGE_ISSUER_EMAIL") or None,
         "STATEMENT_RETENTION_MONTHS": retention_months(env),
+        **quiz_settings(env),
         **database_settings(env),
         **mail_settings(env, instance_path),
     }

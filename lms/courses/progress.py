@@ -2,8 +2,9 @@
 Never commits: the caller does."""
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -27,6 +28,33 @@ from lms.errors import DomainError, NotAllowed
 
 class QuizNotReady(DomainError):
     pass
+
+
+def retry_wait() -> timedelta:
+    return timedelta(minutes=current_app.config.get("QUIZ_RETRY_WAIT_MINUTES", 10))
+
+
+def review_after() -> int:
+    return current_app.config.get("QUIZ_REVIEW_AFTER_ATTEMPTS", 3)
+
+
+def next_attempt_at(enrollment: Enrollment) -> datetime | None:
+    """When the learner may attempt the quiz again (rules.next_attempt_at); None: now."""
+    failures = [a.submitted_at for a in enrollment.attempts if not a.passed]
+    return rules.next_attempt_at(failures, retry_wait())
+
+
+def waiting_message(opens_at: datetime) -> str:
+    return (
+        f"After two attempts that did not pass, the quiz opens again at "
+        f"{opens_at:%H:%M} UTC on {opens_at:%d %b}: time to read the lessons again."
+    )
+
+
+def shows_full_review(enrollment: Enrollment) -> bool:
+    """Whether an attempt's page may show the right answers (rules.full_review)."""
+    failed = sum(1 for a in enrollment.attempts if not a.passed)
+    return rules.full_review(has_passed(enrollment), failed, review_after())
 
 
 def can_take(person: User, course: Course) -> bool:
@@ -182,6 +210,9 @@ def submit_quiz(
         raise QuizNotReady("You have already passed this quiz.")
     if lessons_remaining(enrollment):
         raise QuizNotReady("Finish every lesson before taking the quiz.")
+    opens_at = next_attempt_at(enrollment)
+    if opens_at is not None and now < opens_at:
+        raise QuizNotReady(waiting_message(opens_at))
     sitting = open_sitting(enrollment, now=now)
     questions = [q for q, _ in laid_out(sitting.shown, current_questions(enrollment.course))]
     clean = check_answers(questions, answers)

@@ -2,7 +2,7 @@
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 KINDS = frozenset(
     {"computer_literacy", "business_process", "crm_application", "remedial", "new_hire", "manager"}
@@ -135,3 +135,26 @@ def lay_out_sitting(pool: list[PoolQuestion], draw: int | None, rng: random.Rand
         }
         for question in sorted(chosen, key=lambda q: order[q.key])
     ]
+
+
+# Feedback that teaches without handing out the key, and a pause before guessing again.
+FAILURES_BEFORE_WAIT = 2
+
+
+def full_review(passed: bool, failed_attempts: int, review_after: int) -> bool:
+    """An attempt's page shows the right answers once the quiz is passed, or once
+    `review_after` attempts have not passed (more guessing would teach nothing). Before
+    that it shows which questions were wrong and why the choice made was wrong, not the
+    right one."""
+    return passed or failed_attempts >= review_after
+
+
+def next_attempt_at(
+    failures: list[datetime], wait: timedelta, after: int = FAILURES_BEFORE_WAIT
+) -> datetime | None:
+    """When the next attempt opens: at once until `after` attempts have not passed, then
+    `wait` after the latest of them (time to read the lessons again). None: open now or
+    whenever the wait is zero."""
+    if len(failures) < after or not wait:
+        return None
+    return max(failures) + wait

@@ -175,14 +175,17 @@ def quiz(slug):
             db.session.commit()
             return redirect(url_for("courses.quiz_attempt", slug=slug, number=attempt.number))
     remaining, passed = progress.lessons_remaining(enrollment), progress.has_passed(enrollment)
-    laid_out = []
-    if not remaining and not passed:
-        sitting = progress.open_sitting(enrollment, now=utcnow())
+    laid_out, now = [], utcnow()
+    opens_at = progress.next_attempt_at(enrollment)
+    waiting = progress.waiting_message(opens_at) if opens_at and now < opens_at else None
+    if not remaining and not passed and waiting is None:
+        sitting = progress.open_sitting(enrollment, now=now)
         laid_out = layout_of(sitting.shown, progress.current_questions(course))
     page = render_template(
         "courses/quiz.html",
         course=course,
         laid_out=laid_out,
+        waiting=waiting,
         remaining=remaining,
         passed=passed,
         attempts=enrollment.attempts,
@@ -207,6 +210,7 @@ def quiz_attempt(slug, number):
         course=course,
         attempt=attempt,
         laid_out=attempt.as_shown(),
+        full_review=progress.shows_full_review(enrollment),
         score_pct=round(attempt.score * 100),
         pass_pct=round(course.pass_mark * 100),
         completed=enrollment.completed_at is not None,

@@ -125,7 +125,10 @@ def test_two_failures_assign_the_remedial_course_once(on_course, enrollment_of):
     progress.submit_quiz(enrollment, answers_for(enrollment.course, right=False), now=T0)
     assert enrollment_of(enrollment.user, remedial_course) is None
     progress.submit_quiz(enrollment, answers_for(enrollment.course, right=False), now=T0)
-    progress.submit_quiz(enrollment, answers_for(enrollment.course, right=False), now=T0)
+    after_the_wait = T0 + timedelta(minutes=10)  # two attempts not passed: a pause
+    progress.submit_quiz(
+        enrollment, answers_for(enrollment.course, right=False), now=after_the_wait
+    )
     remedial = enrollment_of(enrollment.user, remedial_course)
     assert remedial.source == "remedial" and remedial.required
     assert enrollment.course.title in remedial.reason and "2 attempts" in remedial.reason

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 
 from lms.clock import utcnow
-from lms.courses.content.reading import read_content
+from lms.courses.content.reading import content_warnings, read_content
 from lms.courses.content.sync import ContentInvalid, sync_content
 from lms.database import db
 
@@ -34,8 +34,12 @@ def _fail(problems) -> None:
 @content_cli.command("check")
 @DIR_OPTION
 def check_command(directory):
-    """Validate every content file; print each problem with its file, line and field."""
-    content, problems = read_content(_content_dir(directory))
+    """Validate every content file; print each problem with its file, line and field, and
+    each warning (allowed, worth changing; it does not change the exit code)."""
+    folder = _content_dir(directory)
+    content, problems = read_content(folder)
+    for warning in content_warnings(folder, content):
+        click.echo(f"warning: {warning}")
     if problems:
         _fail(problems)
     click.echo(f"content OK: {content.summary()}")

@@ -1,7 +1,9 @@
 """Reading a course's `quiz.yaml`: at least five questions, every choice explained, the
 right number of correct choices for the question's type, and how many an attempt draws
-(`draw`, optional: a pool larger than each attempt)."""
+(`draw`, optional: a pool larger than each attempt). A quiz whose right answers mostly sit in
+one position is allowed, with a warning (`answer_position_warning`)."""
 
+from collections import Counter
 from pathlib import Path
 
 from lms.courses.content.bundle import ChoiceSpec, QuestionSpec
@@ -19,6 +21,7 @@ MIN_QUESTIONS = 5
 MIN_CHOICES = 2
 QUESTION_TYPES = ("single", "multiple")
 LONG_TEXT = 5000
+POSITION_NAMES = ("first", "second", "third", "fourth", "fifth", "sixth")
 
 
 def read_quiz(
@@ -116,3 +119,24 @@ def _right_number_correct(field: Field, kind: str, choices: list[ChoiceSpec]) ->
         field.report("a multiple-choice question needs at least one correct choice")
         return False
     return True
+
+
+def answer_position_warning(questions: tuple[QuestionSpec, ...]) -> str | None:
+    """More than half of the single-choice questions with the right answer in the same
+    position (as written in the file) gives the answer away: a warning, not a problem."""
+    positions = Counter(
+        next(index for index, choice in enumerate(question.choices) if choice.correct)
+        for question in questions
+        if question.type == "single"
+    )
+    if not positions:
+        return None
+    position, count = positions.most_common(1)[0]
+    singles = positions.total()
+    if count * 2 <= singles:
+        return None
+    where = POSITION_NAMES[position] if position < len(POSITION_NAMES) else f"{position + 1}th"
+    return (
+        f"{count} of {singles} single-choice questions have the right answer {where}; "
+        "move some so the position gives nothing away"
+    )

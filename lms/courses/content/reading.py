@@ -2,6 +2,7 @@
 
 `read_content(path)` returns the typed bundle (see `bundle`) and every problem found,
 each with its file, line and field. The bundle is fit to load only when there are no problems.
+`content_warnings(path, content)` names what is allowed but worth changing; it blocks nothing.
 Files are read in a fixed order (vocabularies, rollout, courses, curricula, gamification), so
 the problems come out in that order too.
 """
@@ -19,7 +20,7 @@ from lms.courses.content.bundle import (
 )
 from lms.courses.content.courses import CourseReading, Vocabulary, read_course
 from lms.courses.content.curricula import read_curriculum
-from lms.courses.content.quiz import LONG_TEXT
+from lms.courses.content.quiz import LONG_TEXT, answer_position_warning
 from lms.courses.content.rules import check_remedial_links
 from lms.courses.content.yaml_fields import (
     ROLE_RULE,
@@ -36,7 +37,7 @@ from lms.crm.quality.content import read_quality_rules  # used via current_quali
 from lms.gamification.content.reading import Vocabulary as GamificationVocabulary
 from lms.gamification.content.reading import read_gamification
 
-__all__ = ["Content", "ContentProblem", "read_content"]
+__all__ = ["Content", "ContentProblem", "content_warnings", "read_content"]
 
 
 def read_content(path: Path) -> tuple[Content, list[ContentProblem]]:
@@ -80,6 +81,18 @@ def read_content(path: Path) -> tuple[Content, list[ContentProblem]]:
         gamification=gamification,
     )
     return content, _in_file_order(problems)
+
+
+def content_warnings(path: Path, content: Content) -> list[str]:
+    """What in the content read from `path` is allowed but worth changing, each message
+    starting with its file: for now, quizzes whose right answers mostly share a position."""
+    display = Path(path).name or str(path)
+    warnings = []
+    for course in content.courses:
+        warning = answer_position_warning(course.questions)
+        if warning:
+            warnings.append(f"{display}/courses/{course.slug}/quiz.yaml: {warning}")
+    return warnings
 
 
 def _in_file_order(problems: list[ContentProblem]) -> list[ContentProblem]:

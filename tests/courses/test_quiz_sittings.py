@@ -103,3 +103,17 @@ def test_the_answer_statements_carry_the_choices_as_shown(on_course):
         key = document["object"]["id"].rsplit("/", 1)[1]
         choices = [c["id"] for c in document["object"]["definition"]["choices"]]
         assert choices == shown[key]
+
+
+def test_the_outcome_statement_says_how_long_the_attempt_took(on_course):
+    progress.open_sitting(on_course, now=T0, rng=random.Random(6))
+    progress.submit_quiz(
+        on_course, answers_for(on_course.course, right=True), now=T0 + timedelta(minutes=4)
+    )
+    [passed] = [
+        json.loads(row)
+        for row in db.session.scalars(
+            select(Statement.document).where(Statement.verb_id == v.VERB_PASSED)
+        )
+    ]
+    assert passed["result"]["duration"] == "PT04M00S"  # four minutes, as tincan writes it

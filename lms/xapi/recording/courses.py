@@ -56,7 +56,7 @@ def lesson_experienced(enrollment, lesson, now, settings) -> Statement:
 
 def quiz_statements(attempt, now, settings) -> list[Statement]:
     """Attempted, one `answered` per question (response and success), then passed or failed
-    with the scaled score."""
+    with the scaled score and the time from opening the quiz to submitting it."""
     enrollment = attempt.enrollment
     course = enrollment.course
     quiz = Activity(
@@ -83,11 +83,18 @@ def quiz_statements(attempt, now, settings) -> list[Statement]:
             enrollment,
             now,
             settings,
-            result=Result(score=score, success=attempt.passed, completion=True),
+            result=Result(
+                score=score, success=attempt.passed, completion=True, duration=_took(attempt)
+            ),
             **parent,
         )
     )
     return statements
+
+
+def _took(attempt):
+    """How long the attempt took, opened to submitted; None before sittings were recorded."""
+    return None if attempt.started_at is None else attempt.submitted_at - attempt.started_at
 
 
 def _answered(attempt, question, choices, quiz, now, settings) -> Statement:

@@ -6,7 +6,7 @@ from lms.database import db
 from lms.gamification import rules as r
 from lms.value_lists import among
 from lms.xapi.models import LrsClient
-from lms.xapi.validation.formats import counted_at, parse_timestamp
+from lms.xapi.validation.formats import counted_at, duration_seconds, parse_timestamp
 from lms.xapi.vocabulary import VERB_VOIDED
 
 
@@ -25,6 +25,7 @@ def facts_of(document: dict, client_id: int | None, stored, sources: dict[int, s
     result = document.get("result") or {}
     score = result.get("score") or {}
     scaled = score.get("scaled")
+    took, questions = duration_seconds(result.get("duration")), score.get("max")
     timestamp = parse_timestamp(document["timestamp"]) or stored
     return r.Facts(
         statement_id=document["id"],
@@ -35,6 +36,9 @@ def facts_of(document: dict, client_id: int | None, stored, sources: dict[int, s
         scaled=float(scaled) if isinstance(scaled, int | float) else None,
         source=r.SOURCE_LMS if client_id is None else sources.get(client_id, "client:"),
         when=counted_at(timestamp, stored),
+        seconds_per_question=took / questions
+        if took is not None and isinstance(questions, int | float) and questions > 0
+        else None,
     )
 
 

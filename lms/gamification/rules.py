@@ -29,6 +29,9 @@ class Facts:
     scaled: float | None
     source: str  # SOURCE_LMS, or "client:<name>" of the LRS client that posted it
     when: datetime  # the moment it counts at: see `lms.xapi.formats.counted_at`
+    # An attempt's duration over its questions (result.duration / result.score.max), when
+    # the statement says both: how long each answer was thought about.
+    seconds_per_question: float | None = None
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,13 @@ class Match:
     success: bool | None = None
     min_score: float | None = None
     source: str = SOURCE_ANY
+    min_seconds_per_question: float | None = None
 
     def matches(self, facts: Facts) -> bool:
         """Every given condition holds; a minimum score needs a score to compare. Source
-        `client` is any LRS client; `client:<name>` one of them."""
+        `client` is any LRS client; `client:<name>` one of them. A pass faster than
+        `min_seconds_per_question` a question does not match (too fast to have read them);
+        one that does not say how long it took is not judged on it."""
         return (
             (not self.verbs or facts.verb in self.verbs)
             and (not self.activity_types or facts.activity_type in self.activity_types)
@@ -55,6 +61,11 @@ class Match:
                 or (facts.scaled is not None and facts.scaled >= self.min_score)
             )
             and _from_source(facts.source, self.source)
+            and (
+                self.min_seconds_per_question is None
+                or facts.seconds_per_question is None
+                or facts.seconds_per_question >= self.min_seconds_per_question
+            )
         )
 
 

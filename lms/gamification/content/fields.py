@@ -8,7 +8,15 @@ from lms.courses.content.yaml_fields import Field, Source, read_yaml
 from lms.gamification.rules import SOURCE_ANY, Match
 
 IRI_LENGTH = 2048
-MATCH_FIELDS = ("verb", "activity_type", "activity_prefix", "success", "min_score", "source")
+MATCH_FIELDS = (
+    "verb",
+    "activity_type",
+    "activity_prefix",
+    "success",
+    "min_score",
+    "source",
+    "min_seconds_per_question",
+)
 
 
 def optional(record, name: str, read, default):
@@ -37,11 +45,19 @@ def read_match(record) -> Match | None:
         record["min_score"].report("must be a scaled score between 0 and 1")
         ok = False
     source = _source(record["source"]) if "source" in record else SOURCE_ANY
+    pace = None
+    if "min_seconds_per_question" in record:
+        pace = record["min_seconds_per_question"].number()
+        if pace is not None and pace < 0:
+            record["min_seconds_per_question"].report("must be 0 or more seconds")
+            ok = False
     if verbs is None or types is None or prefix is None or source is None:
         return None
     if ("success" in record and success is None) or ("min_score" in record and score is None):
         return None
-    return Match(verbs, types, prefix, success, score, source) if ok else None
+    if "min_seconds_per_question" in record and pace is None:
+        return None
+    return Match(verbs, types, prefix, success, score, source, pace) if ok else None
 
 
 def _iris(field: Field) -> frozenset[str] | None:

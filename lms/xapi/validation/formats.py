@@ -97,6 +97,24 @@ def is_duration(value: str) -> bool:
     return bool(_DURATION.match(value))
 
 
+_DURATION_PARTS = re.compile(r"(\d+(?:\.\d+)?)([WDHMS])")
+_SECONDS = {"W": 604_800, "D": 86_400, "H": 3_600, "M": 60, "S": 1}
+
+
+def duration_seconds(value) -> float | None:
+    """The seconds of a duration of weeks, days, hours, minutes and seconds (what an LMS
+    records for an attempt); None for anything else, or a duration in years or months,
+    whose length depends on the calendar."""
+    if not isinstance(value, str) or not is_duration(value):
+        return None
+    head, _, clock = value[1:].partition("T")
+    if "Y" in head or "M" in head:
+        return None
+    # Before T: weeks and days; after it, H, M (minutes) and S.
+    parts = _DURATION_PARTS.findall(head) + _DURATION_PARTS.findall(clock)
+    return sum(float(number) * _SECONDS[unit] for number, unit in parts)
+
+
 TIMESTAMP_RULE = (
     f"an ISO 8601 timestamp from {EARLIEST.year} to {LATEST.year} in UTC, with an offset "
     "from -23:59 to +23:59 if any, such as 2026-10-05T09:00:00Z"

@@ -296,7 +296,8 @@ class QuizAttempt(db.Model):
     # None for attempts made before sittings were recorded.
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     shown: Mapped[list | None] = mapped_column(JSON)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    # Indexed: HR's incentive pages read a period's passes (too fast to have been read?).
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
     enrollment: Mapped[Enrollment] = relationship(back_populates="attempts")
 

@@ -2,7 +2,7 @@
 grants, CSV export, the audit of manual points and revocations, burst flags. HR and
 admins only (403 for everyone else)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -18,9 +18,10 @@ from lms.gamification.boards import contests
 from lms.gamification.boards.leaderboards import COMPANY, Scope
 from lms.gamification.boards.privacy import rows_for
 from lms.gamification.boards.views import requested_day
-from lms.gamification.incentives import audit, bursts, rewards
+from lms.gamification.incentives import audit, bursts, fast_passes, rewards
 from lms.gamification.incentives.forms import ContestForm, RewardForm
 from lms.gamification.models import Contest
+from lms.gamification.ruleset import current_ruleset
 from lms.gamification.views import bp
 from lms.request_values import query_int
 from lms.spreadsheets import csv_download
@@ -47,12 +48,16 @@ def incentives():
     boards = cat.list_boards(day, include_test=True)
     winners = {b.key: rows_for(cat.standings(b, COMPANY, limit=1), current_user) for b in boards}
     flag_day = day - timedelta(days=1) if "start" not in request.args else day
+    day_start = datetime.combine(flag_day, time())
+    pace = fast_passes.reading_pace(current_ruleset())
     return render_template(
         "gamification/incentives.html",
         boards=boards,
         winners=winners,
         day=day,
         bursts=bursts.list_bursts(flag_day),
+        fast=fast_passes.list_fast_passes(day_start, day_start + timedelta(days=1), pace),
+        pace=pace,
         flag_day=flag_day,
         format_value=cat.format_value,
         rule=bursts.__doc__,
@@ -71,6 +76,9 @@ def incentive_board(key):
             top = cat.standings(shown, Scope("division", division.id), limit=1)
             by_division[division.name] = rows_for(top, current_user)
     grant_key = cat.grant_key(shown, scope)
+    pace = fast_passes.reading_pace(current_ruleset())
+    start, end = _period(shown)
+    fast = fast_passes.list_fast_passes(start, end, pace, {row.user_id for row in rows})
     return render_template(
         "gamification/incentive_board.html",
         shown=shown,
@@ -82,7 +90,16 @@ def incentive_board(key):
         form=RewardForm(user_id=rows[0].user_id if rows else None, prize=_prize(shown)),
         bars=cat.bars(rows[:20], shown.unit, lower_is_better=shown.unit in ("days", "duration")),
         format_value=cat.format_value,
+        fast=fast,
+        pace=pace,
     )
+
+
+def _period(shown) -> tuple[datetime, datetime]:
+    """The board's period as moments (all time: from the beginning to now)."""
+    if shown.period == "all":
+        return datetime.min, utcnow()
+    return datetime.combine(shown.start, time()), datetime.combine(shown.next, time())
 
 
 def _prize(shown) -> str:

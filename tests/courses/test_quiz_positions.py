@@ -2,6 +2,7 @@
 answer in the same position is a warning from `lms content check`, never a problem, and the
 shipped quizzes have none. Also: every shipped quiz draws from a pool well larger than a draw."""
 
+from lms.config import PROJECT_ROOT
 from lms.courses.content.reading import content_warnings, read_content
 from tests.courses.test_content_check import LEADS, edit, tree  # noqa: F401
 
@@ -72,3 +73,21 @@ def test_sync_is_not_blocked_by_warnings(runner, tree):  # noqa: F811
     result = runner.invoke(args=["content", "sync", "--dir", str(tree)])
     assert result.exit_code == 0, result.output
     assert "courses: 2 created" in result.output
+
+
+# The content as shipped.
+
+SHIPPED = PROJECT_ROOT / "content"
+
+
+def test_shipped_quizzes_give_nothing_away_by_position():
+    assert warnings(SHIPPED) == []
+
+
+def test_every_shipped_quiz_draws_from_a_pool_of_at_least_one_and_a_half_draws():
+    courses = read_content(SHIPPED)[0].courses
+    assert courses
+    for course in courses:
+        assert course.quiz_draw is not None, f"{course.slug} asks every question"
+        pool = len(course.questions)
+        assert pool >= 1.5 * course.quiz_draw, f"{course.slug}: {pool} for {course.quiz_draw}"

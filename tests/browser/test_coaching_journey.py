@@ -62,7 +62,7 @@ def coaching(live_server):
             sign(manager, report, slug)
         pass_practice(
             report, LAST_SKILL
-        )  # in the training CRM (tests/browser/test_practice_journey)
+        )  # in the training CRM (tests/crm/bottlecrm/test_practice_journey)
         people = SimpleNamespace(
             manager=SimpleNamespace(email=manager.email, name=manager.name),
             report=SimpleNamespace(id=report.id, email=report.email, name=report.name),

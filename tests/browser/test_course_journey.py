@@ -25,8 +25,11 @@ def quiz_answers(live_server, *, right: bool) -> list[tuple[str, str]]:
 
 
 def answer_quiz(page, ticks) -> None:
+    """Tick the choices of the questions this attempt shows (drawn from the pool)."""
     for question, choice in ticks:
-        page.locator(f"input[name='q-{question}'][value='{choice}']").check()
+        box = page.locator(f"input[name='q-{question}'][value='{choice}']")
+        if box.count():
+            box.check()
     page.get_by_role("button", name="Submit answers").click()
 
 

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from lms.courses.models import Course, CurriculumItem, Enrollment
-from lms.courses.progress import current_questions, visible_lessons
+from lms.courses.progress import current_questions, open_sitting, visible_lessons
 from lms.database import db
 from lms.xapi import vocabulary as v
 from lms.xapi.models import Statement
+from tests.conftest import T0
 
 
 @pytest.fixture
@@ -46,6 +47,11 @@ def answers_for(course: Course, *, right: bool) -> dict[str, list[str]]:
         keys = [choice.key for choice in question.choices if choice.correct == right]
         answers[question.key] = keys if right else keys[:1]
     return answers
+
+
+def shown_keys(enrollment) -> list[str]:
+    """The questions the learner's open attempt shows (drawn from the pool), in order."""
+    return [item["question"] for item in open_sitting(enrollment, now=T0).shown]
 
 
 def lessons_of(course: Course, person):

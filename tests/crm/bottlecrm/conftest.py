@@ -2,7 +2,10 @@
 `scripts/bottlecrm` (the first start on a machine installs it and migrates a template
 database: about three and a half minutes; later starts take seconds) and stopped at the end.
 
-Each test opens its own org, so tests share the server but never each other's records."""
+Each test opens its own org, so tests share the server but never each other's records. The
+browser walk that needs BottleCRM lives here too (test_practice_journey.py), with the browser
+fixtures, so that one BottleCRM serves the whole session: two would share Redis, and one's
+Celery worker could take the other's sign-in mail."""
 
 import json
 import socket
@@ -13,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from lms.clock import utcnow
+from tests.browser.conftest import browser, live_server, page  # noqa: F401  (for the walk)
 from tests.crm.bottlecrm.crm_client import BottleCrmServer, CrmSession
 
 PROJECT = Path(__file__).resolve().parents[3]

@@ -7,24 +7,21 @@ read it from there."""
 
 import os
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
 
-from lms.auth.models import User
-from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import utcnow
 from lms.courses.curricula import assign_curricula
 from lms.crm.connections import connector_for, create_connection, unmatched_accounts
 from lms.crm.ingest import match_account, note_users
 from lms.crm.sync import sync_connection
 from lms.database import db
+from tests.browser.test_coaching_journey import add_person
 from tests.browser.walk import log_in
 from tests.coaching.conftest import make_proficient, sign
-from tests.conftest import FAST_HASH
-from tests.crm.bottlecrm.conftest import bottlecrm, open_crm_org  # noqa: F401
 from tests.crm.bottlecrm.test_end_to_end import AFTER_CREATION
 
 pytestmark = pytest.mark.browser
@@ -32,24 +29,8 @@ LIVE_ENV, TRAINING_ENV = "UPTAKE_TEST_LIVE_CRM_TOKEN", "UPTAKE_TEST_TRAINING_CRM
 SKILL = "handle-leads"
 
 
-def add_person(email: str, name: str, job_role: str, manager=None) -> User:
-    user = User(
-        email=email,
-        name=name,
-        job_role=get_job_role(job_role),
-        division=get_or_create_division("North"),
-        manager=manager,
-        hire_date=date(2026, 9, 1),
-        password_hash=FAST_HASH,
-    )
-    user.set_roles({"learner"})
-    db.session.add(user)
-    db.session.flush()
-    return user
-
-
 @pytest.fixture(scope="module")
-def world(live_server, open_crm_org, bottlecrm):  # noqa: F811
+def world(live_server, open_crm_org, bottlecrm):  # noqa: F811  (one BottleCRM a session)
     """Lena, a sales rep, and her proficient manager, steps 1 and 2 of Handle leads signed.
     Two BottleCRM orgs: the live CRM, where Lena made two leads this week (read by one
     sync), and the training CRM, whose user for her an admin matched to her."""

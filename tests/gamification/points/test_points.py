@@ -25,7 +25,9 @@ def test_lessons_and_a_perfect_quiz_earn_once(make_user, course):
     for lesson in lessons:
         progress.complete_lesson(enrollment, lesson, now=T0)
     progress.complete_lesson(enrollment, lessons[0], now=T0 + timedelta(minutes=5))  # refreshed
-    progress.submit_quiz(enrollment, answers_for(enrollment.course, right=True), now=T0)
+    progress.open_sitting(enrollment, now=T0)
+    read_at_a_pace = T0 + timedelta(minutes=5)  # not a click-through (min_seconds_per_question)
+    progress.submit_quiz(enrollment, answers_for(enrollment.course, right=True), now=read_at_a_pace)
     earned = {e.rule_key for e in entries(ann)}
     assert {"lesson-finished", "quiz-passed", "quiz-perfect", "course-completed"} <= earned
     lesson_points = [e for e in entries(ann) if e.rule_key == "lesson-finished"]

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from lms.config import PROJECT_ROOT
 from lms.courses.content.bundle import PracticeTaskSpec
-from lms.courses.content.reading import ContentProblem, read_content
+from lms.courses.content.reading import read_content
 from lms.courses.content.sync import ContentInvalid, sync_content
 from lms.courses.models import Course
 from lms.crm.connectors.bottlecrm import OBJECTS as BOTTLECRM_OBJECTS
@@ -22,6 +22,7 @@ from lms.database import db
 from lms.practice.models import PracticeTask, spec_of_check
 from lms.practice.rules import Check, Condition
 from tests.conftest import T0
+from tests.courses.test_content_check import edit, line_of, only_problem
 
 SAMPLE = Path(__file__).parent / "samples" / "content"
 LEADS = "courses/handle-leads"
@@ -72,28 +73,6 @@ def tree(tmp_path) -> Path:
     shutil.copytree(SAMPLE, target)
     (target / PRACTICE).write_text(VALID)
     return target
-
-
-def edit(tree: Path, name: str, old: str, new: str, *, after: str | None = None) -> None:
-    """Replace the first `old` (after the first `after`, when given) in a content file."""
-    path = tree / name
-    text = path.read_text()
-    start = text.index(after) if after else 0
-    assert old in text[start:], f"{old!r} not in {name}"
-    path.write_text(text[:start] + text[start:].replace(old, new, 1))
-
-
-def line_of(tree: Path, name: str, text: str, *, after: str | None = None) -> int:
-    """The 1-based line of the first `text` (after the first `after`, when given)."""
-    lines = (tree / name).read_text().splitlines()
-    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
-    return next(i for i, line in enumerate(lines) if i >= start and text in line) + 1
-
-
-def only_problem(tree: Path) -> ContentProblem:
-    found = read_content(tree)[1]
-    assert len(found) == 1, "\n".join(map(str, found))
-    return found[0]
 
 
 def practice_of(tree: Path, slug: str = "handle-leads") -> tuple[PracticeTaskSpec, ...]:

@@ -3,7 +3,7 @@ one period, with how its values read. Views ask this module for standings; it as
 leaderboards (tallies) or contests (statements)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -48,6 +48,12 @@ class Shown:
     @property
     def next(self) -> date | None:
         return None if self.period == "all" else next_period_start(self.period, self.start)
+
+    def span(self, *, now: datetime) -> tuple[datetime, datetime]:
+        """The period as moments: [start, next start); all time runs to `now`."""
+        if self.period == "all":
+            return datetime.min, now
+        return datetime.combine(self.start, time()), datetime.combine(self.next, time())
 
 
 def resolve(key: str, day: date, *, include_test: bool) -> Shown | None:

@@ -77,7 +77,7 @@ def incentive_board(key):
             by_division[division.name] = rows_for(top, current_user)
     grant_key = cat.grant_key(shown, scope)
     pace = fast_passes.reading_pace(current_ruleset())
-    start, end = _period(shown)
+    start, end = shown.span(now=utcnow())
     fast = fast_passes.list_fast_passes(start, end, pace, {row.user_id for row in rows})
     return render_template(
         "gamification/incentive_board.html",
@@ -93,13 +93,6 @@ def incentive_board(key):
         fast=fast,
         pace=pace,
     )
-
-
-def _period(shown) -> tuple[datetime, datetime]:
-    """The board's period as moments (all time: from the beginning to now)."""
-    if shown.period == "all":
-        return datetime.min, utcnow()
-    return datetime.combine(shown.start, time()), datetime.combine(shown.next, time())
 
 
 def _prize(shown) -> str:

@@ -14,8 +14,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from lms.clock import utcnow
+from lms.crm.connections import create_connection
+from lms.database import db
+from lms.practice.models import PracticeTask
 from tests.browser.conftest import browser, live_server, page  # noqa: F401  (for the walk)
 from tests.crm.bottlecrm.crm_client import BottleCrmServer, CrmSession
 
@@ -81,3 +85,25 @@ def open_crm_org(bottlecrm):
 @pytest.fixture
 def crm_org(open_crm_org):
     return open_crm_org()
+
+
+TRAINING_TOKEN_ENV = "UPTAKE_TEST_BOTTLECRM_TOKEN"
+
+
+@pytest.fixture
+def training_crm(app, crm_org, bottlecrm, monkeypatch):
+    """The test org connected as the training CRM, with its admin's token."""
+    monkeypatch.setenv(TRAINING_TOKEN_ENV, crm_org.admin.token)
+    return create_connection(
+        name="Training CRM",
+        kind="bottlecrm",
+        base_url=bottlecrm.base_url,
+        purpose="training",
+        secret_env=TRAINING_TOKEN_ENV,
+        now=utcnow(),
+    )
+
+
+def shipped_task(slug: str) -> PracticeTask:
+    """A practice task of the shipped content, by slug."""
+    return db.session.scalar(select(PracticeTask).where(PracticeTask.slug == slug))

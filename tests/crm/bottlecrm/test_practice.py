@@ -3,36 +3,19 @@ the lead there, the first check says exactly what is still missing, the second p
 
 import time
 
-from sqlalchemy import select
-
 from lms.clock import utcnow
 from lms.courses import progress
-from lms.crm.connections import create_connection
-from lms.database import db
-from lms.practice.models import PracticeTask
 from lms.practice.services import check_work, open_task
-from tests.crm.bottlecrm.test_end_to_end import AFTER_CREATION, TOKEN_ENV
-
-
-def shipped_task(slug: str) -> PracticeTask:
-    return db.session.scalar(select(PracticeTask).where(PracticeTask.slug == slug))
+from tests.crm.bottlecrm.conftest import shipped_task
+from tests.crm.bottlecrm.test_end_to_end import AFTER_CREATION
 
 
 def test_a_lead_made_in_the_training_crm_is_checked_there(
-    app, crm_org, bottlecrm, monkeypatch, make_user, course
+    app, crm_org, training_crm, make_user, course
 ):
     lena_in_crm, colleague = crm_org.join("lena"), crm_org.join("colleague")
     lena = make_user(name="Lena Learner", email=lena_in_crm.email)
     progress.enroll_self(lena, course("crm-handle-leads"), now=utcnow())
-    monkeypatch.setenv(TOKEN_ENV, crm_org.admin.token)
-    create_connection(
-        name="Training CRM",
-        kind="bottlecrm",
-        base_url=bottlecrm.base_url,
-        purpose="training",
-        secret_env=TOKEN_ENV,
-        now=utcnow(),
-    )
     qualify, convert = (
         shipped_task("qualify-harbour-cement"),
         shipped_task("convert-harbour-cement"),

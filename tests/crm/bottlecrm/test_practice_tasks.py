@@ -19,12 +19,12 @@ from lms.auth.models import User
 from lms.clock import utcnow
 from lms.courses import progress
 from lms.courses.models import Course
-from lms.crm.connections import create_connection
 from lms.database import db
 from lms.practice.models import PracticeTask
 from lms.practice.services import check_work, open_task
+from tests.crm.bottlecrm.conftest import shipped_task
 from tests.crm.bottlecrm.crm_client import CrmSession
-from tests.crm.bottlecrm.test_end_to_end import AFTER_CREATION, TOKEN_ENV
+from tests.crm.bottlecrm.test_end_to_end import AFTER_CREATION
 
 TASKS_DONE_HERE = {
     "webinar-response-lead",
@@ -41,10 +41,6 @@ TASKS_DONE_HERE = {
     "add-tom-reyes",
     "update-ruth-calder",
 }
-
-
-def shipped_task(slug: str) -> PracticeTask:
-    return db.session.scalar(select(PracticeTask).where(PracticeTask.slug == slug))
 
 
 def a_role_taking(course: Course) -> str:
@@ -101,18 +97,9 @@ class Learner:
 
 
 @pytest.fixture
-def start(app, crm_org, bottlecrm, monkeypatch, make_user):
+def start(app, crm_org, training_crm, make_user):
     """Connects the org as the training CRM; `start(slug)` gives a learner of the task's
     course who has just opened it."""
-    monkeypatch.setenv(TOKEN_ENV, crm_org.admin.token)
-    create_connection(
-        name="Training CRM",
-        kind="bottlecrm",
-        base_url=bottlecrm.base_url,
-        purpose="training",
-        secret_env=TOKEN_ENV,
-        now=utcnow(),
-    )
 
     def start_task(slug: str) -> Learner:
         in_crm = crm_org.join("lena")

@@ -19,6 +19,7 @@ from lms.gamification.boards.leaderboards import COMPANY, Scope
 from lms.gamification.boards.privacy import rows_for
 from lms.gamification.boards.views import requested_day
 from lms.gamification.incentives import audit, bursts, fast_passes, rewards
+from lms.gamification.incentives.flags import list_period_flags
 from lms.gamification.incentives.forms import ContestForm, RewardForm
 from lms.gamification.models import Contest
 from lms.gamification.ruleset import current_ruleset
@@ -55,12 +56,10 @@ def incentives():
         boards=boards,
         winners=winners,
         day=day,
-        bursts=bursts.list_bursts(flag_day),
-        fast=fast_passes.list_fast_passes(day_start, day_start + timedelta(days=1), pace),
-        pace=pace,
+        flags=list_period_flags(day_start, day_start + timedelta(days=1), pace),
         flag_day=flag_day,
         format_value=cat.format_value,
-        rule=bursts.__doc__,
+        rules=bursts.RULES,
     )
 
 
@@ -76,9 +75,9 @@ def incentive_board(key):
             top = cat.standings(shown, Scope("division", division.id), limit=1)
             by_division[division.name] = rows_for(top, current_user)
     grant_key = cat.grant_key(shown, scope)
-    pace = fast_passes.reading_pace(current_ruleset())
     start, end = shown.span(now=utcnow())
-    fast = fast_passes.list_fast_passes(start, end, pace, {row.user_id for row in rows})
+    pace = fast_passes.reading_pace(current_ruleset())
+    flags = list_period_flags(start, end, pace, {row.user_id for row in rows})
     return render_template(
         "gamification/incentive_board.html",
         shown=shown,
@@ -90,8 +89,9 @@ def incentive_board(key):
         form=RewardForm(user_id=rows[0].user_id if rows else None, prize=_prize(shown)),
         bars=cat.bars(rows[:20], shown.unit, lower_is_better=shown.unit in ("days", "duration")),
         format_value=cat.format_value,
-        fast=fast,
-        pace=pace,
+        flags=flags,
+        winner_flags=flags.of(rows[0].user_id if rows else None),
+        rules=bursts.RULES,
     )
 
 

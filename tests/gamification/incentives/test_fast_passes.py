@@ -11,8 +11,8 @@ from lms.gamification.ruleset import current_ruleset
 from tests.courses.conftest import answers_for, lessons_of
 
 
-def pass_quiz(person, course, *, at, seconds):
-    enrollment = progress.enroll_self(person, course("computer-basics"), now=at)
+def pass_quiz(person, course, *, at, seconds, slug="computer-basics"):
+    enrollment = progress.enroll_self(person, course(slug), now=at)
     for lesson in lessons_of(enrollment.course, person):
         progress.complete_lesson(enrollment, lesson, now=at)
     progress.open_sitting(enrollment, now=at)

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from lms.database import db
 from lms.gamification.models import Contest, PointsEntry, RewardGrant
 from tests.conftest import T0
 from tests.gamification.boards.test_boards import WEEK, points
+from tests.gamification.incentives.test_bursts import entries, every
 
 
 @pytest.fixture
@@ -165,3 +166,47 @@ def test_csv_export_makes_formulas_inert(client, login, hr, make_user):
     response = client.get(f"/incentives/boards/points-week.csv?start={WEEK.isoformat()}")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[1][1:3] == ['\'=HYPERLINK("http://evil.example","Click")', "'+cmd|' /C calc'!A0"]
+
+
+def test_the_winner_s_burst_shows_beside_the_grant(client, login, hr, board):
+    """Flags are a warning beside the grant, not a block."""
+    entries(board[0], every(T0 + timedelta(days=1), 14, timedelta(minutes=3)))
+    login(hr)
+    page = client.get(URL).get_data(as_text=True)
+    assert "Suspicious bursts in this period" in page
+    assert "Before granting:</strong> Wendy Winner is flagged for this period" in page
+    assert "14 awards within an hour (2026-10-06 09:00–09:39): at least 12" in page
+    grant = f"/incentives/boards/points-week/grant?start={WEEK.isoformat()}"
+    assert client.post(grant, data={"user_id": board[0].id, "prize": "Tea"}).status_code == 302
+    assert db.session.scalar(select(RewardGrant.user_id)) == board[0].id
+
+
+def test_someone_else_s_burst_is_listed_but_not_held_against_the_winner(
+    client, login, make_user, board
+):
+    entries(board[2], every(T0 + timedelta(days=2), 12, timedelta(minutes=1)))
+    login(make_user(roles={"admin"}))
+    page = client.get(URL).get_data(as_text=True)
+    assert "Suspicious bursts in this period" in page and "Awards within an hour" in page
+    assert "Before granting" not in page
+    assert "Wendy Winner is not flagged for this period; others on the board are" in page
+
+
+def test_a_period_without_flags_shows_none(client, login, hr, board):
+    entries(board[0], every(T0 - timedelta(days=3), 14, timedelta(minutes=3)))  # last week
+    login(hr)
+    page = client.get(URL).get_data(as_text=True)
+    assert "Suspicious bursts" not in page and "Before granting" not in page
+    assert "Grant reward to Wendy Winner" in page
+
+
+def test_the_incentives_page_lists_the_day_s_bursts(client, login, hr, make_user):
+    owl = make_user(name="Olive Owl", division="East")
+    midnight = datetime.combine(WEEK, time()) + timedelta(days=1)
+    entries(owl, every(midnight - timedelta(minutes=20), 12, timedelta(minutes=4)))
+    login(hr)
+    page = client.get(f"/incentives?start={WEEK.isoformat()}").get_data(as_text=True)
+    assert f"Suspicious bursts on {WEEK.isoformat()}" in page
+    assert "Olive Owl" in page and "2026-10-05 23:40–2026-10-06 00:24" in page
+    next_day = client.get(f"/incentives?start={midnight.date().isoformat()}")
+    assert "No bursts flagged." in next_day.get_data(as_text=True)

@@ -133,9 +133,12 @@ class QuizQuestion(db.Model):
     type: Mapped[str] = mapped_column(String(10))
     prompt: Mapped[str] = mapped_column(Text)
     fixed_order: Mapped[bool] = mapped_column(default=False)  # choices never shuffled
+    # The lesson that covers it, which a wrong answer points to; None: content names none.
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     course: Mapped[Course] = relationship(back_populates="questions")
+    lesson: Mapped[Lesson | None] = relationship()
     choices: Mapped[list["QuizChoice"]] = relationship(
         back_populates="question",
         order_by="QuizChoice.position",

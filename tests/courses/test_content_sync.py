@@ -67,6 +67,13 @@ def edit(tree: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def point_questions(tree: Path, course: str, old: str, new: str) -> None:
+    """Make every question of the course that names lesson `old` name `new` instead: a
+    lesson leaves content only with no question pointing at it."""
+    path = tree / course / "quiz.yaml"
+    path.write_text(path.read_text().replace(f"lesson: {old}\n", f"lesson: {new}\n"))
+
+
 def copy_course(tree: Path, source: str, slug: str) -> None:
     shutil.copytree(tree / "courses" / source, tree / "courses" / slug)
     edit(tree, f"courses/{slug}/course.yaml", f"slug: {source}", f"slug: {slug}")
@@ -213,6 +220,7 @@ def test_removed_lesson_is_retired_and_progress_is_kept(app, tree, make_user):
         "",
     )
     (tree / LEADS / "qualify-a-lead.md").unlink()
+    point_questions(tree, LEADS, "qualify-a-lead", "find-your-leads")
 
     report = sync_content(tree, now=T1)
 
@@ -230,18 +238,21 @@ def test_removed_lesson_is_retired_and_progress_is_kept(app, tree, make_user):
 def test_lesson_that_comes_back_is_unretired(app, tree):
     sync_content(tree, now=T0)
     text = (tree / LEADS / "course.yaml").read_text()
+    quiz = (tree / LEADS / "quiz.yaml").read_text()
     edit(
         tree,
         f"{LEADS}/course.yaml",
         "  - slug: find-your-leads\n    title: Find your leads\n    minutes: 4\n",
         "",
     )
+    point_questions(tree, LEADS, "find-your-leads", "qualify-a-lead")
     (tree / LEADS / "find-your-leads.md").rename(tree / "find-your-leads.md")
     sync_content(tree, now=T1)
     lesson = lessons_by_slug("handle-leads")["find-your-leads"]
     assert lesson.retired_at == T1
 
     (tree / LEADS / "course.yaml").write_text(text)
+    (tree / LEADS / "quiz.yaml").write_text(quiz)
     (tree / "find-your-leads.md").rename(tree / LEADS / "find-your-leads.md")
     report = sync_content(tree, now=T2)
 

@@ -64,6 +64,7 @@ class QuestionSpec:
     prompt: str
     choices: tuple[ChoiceSpec, ...]
     fixed_order: bool = False  # shown in file order on every attempt, never shuffled
+    lesson: str | None = None  # slug of the course's lesson that covers it
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def read_course(
     lesson_roles = None if for_all_roles or not job_roles else set(job_roles)
     lessons = _read_lessons(record["lessons"], folder, display, vocabulary.job_roles, lesson_roles)
     skills = read_slugs(record["skills"], SLUG, SLUG_RULE, vocabulary.skills, "skill")
-    questions, quiz_draw = read_quiz(folder, display, problems)
+    questions, quiz_draw = read_quiz(folder, display, _listed(record["lessons"]), problems)
     course = CourseSpec(
         slug=_course_slug(record["slug"], folder),
         title=record["title"].text() or "",
@@ -223,7 +223,7 @@ def _report_stray_lessons(
     folder: Path, display: str, items: list[Field], problems: list[ContentProblem]
 ) -> None:
     """A Markdown file no lesson names is likely a renamed or forgotten lesson."""
-    listed = {_raw(item) for item in items}
+    listed = {_raw(item.node) for item in items}
     for path in sorted(folder.glob("*.md")):
         if path.stem not in listed:
             Source(f"{display}/{path.name}", problems).report(
@@ -233,11 +233,20 @@ def _report_stray_lessons(
             )
 
 
-def _raw(item: Field) -> str | None:
+def _raw(node: yaml.Node) -> str | None:
     """The lesson slug as written, even when invalid, so its file is not reported twice."""
-    if not isinstance(item.node, yaml.MappingNode):
+    if not isinstance(node, yaml.MappingNode):
         return None
-    for key, value in item.node.value:
+    for key, value in node.value:
         if key.value == "slug" and isinstance(value, yaml.ScalarNode):
             return value.value
     return None
+
+
+def _listed(field: Field) -> frozenset[str] | None:
+    """The lesson slugs as written (a lesson with a problem of its own still counts, so a
+    quiz naming it is not reported too); None when there are none to read (reported once,
+    by the lessons)."""
+    if not isinstance(field.node, yaml.SequenceNode):
+        return None
+    return frozenset(slug for slug in map(_raw, field.node.value) if slug) or None

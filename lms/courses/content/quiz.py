@@ -1,7 +1,9 @@
 """Reading a course's `quiz.yaml`: at least five questions, every choice explained, the
-right number of correct choices for the question's type, and how many an attempt draws
-(`draw`, optional: a pool larger than each attempt). A quiz whose right answers mostly sit in
-one position is allowed, with a warning (`answer_position_warning`)."""
+right number of correct choices for the question's type, the lesson that covers each question
+(`lesson`, optional, one of the course's), and how many an attempt draws (`draw`, optional: a
+pool larger than each attempt). A quiz whose right answers mostly sit in one position, or with
+questions that name no lesson, is allowed, with a warning (`answer_position_warning`,
+`no_lesson_warning`)."""
 
 from collections import Counter
 from pathlib import Path
@@ -25,10 +27,11 @@ POSITION_NAMES = ("first", "second", "third", "fourth", "fifth", "sixth")
 
 
 def read_quiz(
-    folder: Path, display: str, problems: list[ContentProblem]
+    folder: Path, display: str, lessons: frozenset[str] | None, problems: list[ContentProblem]
 ) -> tuple[tuple[QuestionSpec, ...], int | None]:
     """The quiz's questions in file order, and how many an attempt draws (None: all); a
-    course without a quiz is a problem."""
+    course without a quiz is a problem. `lessons`: the slugs course.yaml lists (None when
+    they could not be read, so a question's lesson is not checked against them)."""
     source = Source(f"{display}/quiz.yaml", problems)
     path = folder / "quiz.yaml"
     if not path.is_file():
@@ -45,7 +48,7 @@ def read_quiz(
             f"a quiz needs at least {MIN_QUESTIONS} questions, this one has {len(items)}"
         )
     keys = UniqueKeys("question key")
-    questions = [_read_question(item, keys) for item in items]
+    questions = [_read_question(item, keys, lessons) for item in items]
     return tuple(q for q in questions if q is not None), _draw(record["draw"], len(items))
 
 
@@ -63,8 +66,10 @@ def _draw(field: Field, pool: int) -> int | None:
     return draw
 
 
-def _read_question(item: Field, keys: UniqueKeys) -> QuestionSpec | None:
-    record = item.record(["key", "type", "prompt", "choices"], ["fixed_order"])
+def _read_question(
+    item: Field, keys: UniqueKeys, lessons: frozenset[str] | None
+) -> QuestionSpec | None:
+    record = item.record(["key", "type", "prompt", "choices"], ["fixed_order", "lesson"])
     if record is None:
         return None
     key = record["key"].slug()
@@ -73,9 +78,20 @@ def _read_question(item: Field, keys: UniqueKeys) -> QuestionSpec | None:
     prompt = record["prompt"].text(LONG_TEXT)
     choices = _read_choices(record["choices"], kind)
     fixed = record["fixed_order"].flag() if record["fixed_order"].present else False
-    if None in (key, kind, prompt, choices, fixed):
+    lesson = _read_lesson(record["lesson"], lessons)
+    if None in (key, kind, prompt, choices, fixed) or (record["lesson"].present and not lesson):
         return None
-    return QuestionSpec(key=key, type=kind, prompt=prompt, choices=choices, fixed_order=fixed)
+    return QuestionSpec(
+        key=key, type=kind, prompt=prompt, choices=choices, fixed_order=fixed, lesson=lesson
+    )
+
+
+def _read_lesson(field: Field, lessons: frozenset[str] | None) -> str | None:
+    """Optional: the slug of the lesson of this course that covers the question, which a
+    failed attempt points to; one course.yaml lists."""
+    if not field.present:
+        return None
+    return field.slug() if lessons is None else field.one_of(lessons, "lesson")
 
 
 def _read_choices(field: Field, kind: str | None) -> tuple[ChoiceSpec, ...] | None:
@@ -119,6 +135,18 @@ def _right_number_correct(field: Field, kind: str, choices: list[ChoiceSpec]) ->
         field.report("a multiple-choice question needs at least one correct choice")
         return False
     return True
+
+
+def no_lesson_warning(questions: tuple[QuestionSpec, ...]) -> str | None:
+    """A question that names no lesson leaves a learner who got it wrong with nothing to read
+    again: a warning, not a problem."""
+    missing = [question.key for question in questions if question.lesson is None]
+    if not missing:
+        return None
+    return (
+        f"{len(missing)} of {len(questions)} questions name no lesson ({', '.join(missing)}); "
+        "add lesson: so a failed attempt can point to what to read again"
+    )
 
 
 def answer_position_warning(questions: tuple[QuestionSpec, ...]) -> str | None:

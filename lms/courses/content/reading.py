@@ -20,7 +20,7 @@ from lms.courses.content.bundle import (
 )
 from lms.courses.content.courses import CourseReading, Vocabulary, read_course
 from lms.courses.content.curricula import read_curriculum
-from lms.courses.content.quiz import LONG_TEXT, answer_position_warning
+from lms.courses.content.quiz import LONG_TEXT, answer_position_warning, no_lesson_warning
 from lms.courses.content.rules import check_remedial_links
 from lms.courses.content.yaml_fields import (
     ROLE_RULE,
@@ -85,13 +85,15 @@ def read_content(path: Path) -> tuple[Content, list[ContentProblem]]:
 
 def content_warnings(path: Path, content: Content) -> list[str]:
     """What in the content read from `path` is allowed but worth changing, each message
-    starting with its file: for now, quizzes whose right answers mostly share a position."""
+    starting with its file: quizzes whose right answers mostly share a position, and quiz
+    questions that name no lesson to read again."""
     display = Path(path).name or str(path)
     warnings = []
     for course in content.courses:
-        warning = answer_position_warning(course.questions)
-        if warning:
-            warnings.append(f"{display}/courses/{course.slug}/quiz.yaml: {warning}")
+        for check in (answer_position_warning, no_lesson_warning):
+            warning = check(course.questions)
+            if warning:
+                warnings.append(f"{display}/courses/{course.slug}/quiz.yaml: {warning}")
     return warnings
 
 

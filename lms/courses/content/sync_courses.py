@@ -147,9 +147,10 @@ def _new_lesson(course: Course, slug: str):
 
 
 def _sync_questions(course: Course, specs: tuple[QuestionSpec, ...], report, now) -> bool:
-    """Questions in content order, upserted by key; dropped ones are retired so past
-    attempts still make sense."""
+    """Questions in content order, upserted by key, each linked to the lesson that covers
+    it (lessons are synced first); dropped ones are retired so past attempts still make sense."""
     questions = {question.key: question for question in course.questions}
+    lessons = {lesson.slug: lesson for lesson in course.lessons}
     changed = False
     for position, spec in enumerate(specs, start=1):
         values = {
@@ -157,6 +158,7 @@ def _sync_questions(course: Course, specs: tuple[QuestionSpec, ...], report, now
             "type": spec.type,
             "prompt": spec.prompt,
             "fixed_order": spec.fixed_order,
+            "lesson": lessons.get(spec.lesson) if spec.lesson else None,
             "retired_at": None,
         }
         question, touched = upsert(

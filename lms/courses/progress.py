@@ -57,6 +57,24 @@ def shows_full_review(enrollment: Enrollment) -> bool:
     return rules.full_review(has_passed(enrollment), failed, review_after())
 
 
+def read_again(attempt: QuizAttempt) -> dict[str, Lesson]:
+    """The lesson to read again for each question the attempt got wrong, by question key
+    (rules.lessons_to_read_again)."""
+    enrollment, shown = attempt.enrollment, [q for q, _ in attempt.as_shown()]
+    lessons = {
+        lesson.slug: lesson for lesson in visible_lessons(enrollment.course, enrollment.user)
+    }
+    wrong = [q.key for q in shown if not rules.is_right(_key_of(q), attempt.answers[q.key])]
+    covered_by = {q.key: q.lesson.slug if q.lesson else None for q in shown}
+    slugs = rules.lessons_to_read_again(wrong, covered_by, set(lessons))
+    return {key: lessons[slug] for key, slug in slugs.items()}
+
+
+def _key_of(question: QuizQuestion) -> rules.QuestionKey:
+    correct = frozenset(choice.key for choice in question.choices if choice.correct)
+    return rules.QuestionKey(question.key, question.type, correct)
+
+
 def can_take(person: User, course: Course) -> bool:
     """A course is open to a person when it suits their job role (or all roles)."""
     if course.retired_at is not None:
@@ -216,10 +234,7 @@ def submit_quiz(
     sitting = open_sitting(enrollment, now=now)
     questions = [q for q, _ in laid_out(sitting.shown, current_questions(enrollment.course))]
     clean = check_answers(questions, answers)
-    keys = [
-        rules.QuestionKey(q.key, q.type, frozenset(c.key for c in q.choices if c.correct))
-        for q in questions
-    ]
+    keys = [_key_of(question) for question in questions]
     result = rules.score_quiz(keys, clean, enrollment.course.pass_mark)
     attempt = QuizAttempt(
         enrollment=enrollment,

@@ -149,6 +149,16 @@ def full_review(passed: bool, failed_attempts: int, review_after: int) -> bool:
     return passed or failed_attempts >= review_after
 
 
+def lessons_to_read_again(
+    wrong: list[str], covered_by: dict[str, str | None], visible: set[str]
+) -> dict[str, str]:
+    """Each question answered wrong points to the lesson content says covers it (question
+    key → lesson slug), when that is a lesson the learner can open: one for other job roles,
+    or no longer in the course, would be a dead end."""
+    lessons = {key: covered_by.get(key) for key in wrong}
+    return {key: slug for key, slug in lessons.items() if slug in visible}
+
+
 def next_attempt_at(
     failures: list[datetime], wait: timedelta, after: int = FAILURES_BEFORE_WAIT
 ) -> datetime | None:

@@ -211,6 +211,7 @@ def quiz_attempt(slug, number):
         attempt=attempt,
         laid_out=attempt.as_shown(),
         full_review=progress.shows_full_review(enrollment),
+        read_again=progress.read_again(attempt),
         score_pct=round(attempt.score * 100),
         pass_pct=round(course.pass_mark * 100),
         completed=enrollment.completed_at is not None,

@@ -3,34 +3,11 @@ then pass) → the course shows as done on My plan."""
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from lms.courses.models import Course
-from lms.courses.progress import current_questions
-from lms.database import db
+from tests.browser.walk import answer_quiz, quiz_answers
 
 pytestmark = pytest.mark.browser
 COURSE = "new-hire-orientation"
-
-
-def quiz_answers(live_server, *, right: bool) -> list[tuple[str, str]]:
-    """(question key, choice key) pairs to tick: every right choice, or one wrong one."""
-    with live_server.app.app_context():
-        course = db.session.scalar(select(Course).where(Course.slug == COURSE))
-        ticks = []
-        for question in current_questions(course):
-            keys = [choice.key for choice in question.choices if choice.correct == right]
-            ticks += [(question.key, key) for key in (keys if right else keys[:1])]
-        return ticks
-
-
-def answer_quiz(page, ticks) -> None:
-    """Tick the choices of the questions this attempt shows (drawn from the pool)."""
-    for question, choice in ticks:
-        box = page.locator(f"input[name='q-{question}'][value='{choice}']")
-        if box.count():
-            box.check()
-    page.get_by_role("button", name="Submit answers").click()
 
 
 def test_a_new_hire_takes_their_first_course(page, live_server):
@@ -54,12 +31,12 @@ def test_a_new_hire_takes_their_first_course(page, live_server):
     page.get_by_role("button", name="Mark done and go to the quiz").click()
     assert lessons >= 3, "the orientation has several lessons for a sales rep"
 
-    answer_quiz(page, quiz_answers(live_server, right=False))
+    answer_quiz(page, quiz_answers(live_server, COURSE, right=False))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Not passed yet")
     expect(page.locator(".question.wrong").first).to_be_visible()
     page.get_by_role("link", name="try again").click()
 
-    answer_quiz(page, quiz_answers(live_server, right=True))
+    answer_quiz(page, quiz_answers(live_server, COURSE, right=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Passed: 100%")
     expect(page.get_by_text("The course is complete")).to_be_visible()
 

@@ -10,8 +10,8 @@ from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import today
 from lms.database import db
-from tests.browser.test_course_journey import COURSE, answer_quiz, quiz_answers
-from tests.browser.walk import log_in
+from tests.browser.test_course_journey import COURSE
+from tests.browser.walk import answer_quiz, log_in, quiz_answers
 from tests.conftest import FAST_HASH
 
 pytestmark = pytest.mark.browser
@@ -44,7 +44,7 @@ def finish_orientation(page, live_server) -> None:
     while page.get_by_role("button", name="Mark done and continue").count():
         page.get_by_role("button", name="Mark done and continue").click()
     page.get_by_role("button", name="Mark done and go to the quiz").click()
-    answer_quiz(page, quiz_answers(live_server, right=True))
+    answer_quiz(page, quiz_answers(live_server, COURSE, right=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Passed: 100%")
 
 

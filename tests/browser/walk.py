@@ -1,5 +1,10 @@
 """Steps every browser walk takes."""
 
+from sqlalchemy import select
+
+from lms.courses.models import Course
+from lms.courses.progress import current_questions
+from lms.database import db
 from tests.conftest import PASSWORD
 
 
@@ -9,3 +14,24 @@ def log_in(page, url: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in", exact=True).click()
+
+
+def quiz_answers(live_server, slug: str, *, right: bool) -> list[tuple[str, str]]:
+    """(question key, choice key) pairs to tick for the course's quiz: every right choice, or
+    one wrong one, of every question in its pool."""
+    with live_server.app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == slug))
+        ticks = []
+        for question in current_questions(course):
+            keys = [choice.key for choice in question.choices if choice.correct == right]
+            ticks += [(question.key, key) for key in (keys if right else keys[:1])]
+        return ticks
+
+
+def answer_quiz(page, ticks) -> None:
+    """Tick the choices of the questions this attempt shows (drawn from the pool)."""
+    for question, choice in ticks:
+        box = page.locator(f"input[name='q-{question}'][value='{choice}']")
+        if box.count():
+            box.check()
+    page.get_by_role("button", name="Submit answers").click()

@@ -168,9 +168,11 @@ class StatementsArchived:
 
 
 @dataclass(frozen=True)
-class BadgeEarned:
-    award: "BadgeAward"
-    badge: "BadgeSpec"
+class BadgesEarned:
+    """Badges awarded at once (a batch of statements can complete several people's): one
+    event, so their statements are stored together rather than one store a badge."""
+
+    awards: tuple[tuple["BadgeAward", "BadgeSpec"], ...]
     now: datetime
 
 

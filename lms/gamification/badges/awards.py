@@ -59,9 +59,10 @@ def evaluate_badges(earning, ruleset: Ruleset, now: datetime) -> list[BadgeAward
             continue
         evidence = qualifies(user_id, badge, facts, pk, iris, quality)
         if evidence:
-            awarded.append(award_badge(user_id, badge, evidence, pk, now=now))
+            awarded.append((_new_award(user_id, badge, evidence, pk, now=now), badge))
             held.add((user_id, key))
-    return awarded
+    _publish(awarded, now)
+    return [award for award, _ in awarded]
 
 
 def _held(user_ids, keys) -> set[tuple[int, str]]:
@@ -72,7 +73,7 @@ def _held(user_ids, keys) -> set[tuple[int, str]]:
     return set(db.session.execute(query).all())
 
 
-def award_badge(user_id: int, badge: b.BadgeSpec, evidence: str, statement_pk, *, now):
+def _new_award(user_id: int, badge: b.BadgeSpec, evidence: str, statement_pk, *, now):
     award = BadgeAward(
         user_id=user_id,
         badge_key=badge.key,
@@ -81,9 +82,17 @@ def award_badge(user_id: int, badge: b.BadgeSpec, evidence: str, statement_pk, *
         evidence=evidence,
     )
     db.session.add(award)
-    db.session.flush()
-    events.publish(events.BadgeEarned(award=award, badge=badge, now=now))
     return award
+
+
+def _publish(awarded: list[tuple[BadgeAward, b.BadgeSpec]], now: datetime) -> None:
+    """The awards flushed and announced in one event; their people loaded in one query for
+    the statements that name them."""
+    if not awarded:
+        return
+    db.session.flush()
+    db.session.scalars(select(User).where(among(User.id, {a.user_id for a, _ in awarded}))).all()
+    events.publish(events.BadgesEarned(awards=tuple(awarded), now=now))
 
 
 def award_champion_badges(person: User, *, now: datetime) -> None:
@@ -95,7 +104,8 @@ def award_champion_badges(person: User, *, now: datetime) -> None:
             continue
         named = db.session.scalar(select(Champion.user_id).where(Champion.user_id == person.id))
         if named is not None:
-            award_badge(person.id, badge, "Named CRM champion", None, now=now)
+            award = _new_award(person.id, badge, "Named CRM champion", None, now=now)
+            _publish([(award, badge)], now)
 
 
 def revoke_badge(award: BadgeAward, reason: str, *, revoked_by: User, now: datetime) -> None:

@@ -73,8 +73,8 @@ def statements_for(event, settings: LrsSettings) -> list[Statement]:
             return [coaching.onboarding_completed(completion, now, settings)]
         case events.OnboardingReopened(completion, now):
             return [coaching.onboarding_reopened(completion, now, settings)]
-        case events.BadgeEarned(award, badge, now):
-            return [badge_earned(award, badge, now, settings)]
+        case events.BadgesEarned(awards, now):
+            return [badge_earned(award, badge, now, settings) for award, badge in awards]
         case events.PracticeTaskPassed(attempt, now):
             return [courses.practice_passed(attempt, now, settings)]
     return []

@@ -41,6 +41,10 @@ class Statement(db.Model):
         # The actor and the object activity are looked up in statement_agents and
         # statement_activities (core), never here: an index here would repeat them.
         Index("ix_statements_verb_id_id", "verb_id", "id"),
+        # The first statement stored since a moment, by id among those stored at the same
+        # moment (a batch shares one): one step into the index, where `stored` alone made
+        # the lookup read every statement of that moment's batch.
+        Index("ix_statements_stored_id", "stored", "id"),
         # Partial: most statements void nothing, many name nobody Uptake knows and have no
         # registration (every CRM statement); the queries on these columns ask for a value,
         # which implies it is not NULL, and an insert then writes no entry for the NULLs.
@@ -79,7 +83,7 @@ class Statement(db.Model):
     actor_key: Mapped[str] = mapped_column(String(700))  # see lms.xapi.agents.agent_key
     registration: Mapped[str | None] = mapped_column(String(36))
     timestamp: Mapped[datetime] = mapped_column(DateTime)
-    stored: Mapped[datetime] = mapped_column(DateTime, index=True)
+    stored: Mapped[datetime] = mapped_column(DateTime)
     voided: Mapped[bool] = mapped_column(default=False)
     is_voiding: Mapped[bool] = mapped_column(default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

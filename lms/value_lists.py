@@ -7,24 +7,18 @@ SQLite VALUES cost more to build than to look up).
 
 On PostgreSQL the values go as one array parameter (`= ANY(%(values)s)`, or a join on
 `unnest` for pairs); on SQLite as one JSON text read by `json_each` (integers and strings;
-other values, such as dates, get the plain IN list). Integers and strings go to PostgreSQL
-as the text of an array, cast there: psycopg writes a list's array value item by item in
-Python, which cost 7% of the CRM sync's time (measured, `bench/crm_sync.py --profile`)."""
+other values, such as dates, get the plain IN list)."""
 
 import json
 from collections.abc import Iterable
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
-    Integer,
     Select,
     String,
-    Text,
     and_,
     any_,
     bindparam,
-    cast,
     func,
     select,
 )
@@ -37,7 +31,7 @@ def among(column, values: Iterable) -> ColumnElement[bool]:
     """`column IN values`."""
     values = list(values)
     if _on_postgresql():
-        return column == any_(_array(values, column.type))
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
     if not all(type(value) in (int, str) for value in values):
         return column.in_(values)
     listed = func.json_each(bindparam(None, json.dumps(values), type_=String)).table_valued("value")
@@ -61,8 +55,8 @@ def _pairs_table(first, second, pairs: set[tuple]):
     if _on_postgresql():
         return (
             func.unnest(
-                _array([a for a, _ in pairs], first.type),
-                _array([b for _, b in pairs], second.type),
+                bindparam(None, [a for a, _ in pairs], type_=ARRAY(first.type)),
+                bindparam(None, [b for _, b in pairs], type_=ARRAY(second.type)),
             )
             .table_valued("first", "second")
             .render_derived(name="given")
@@ -74,27 +68,6 @@ def _pairs_table(first, second, pairs: set[tuple]):
         func.json_extract(listed.c.value, "$[0]").label("first"),
         func.json_extract(listed.c.value, "$[1]").label("second"),
     ).subquery("given")
-
-
-def _array(values: list, item_type):
-    """PostgreSQL: the values as one array parameter. Integers for an integer column are cast
-    to bigint[] and strings for a string column to text[] (the column compares with them by
-    its index; a cast to varchar(n)[] would cut longer values short, and they would match)."""
-    kinds = set(map(type, values))
-    if values and kinds == {int} and isinstance(item_type, Integer):
-        written, array_type = "{" + ",".join(map(str, values)) + "}", BigInteger
-    elif values and kinds == {str} and isinstance(item_type, String):
-        written, array_type = _text_array(values), Text
-    else:
-        return bindparam(None, values, type_=ARRAY(item_type))
-    return cast(bindparam(None, written, type_=String), ARRAY(array_type))
-
-
-def _text_array(values: list[str]) -> str:
-    """PostgreSQL's text form of an array of strings: each one quoted, its backslashes and
-    double quotes escaped."""
-    quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
-    return '{"' + '","'.join(quoted) + '"}'
 
 
 def _on_postgresql() -> bool:

@@ -12,7 +12,7 @@ from lms.courses.models import Skill
 from lms.database import db
 from lms.errors import DomainError, FieldError, NotAllowed
 from lms.gamification.badges import rules as b
-from lms.gamification.badges.criteria import qualifies, short_weeks, weekly_quality
+from lms.gamification.badges.criteria import busy_weeks, qualifies, weekly_quality
 from lms.gamification.models import BadgeAward
 from lms.gamification.rules import Facts, Ruleset
 from lms.gamification.ruleset import current_ruleset
@@ -50,14 +50,14 @@ def evaluate_badges(earning, ruleset: Ruleset, now: datetime) -> list[BadgeAward
         return []
     held = _held({user_id for user_id, _, _ in looks}, {key for _, key, _ in looks})
     looks = {look: seen for look, seen in looks.items() if look[:2] not in held}
-    short = short_weeks(looks)
+    weeks = busy_weeks(looks)
     quality = weekly_quality(looks)
-    looks = {look: seen for look, seen in looks.items() if look not in short}
+    looks = {look: seen for look, seen in looks.items() if weeks.get(look) != ""}
     awarded = []
     for (user_id, key, _occasion), (pk, facts, badge) in looks.items():
         if (user_id, key) in held:
             continue
-        evidence = qualifies(user_id, badge, facts, pk, iris, quality)
+        evidence = qualifies(user_id, badge, facts, iris, quality, weeks)
         if evidence:
             awarded.append((_new_award(user_id, badge, evidence, pk, now=now), badge))
             held.add((user_id, key))
@@ -86,12 +86,15 @@ def _new_award(user_id: int, badge: b.BadgeSpec, evidence: str, statement_pk, *,
 
 
 def _publish(awarded: list[tuple[BadgeAward, b.BadgeSpec]], now: datetime) -> None:
-    """The awards flushed and announced in one event; their people loaded in one query for
+    """The awards written and announced in one event, their people read in one query for
     the statements that name them."""
     if not awarded:
         return
+    people = select(User).where(among(User.id, {award.user_id for award, _ in awarded}))
+    by_id = {person.id: person for person in db.session.scalars(people)}
+    for award, _ in awarded:
+        award.user = by_id[award.user_id]
     db.session.flush()
-    db.session.scalars(select(User).where(among(User.id, {a.user_id for a, _ in awarded}))).all()
     events.publish(events.BadgesEarned(awards=tuple(awarded), now=now))
 
 

@@ -1,7 +1,7 @@
 """Whether a person meets a badge's criterion, asked of the store: the courses and steps
 completed, the statements of a week, the weekly data-quality tallies, the first onboarding
 completions. Each answer is the evidence in words ("" when the criterion is not met);
-`short_weeks` and `weekly_quality` read what a whole batch needs at once."""
+`busy_weeks` and `weekly_quality` read what a whole batch needs at once."""
 
 import json
 from datetime import date, datetime, timedelta
@@ -23,26 +23,49 @@ from lms.xapi.models import Statement
 from lms.xapi.validation.formats import counted_at
 
 
-def short_weeks(looks) -> set[tuple]:
-    """The weekly looks (statements_in_week) that cannot be met yet, found with one count
-    per badge and week for everyone in the batch: the count is over a wider window than
-    `_busy_week` judges, so a person below it is surely below the criterion, and the
-    statements of the rest are read only then. Most batches read none."""
+def busy_weeks(looks) -> dict[tuple, str]:
+    """The weekly looks (statements_in_week) of a batch judged at once: look -> the evidence
+    in words, "" when the week falls short. Per badge and week, one count for everyone in
+    the batch over a wider window than the criterion's (a person below it is surely short),
+    then one read of the statements of those above it, each counted at the moment it counts
+    at (xapi.formats.counted_at: its timestamp, never later than it was stored) — the same
+    moment points use. Most batches read no statements."""
     groups: dict[tuple, set[int]] = {}
     for (user_id, key, monday), (_, _, badge) in looks.items():
         if badge.criterion.kind == b.STATEMENTS_IN_WEEK:
             groups.setdefault((key, badge, monday), set()).add(user_id)
-    short = set()
+    judged = {}
     for (key, badge, monday), user_ids in groups.items():
         start, c = datetime.combine(monday, datetime.min.time()), badge.criterion
+        window = _week_window(start, c.match)
         query = (
             select(Statement.user_id, func.count())
-            .where(among(Statement.user_id, user_ids), *_week_window(start, c.match))
+            .where(among(Statement.user_id, user_ids), *window)
             .group_by(Statement.user_id)
         )
-        counts = dict(db.session.execute(query).all())
-        short |= {(u, key, monday) for u in user_ids if counts.get(u, 0) < c.count}
-    return short
+        near = {user_id for user_id, count in db.session.execute(query) if count >= c.count}
+        counts = _week_counts(near, start, c, window) if near else {}
+        for user_id in user_ids:
+            count = counts.get(user_id, 0)
+            met = f"{count} in the week of {start.date():%d %b %Y}" if count >= c.count else ""
+            judged[user_id, key, monday] = met
+    return judged
+
+
+def _week_counts(user_ids: set[int], start: datetime, c: b.Criterion, window) -> dict[int, int]:
+    """Each person's statements matching the criterion that count in the week from `start`."""
+    end = start + timedelta(days=7)
+    query = select(
+        Statement.user_id, Statement.document, Statement.client_id, Statement.stored
+    ).where(among(Statement.user_id, user_ids), *window)
+    rows = db.session.execute(query).all()
+    sources = client_sources(row.client_id for row in rows)
+    counts: dict[int, int] = {}
+    for row in rows:
+        seen = facts_of(json.loads(row.document), row.client_id, row.stored, sources)
+        if start <= seen.when < end and c.match.matches(seen):
+            counts[row.user_id] = counts.get(row.user_id, 0) + 1
+    return counts
 
 
 # The ids of statements stored since a moment begin at the first stored at it; this much
@@ -79,11 +102,17 @@ def _week_window(start: datetime, match) -> list:
 
 
 def qualifies(
-    user_id: int, badge: b.BadgeSpec, facts: Facts, pk: int, iris: b.Iris, tallies=None
+    user_id: int,
+    badge: b.BadgeSpec,
+    facts: Facts,
+    iris: b.Iris,
+    tallies=None,
+    weeks: dict[tuple, str] | None = None,
 ) -> str:
     """Why the person meets the badge's criterion now, in words; "" when they do not.
-    `tallies` may hold their weekly quality tallies, read for a whole batch (`weekly_quality`).
-    The person is loaded only for the criteria that read more than their statements."""
+    `tallies` may hold their weekly quality tallies, read for a whole batch (`weekly_quality`),
+    and `weeks` their weekly counts, judged for a whole batch (`busy_weeks`). The person is
+    loaded only for the criteria that read more than their statements."""
     c = badge.criterion
     match c.kind:
         case b.COURSES_COMPLETED:
@@ -95,7 +124,10 @@ def qualifies(
         case b.COACHING_FINISHED:
             return _coaching_finished(db.session.get(User, user_id), c, iris)
         case b.STATEMENTS_IN_WEEK:
-            return _busy_week(user_id, c, facts)
+            look = (user_id, badge.key, b.occasion(badge, facts))
+            if weeks is None or look not in weeks:
+                weeks = busy_weeks({look: (None, facts, badge)})
+            return weeks[look]
         case b.QUALITY_STREAK:
             if tallies is None:
                 tallies = _weekly_quality_of({user_id}, _streak_span(c, facts.when))
@@ -136,24 +168,6 @@ def _coaching_finished(person: User, c: b.Criterion, iris: b.Iris) -> str:
     if _completed(person.id, wanted) != set(wanted):
         return ""
     return "Step 4 signed off for " + _titles(Skill, skills)
-
-
-def _busy_week(user_id: int, c: b.Criterion, facts: Facts) -> str:
-    """Matching statements counted in the week (Monday to Sunday) of the statement just
-    stored, each at the moment it counts at (xapi.formats.counted_at: its timestamp, never later
-    than it was stored) — the same moment points use."""
-    start = datetime.combine(week_start(facts.when.date()), datetime.min.time())
-    end = start + timedelta(days=7)
-    query = select(Statement.document, Statement.client_id, Statement.stored).where(
-        Statement.user_id == user_id, *_week_window(start, c.match)
-    )
-    rows = db.session.execute(query).all()
-    sources = client_sources(row.client_id for row in rows)
-    count = 0
-    for row in rows:
-        seen = facts_of(json.loads(row.document), row.client_id, row.stored, sources)
-        count += start <= seen.when < end and c.match.matches(seen)
-    return f"{count} in the week of {start.date():%d %b %Y}" if count >= c.count else ""
 
 
 def _streak_span(c: b.Criterion, moment: datetime) -> list[date]:

@@ -28,3 +28,14 @@ def test_a_week_is_read_from_its_first_statement_on(app):
         assert "ix_statements_user_id_id (user_id=? AND id>?)" in plan, plan
     else:
         assert "ix_statements_user_id_id" in plan and "id >= " in plan, plan
+
+
+def test_the_first_statement_of_a_week_is_one_step_into_the_store(app):
+    """A batch of thousands shares one stored moment: the least id among them must come
+    from the (stored, id) index, not from sorting every statement stored at that moment."""
+    window = _week_window(datetime(2026, 10, 5), Match(verbs=frozenset({UPDATE})))
+    plan = plan_text(select(Statement.id).where(*window))
+    if db.session.get_bind().dialect.name == "sqlite":
+        assert "ix_statements_stored_id (stored>?)" in plan, plan
+    else:
+        assert "ix_statements_stored_id" in plan and "Sort" not in plan, plan

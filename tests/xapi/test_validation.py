@@ -1,8 +1,11 @@
 """Statement validation, rule by rule (xAPI 1.0.3 Data 2.2-2.4, 4.x). Pure: no app."""
 
+import json
+
 import pytest
 
 from lms.xapi.validation.checks import StatementInvalid
+from lms.xapi.validation.prepare import serialize
 from lms.xapi.validation.statements import validate_statement
 from tests.xapi.statement_data import statement
 
@@ -701,3 +704,14 @@ def test_extension_values_may_be_anything_even_null():
     validate_statement(
         with_("context", {"extensions": {"http://e.com/x": None, "http://e.com/y": [None, {}]}})
     )
+
+
+def test_a_statement_is_stored_as_compact_json_whatever_it_holds():
+    """orjson writes the stored text; what it refuses (an integer beyond 64 bits, a lone
+    surrogate) the standard encoder writes, and every text reads back as the statement."""
+    ordinary = {"id": "x", "result": {"score": {"scaled": 0.5}}, "name": 'Zoë "q" \\ 1e16'}
+    huge = ordinary | {"extensions": {"https://x/n": 2**70}}
+    surrogate = ordinary | {"name": "\ud800"}
+    assert serialize(ordinary) == json.dumps(ordinary, ensure_ascii=False, separators=(",", ":"))
+    for document in (ordinary, huge, surrogate):
+        assert json.loads(serialize(document)) == document

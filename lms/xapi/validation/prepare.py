@@ -5,6 +5,8 @@ import json
 import uuid
 from datetime import datetime
 
+import orjson
+
 from lms.xapi.validation.formats import format_timestamp, parse_timestamp
 
 
@@ -50,7 +52,13 @@ def normalize_context(context: dict) -> dict:
 
 
 def serialize(document: dict) -> str:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    """The statement as stored and returned: compact JSON, UTF-8 as it is. Written by
+    orjson (the standard encoder took 4% of the CRM sync, sampled with py-spy); the
+    standard one writes what orjson refuses, an integer beyond 64 bits or a lone surrogate."""
+    try:
+        return orjson.dumps(document).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def same_statement(stored: dict, received: dict) -> bool:

@@ -7,7 +7,7 @@ from lms.gamification import rules as r
 from lms.value_lists import among
 from lms.xapi.models import LrsClient
 from lms.xapi.validation.formats import counted_at, duration_seconds, parse_timestamp
-from lms.xapi.vocabulary import VERB_VOIDED
+from lms.xapi.vocabulary import EXT_FIRST_ATTEMPT_SCORE, VERB_VOIDED
 
 
 def client_sources(client_ids) -> dict[int, str]:
@@ -26,6 +26,7 @@ def facts_of(document: dict, client_id: int | None, stored, sources: dict[int, s
     score = result.get("score") or {}
     scaled = score.get("scaled")
     took, questions = duration_seconds(result.get("duration")), score.get("max")
+    first = (result.get("extensions") or {}).get(EXT_FIRST_ATTEMPT_SCORE)
     timestamp = parse_timestamp(document["timestamp"]) or stored
     return r.Facts(
         statement_id=document["id"],
@@ -39,7 +40,12 @@ def facts_of(document: dict, client_id: int | None, stored, sources: dict[int, s
         seconds_per_question=took / questions
         if took is not None and isinstance(questions, int | float) and questions > 0
         else None,
+        first_attempt_scaled=float(first) if _is_number(first) else None,
     )
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def voided_target(document: dict) -> str | None:

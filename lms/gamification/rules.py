@@ -11,6 +11,7 @@ SOURCE_LMS = "lms"  # Uptake's own statements
 SOURCE_ANY = "any"
 SOURCE_CLIENT = "client"  # any LRS client; Facts.source is "client:<its name>"
 PER_OBJECT, PER_STATEMENT, PER_DAY = "object", "statement", "day"
+SCALE_FIRST_ATTEMPT = "first_attempt_score"  # a rule's scale_by: see `rule_points`
 CONTEST_METRICS = ("count", "average_score", "time_to_first", "points")
 CONTEST_PERIODS = ("week", "month", "quarter")
 CONTEST_SCOPES = ("company", "division", "team")
@@ -32,6 +33,9 @@ class Facts:
     # An attempt's duration over its questions (result.duration / result.score.max), when
     # the statement says both: how long each answer was thought about.
     seconds_per_question: float | None = None
+    # The scaled score of the learner's first attempt at the assessment, when the statement
+    # says it (result extension vocabulary.EXT_FIRST_ATTEMPT_SCORE).
+    first_attempt_scaled: float | None = None
 
 
 @dataclass(frozen=True)
@@ -77,10 +81,10 @@ def _from_source(actual: str, wanted: str) -> bool:
 
 @dataclass(frozen=True)
 class PointRule:
-    """`points` for each statement `match` accepts, once per `per` (the object, each
-    statement, or each day), at most `daily_cap` points a day and `cap` points in all from
-    this rule, and no sooner than `cooldown` after the rule's previous award to the same
-    person."""
+    """`points` for each statement `match` accepts (scaled by the first attempt's score when
+    `scale_by` says so: see `rule_points`), once per `per` (the object, each statement, or
+    each day), at most `daily_cap` points a day and `cap` points in all from this rule, and
+    no sooner than `cooldown` after the rule's previous award to the same person."""
 
     key: str
     title: str
@@ -90,6 +94,21 @@ class PointRule:
     daily_cap: int | None = None
     cooldown: timedelta | None = None
     cap: int | None = None  # all time, per person
+    scale_by: str | None = None  # SCALE_FIRST_ATTEMPT, or None: the full points
+
+
+def rule_points(rule: PointRule, facts: Facts) -> int:
+    """The rule's points for this statement. Scaled by the first attempt's score, they are
+    that share of the points, rounded (at least 1: the statement matched): a pass at the
+    second try after 40% at the first earns 40% of them. A statement that does not say its
+    first attempt's score is scaled by its own score, and one with neither earns the full
+    points."""
+    if rule.scale_by != SCALE_FIRST_ATTEMPT:
+        return rule.points
+    share = facts.first_attempt_scaled if facts.first_attempt_scaled is not None else facts.scaled
+    if share is None:
+        return rule.points
+    return max(1, round(rule.points * max(0.0, min(1.0, share))))
 
 
 @dataclass(frozen=True)
@@ -160,14 +179,19 @@ def reversal_key(award: str) -> str:
 
 
 def points_allowed(
-    rule: PointRule, earned_today: int, last_award: datetime | None, when, earned_ever: int = 0
+    rule: PointRule,
+    earned_today: int,
+    last_award: datetime | None,
+    when,
+    earned_ever: int = 0,
+    points: int | None = None,
 ) -> int:
-    """The points the rule may award now: 0 inside the cool-down; else its points, cut to
-    what is left of the daily cap and of the all-time cap when the full amount would pass
-    either."""
+    """The points the rule may award now: 0 inside the cool-down; else its points (or the
+    `points` it gives this statement, `rule_points`), cut to what is left of the daily cap
+    and of the all-time cap when the full amount would pass either."""
     if rule.cooldown is not None and last_award is not None and when - last_award < rule.cooldown:
         return 0
-    allowed = rule.points
+    allowed = rule.points if points is None else points
     if rule.daily_cap is not None:
         allowed = min(allowed, rule.daily_cap - earned_today)
     if rule.cap is not None:

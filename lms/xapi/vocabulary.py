@@ -29,6 +29,13 @@ TYPE_PRACTICE = ADL_TYPES + "simulation"  # a practice task, done in the trainin
 ACTIVITY_STREAMS_VERBS = "http://activitystrea.ms/schema/1.0/"
 RECORD_CHANGE_VERBS = (ACTIVITY_STREAMS_VERBS + "update", ACTIVITY_STREAMS_VERBS + "create")
 
+# A quiz outcome's result extensions: which attempt it was (1 for the first) and the scaled
+# score of the learner's first attempt, which a points rule may scale its points by. Fixed
+# IRIs, not built from BASE_URL: the rules read them, and an assessment another tool sends
+# may carry them too.
+EXT_ATTEMPT = "https://uptake.dev/xapi/extensions/attempt"
+EXT_FIRST_ATTEMPT_SCORE = "https://uptake.dev/xapi/extensions/first-attempt-score"
+
 # Uptake's own verbs, for what the ADL vocabulary has no word for; see `verb_iri`.
 UPTAKE_VERB_OVERRODE = "overrode"  # an admin signed a coaching step the rules would refuse
 UPTAKE_VERB_REOPENED = "reopened"  # onboarding no longer complete: a requirement was added

@@ -42,6 +42,12 @@ def test_the_shipped_content_has_no_problems(content_copy):
         ("    min_score: 1.0\n", "    min_score: 9\n", "min_score", "between 0 and 1"),
         ("    source: lms\n", "    source: crm\n", "source", "client:<LRS client name>"),
         ("    per: statement\n", "    per: week\n", "per", ""),
+        (
+            "    scale_by: first_attempt_score",
+            "    scale_by: best_score",
+            "scale_by",
+            'unknown scale_by "best_score"',
+        ),
     ],
 )
 def test_points_problems_name_file_line_and_field(content_copy, old, new, field, message):

@@ -22,6 +22,7 @@ from lms.gamification.rules import (
     PER_DAY,
     PER_OBJECT,
     PER_STATEMENT,
+    SCALE_FIRST_ATTEMPT,
     Level,
     PointRule,
     QualitySettings,
@@ -29,9 +30,10 @@ from lms.gamification.rules import (
 )
 
 WHOLE_FIELDS = ("daily_cap", "cap", "cooldown_minutes")  # whole numbers, 1 or more
-RULE_FIELDS = ("title", "per", *WHOLE_FIELDS, *MATCH_FIELDS)
+RULE_FIELDS = ("title", "per", "scale_by", *WHOLE_FIELDS, *MATCH_FIELDS)
 CONTENT_SCOPES = ("company", "division")  # a team contest names its manager: made in the app
 PERS = (PER_OBJECT, PER_STATEMENT, PER_DAY)
+SCALES = (SCALE_FIRST_ATTEMPT,)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,10 @@ def _read_rule(item: Field) -> PointRule | None:
         "per": optional(record, "per", lambda field: field.one_of(PERS, "per"), PER_OBJECT),
         "match": read_match(record),
     }
+    scale_by = record["scale_by"].one_of(SCALES, "scale_by") if "scale_by" in record else None
     if None in values.values() or None in whole.values():
+        return None
+    if "scale_by" in record and scale_by is None:
         return None
     minutes = whole.get("cooldown_minutes")
     return PointRule(
@@ -124,6 +129,7 @@ def _read_rule(item: Field) -> PointRule | None:
         daily_cap=whole.get("daily_cap"),
         cap=whole.get("cap"),
         cooldown=timedelta(minutes=minutes) if minutes else None,
+        scale_by=scale_by,
         **values,
     )
 

@@ -84,7 +84,8 @@ def decide_awards(candidates: list[Candidate], state: LedgerState, now: datetime
         earned_today = state.day_points[c.user_id, c.rule.key, when.date()]
         last = state.last_award.get((c.user_id, c.rule.key))
         ever = state.rule_points[c.user_id, c.rule.key]
-        points = r.points_allowed(c.rule, earned_today, last, when, ever)
+        earned = r.rule_points(c.rule, c.facts)
+        points = r.points_allowed(c.rule, earned_today, last, when, ever, earned)
         if points <= 0:
             continue
         row = _entry(c.user_id, "rule", c.rule.key, points, when, now, c.statement_pk)

@@ -56,7 +56,8 @@ def lesson_experienced(enrollment, lesson, now, settings) -> Statement:
 
 def quiz_statements(attempt, now, settings) -> list[Statement]:
     """Attempted, one `answered` per question (response and success), then passed or failed
-    with the scaled score and the time from opening the quiz to submitting it."""
+    with the scaled score, the time from opening the quiz to submitting it, which attempt it
+    was and the first attempt's scaled score (result extensions)."""
     enrollment = attempt.enrollment
     course = enrollment.course
     quiz = Activity(
@@ -84,12 +85,22 @@ def quiz_statements(attempt, now, settings) -> list[Statement]:
             now,
             settings,
             result=Result(
-                score=score, success=attempt.passed, completion=True, duration=_took(attempt)
+                score=score,
+                success=attempt.passed,
+                completion=True,
+                duration=_took(attempt),
+                extensions=Extensions(_attempt_extensions(attempt)),
             ),
             **parent,
         )
     )
     return statements
+
+
+def _attempt_extensions(attempt) -> dict:
+    """Which of the enrolment's attempts this is, and how the first one scored."""
+    first = next((a for a in attempt.enrollment.attempts if a.number == 1), attempt)
+    return {v.EXT_ATTEMPT: attempt.number, v.EXT_FIRST_ATTEMPT_SCORE: round(first.score, 4)}
 
 
 def _took(attempt):

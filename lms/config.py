@@ -157,6 +157,8 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         "SECRET_KEY": secret_key(env, instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "BASE_URL": base_url,
+        # Unset, BASE_URL is the development default, which `lms demo --port` follows.
+        "BASE_URL_GIVEN": "BASE_URL" in env,
         "CONTENT_DIR": Path(env.get("CONTENT_DIR", PROJECT_ROOT / "content")),
         # Secure cookies need HTTPS; the local demo on http://127.0.0.1 would lose its session.
         "SESSION_COOKIE_SECURE": production or base_url.startswith("https://"),

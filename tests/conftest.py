@@ -31,6 +31,7 @@ def test_settings(database_url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",
         "BASE_URL": "http://lms.test",
+        "BASE_URL_GIVEN": True,
         "CONTENT_DIR": PROJECT_ROOT / "content",
         "WTF_CSRF_ENABLED": False,
     }

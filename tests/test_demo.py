@@ -42,3 +42,31 @@ def test_demo_twice_duplicates_nothing(tmp_path):
     assert after_first["User"] == 16 and after_first["Division"] == 3
     assert managers == 3
     assert after_first["Statement"] > 1000  # course progress and three weeks of CRM activity
+
+
+def test_the_demo_names_the_port_it_serves_on(tmp_path):
+    """Without BASE_URL, links, the LRS endpoint and IRIs follow --port; a database seeded
+    under one address is refused under another, with the way out named."""
+    with fresh_database(tmp_path) as url:
+        app = create_app(test_settings(url) | {"BASE_URL_GIVEN": False})
+        runner = app.test_cli_runner()
+        with app.app_context():
+            first = runner.invoke(args=["demo", "--no-serve", "--port", "5102"])
+            assert first.exit_code == 0, first.output
+            assert "http://127.0.0.1:5102/crm" in first.output
+            assert app.config["BASE_URL"] == "http://127.0.0.1:5102"
+            course = db.session.scalar(
+                select(Statement.activity_id).where(Statement.activity_id.like("%/courses/%"))
+            )
+            assert course.startswith("http://127.0.0.1:5102/xapi/activities/courses/")
+            db.session.remove()
+            other = runner.invoke(args=["demo", "--no-serve", "--port", "5103"])
+            assert other.exit_code != 0
+            assert "seeded for http://127.0.0.1:5102" in other.output
+            assert "--port 5102" in other.output
+            assert counts()["Statement"] > 1000
+            db.session.remove()
+            again = runner.invoke(args=["demo", "--no-serve", "--port", "5102"])
+            assert again.exit_code == 0, again.output
+            db.session.remove()
+            db.engine.dispose()

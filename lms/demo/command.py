@@ -2,7 +2,9 @@
 
 Safe to run again: people are matched by e-mail and only new ones get seeded progress."""
 
+import json
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
@@ -30,6 +32,7 @@ from lms.demo.incentives import seed_incentives
 from lms.demo.people import CHAMPIONS, COACHING, DEMO_PASSWORD, NOTES, PEOPLE, DemoPerson
 from lms.practice import services as practice
 from lms.practice.rules import Verdict
+from lms.xapi.models import Statement
 
 
 def seed_coaching(created: list[User], *, now) -> None:
@@ -141,6 +144,33 @@ def run_weekly_jobs(*, now) -> None:
     db.session.commit()
 
 
+def use_base_url(port: int) -> None:
+    """Links, badge URLs and the LRS endpoint name the port the demo serves on, unless
+    BASE_URL is set. Activity IRIs are built from it too, so a database seeded under one
+    address is refused under another: its statements would name the same courses twice."""
+    config = current_app.config
+    if not config["BASE_URL_GIVEN"]:
+        config["BASE_URL"] = f"http://127.0.0.1:{port}"
+    seeded = seeded_base_url()
+    if seeded is not None and seeded != config["BASE_URL"]:
+        raise click.ClickException(
+            f"This database was seeded for {seeded} (its statements name their activities under"
+            f" that address), not {config['BASE_URL']}. Serve it there (--port"
+            f" {urlsplit(seeded).port or 80}, or BASE_URL={seeded}), or start afresh: remove"
+            f" {db.engine.url.database or 'the database'}."
+        )
+
+
+def seeded_base_url() -> str | None:
+    """The address Uptake's first statement was recorded under (its authority's home page)."""
+    first = db.session.scalar(
+        select(Statement.document).where(Statement.client_id.is_(None)).order_by(Statement.id)
+    )
+    if first is None:
+        return None
+    return json.loads(first).get("authority", {}).get("account", {}).get("homePage")
+
+
 @click.command("demo")
 @click.option("--serve/--no-serve", default=True, help="Start the web server afterwards.")
 @click.option("--port", default=5000, show_default=True)
@@ -149,6 +179,7 @@ def demo_command(serve: bool, port: int) -> None:
     """Set up the database, load the content, seed a demo organisation, and serve it."""
     click.echo("Applying migrations…")
     upgrade()
+    use_base_url(port)
     click.echo("Loading content…")
     report = sync_content(current_app.config["CONTENT_DIR"], now=utcnow())
     click.echo(f"  {report}")

@@ -16,3 +16,22 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// <span class="copy-field"> with a [data-copy] button: copy its box's value to the clipboard
+// (selected for Ctrl+C where the clipboard API is not offered, as on plain http off localhost).
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) {
+    return;
+  }
+  const field = button.closest(".copy-field");
+  const box = field.querySelector("input");
+  const said = field.querySelector(".copied");
+  box.select();
+  try {
+    await navigator.clipboard.writeText(box.value);
+    said.textContent = "Copied";
+  } catch {
+    said.textContent = "Selected: press Ctrl+C (⌘C) to copy";
+  }
+});

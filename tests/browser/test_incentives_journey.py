@@ -6,13 +6,8 @@ and can download the baked badge."""
 import pytest
 from playwright.sync_api import expect
 
-from lms.auth.models import User
-from lms.auth.services import get_job_role, get_or_create_division
-from lms.clock import today
-from lms.database import db
 from tests.browser.test_course_journey import COURSE
-from tests.browser.walk import answer_quiz, log_in, quiz_answers
-from tests.conftest import FAST_HASH
+from tests.browser.walk import add_person, answer_quiz, log_in, quiz_answers
 
 pytestmark = pytest.mark.browser
 PRIZE = "Coffee voucher"
@@ -21,21 +16,7 @@ PRIZE = "Coffee voucher"
 @pytest.fixture(scope="module")
 def hr(live_server):
     """An HR person on the live server's database."""
-    with live_server.app.app_context():
-        person = User(
-            email="hana.hr@example.com",
-            name="Hana HR",
-            job_role=get_job_role("hr_partner"),
-            division=get_or_create_division("North"),
-            hire_date=today(),
-            password_hash=FAST_HASH,
-        )
-        person.set_roles({"learner", "hr"})
-        db.session.add(person)
-        db.session.commit()
-        email = person.email
-        db.session.remove()
-    return email
+    return add_person(live_server, "hana.hr@example.com", "Hana HR", "hr_partner", {"hr"})
 
 
 def finish_orientation(page, live_server) -> None:

@@ -2,10 +2,32 @@
 
 from sqlalchemy import select
 
+from lms.auth.models import User
+from lms.auth.services import get_job_role, get_or_create_division
+from lms.clock import today
 from lms.courses.models import Course
 from lms.courses.progress import current_questions
 from lms.database import db
-from tests.conftest import PASSWORD
+from tests.conftest import FAST_HASH, PASSWORD
+
+
+def add_person(live_server, email: str, name: str, job_role: str, roles: set[str]) -> str:
+    """Someone more on the live server's database (in North, password PASSWORD): their
+    e-mail, to log in with."""
+    with live_server.app.app_context():
+        person = User(
+            email=email,
+            name=name,
+            job_role=get_job_role(job_role),
+            division=get_or_create_division("North"),
+            hire_date=today(),
+            password_hash=FAST_HASH,
+        )
+        person.set_roles({"learner", *roles})
+        db.session.add(person)
+        db.session.commit()
+        db.session.remove()
+    return email
 
 
 def log_in(page, url: str, email: str, password: str = PASSWORD) -> None:

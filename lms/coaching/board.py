@@ -65,6 +65,32 @@ class Board:
 
 
 @dataclass(frozen=True)
+class ReadyGroup:
+    """People ready for the viewer's sign-off of the same step of the same skill: signed
+    together on one page (each still checked against every rule)."""
+
+    skill: Skill
+    step: int
+    people: list[User]
+
+
+def ready_groups(board: Board, *, least: int = 2) -> list[ReadyGroup]:
+    """The board's ready cells grouped by skill and step, groups of at least `least` people,
+    in the board's skill order then by step."""
+    groups: dict[tuple[int, int], ReadyGroup] = {}
+    for row in board.rows:
+        for cell in row.cells:
+            if cell is not None and cell.is_ready and cell.next_step is not None:
+                key = (cell.skill.id, cell.next_step)
+                groups.setdefault(key, ReadyGroup(cell.skill, cell.next_step, [])).people.append(
+                    row.person
+                )
+    order = {skill.id: index for index, skill in enumerate(board.skills)}
+    chosen = [group for group in groups.values() if len(group.people) >= least]
+    return sorted(chosen, key=lambda group: (order[group.skill.id], group.step))
+
+
+@dataclass(frozen=True)
 class CoachFacts:
     """What the viewer brings to every cell: whom they manage, coach, and can coach in."""
 

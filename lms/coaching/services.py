@@ -14,7 +14,7 @@ from lms.coaching import queries, rules
 from lms.coaching.models import CoachDelegation, CoachingSignOff
 from lms.courses.models import CurriculumSkill, Skill
 from lms.database import db
-from lms.errors import DomainError, NotAllowed
+from lms.errors import DomainError, FieldError, NotAllowed
 from lms.practice.services import skill_practice
 
 
@@ -108,6 +108,43 @@ def sign_off_step(
     _insert_once(record, rules.AlreadySigned(f"This step of {skill.title} is already signed."))
     events.publish(events.CoachingStepSignedOff(sign_off=record, now=now))
     return record
+
+
+def check_several(
+    coach: User, learners: list[User], skill: Skill, step: int, *, how, note: str, now: datetime
+) -> tuple[list[User], list[tuple[User, str]]]:
+    """Who of these learners the coach may sign this step for now, and who not with the
+    reason, writing nothing. A problem with the form itself (step 1 without how, step 4
+    without a note) is every learner's: it is raised as the FieldError it is. No override:
+    an administrator overrides one person at a time, with that person's reason."""
+    ready, refused = [], []
+    for learner in learners:
+        try:
+            if check_sign_off_step(coach, learner, skill, step, how=how, note=note, now=now):
+                raise NotAllowed("An override is signed one person at a time, with a reason.")
+        except FieldError:
+            raise
+        except DomainError as exc:
+            refused.append((learner, str(exc)))
+        else:
+            ready.append(learner)
+    return ready, refused
+
+
+def sign_off_several(
+    coach: User, learners: list[User], skill: Skill, step: int, *, how, note: str, now: datetime
+) -> list[CoachingSignOff]:
+    """The same step signed for several learners at once, each by `sign_off_step` and its
+    every rule, all or none: a refusal names its learner, and the caller rolls back."""
+    signed = []
+    for learner in sorted(learners, key=lambda person: person.id):  # locks in one order
+        try:
+            signed.append(sign_off_step(coach, learner, skill, step, how=how, note=note, now=now))
+        except FieldError:
+            raise
+        except DomainError as exc:
+            raise DomainError(f"{learner.name}: {exc} Nobody was signed off.") from exc
+    return signed
 
 
 def _insert_once(row, error: DomainError) -> None:

@@ -9,7 +9,7 @@ from lms.auth.forms import ConfirmForm
 from lms.auth.services import get_user_by_email
 from lms.clock import utcnow
 from lms.coaching import board, gate, history, queries, rules, services
-from lms.coaching.forms import DelegateForm, SignOffForm, WithdrawForm
+from lms.coaching.forms import DelegateForm, SeveralForm, SignOffForm, WithdrawForm
 from lms.coaching.models import CoachDelegation, CoachingSignOff
 from lms.courses.models import Skill
 from lms.crm.evidence import recent_use
@@ -17,6 +17,7 @@ from lms.database import db
 from lms.errors import DomainError, FieldError
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
+STEP_WORDS = {"steps": rules.STEPS, "how": rules.HOW}  # what the sign-off pages name
 
 
 def _coachee_or_404(person_id: int):
@@ -40,11 +41,13 @@ def show_board():
     if not queries.is_coach(current_user):
         abort(403)
     shown = request.args.get("show")
+    on_board = board.get_board(current_user, shown=shown, now=utcnow())
     return render_template(
         "coaching/board.html",
-        board=board.get_board(current_user, shown=shown, now=utcnow()),
+        board=on_board,
         filters=board.FILTERS,
         steps=rules.STEPS,
+        groups=board.ready_groups(on_board),
     )
 
 
@@ -56,8 +59,7 @@ def show_person(person_id):
         "coaching/person.html",
         page=history.get_coaching_page(current_user, person, now=utcnow()),
         own=person.id == current_user.id,
-        steps=rules.STEPS,
-        how=rules.HOW,
+        **STEP_WORDS,
         withdraw_form=WithdrawForm(formdata=None),
         delegate_form=DelegateForm(formdata=None),
         confirm=ConfirmForm(),
@@ -83,13 +85,19 @@ def sign_off(person_id, skill_slug, step):
             services.check_sign_off_step(
                 current_user, learner, skill, step, **_details(form), now=utcnow()
             )
-        except FieldError as exc:
-            getattr(form, exc.field).errors.append(str(exc))
         except DomainError as exc:
-            flash(str(exc), "error")
+            _show_refusal(form, exc)
         else:
             return _render_sign_off("coaching/confirm.html", form, learner, skill, step)
     return _render_sign_off("coaching/sign_off.html", form, learner, skill, step)
+
+
+def _show_refusal(form, exc: DomainError) -> None:
+    """A refusal where it belongs: on its field, or flashed when it is the whole request's."""
+    if isinstance(exc, FieldError):
+        getattr(form, exc.field).errors.append(str(exc))
+    else:
+        flash(str(exc), "error")
 
 
 def _details(form: SignOffForm) -> dict:
@@ -121,8 +129,7 @@ def _render_sign_off(template: str, form: SignOffForm, learner, skill, step):
         learner=learner,
         skill=skill,
         step=step,
-        steps=rules.STEPS,
-        how=rules.HOW,
+        **STEP_WORDS,
         signer=signer,
         next_step=rules.next_step(live),
         show_form=(signer.can_sign or signer.can_override) and rules.next_step(live) == step,
@@ -133,6 +140,74 @@ def _render_sign_off(template: str, form: SignOffForm, learner, skill, step):
         learner_trained=skill.id in queries.trained_skill_ids(learner),
         teaching_course=facts.courses.get(skill.id),
     )
+
+
+@bp.route("/skills/<skill_slug>/steps/<int:step>/several", methods=["GET", "POST"])
+@login_required
+def sign_off_several(skill_slug, step):
+    """One step for several of the coach's learners: GET the form (the coach's learners
+    ready for this step, all ticked); POST: each checked, then a confirmation listing who
+    will be signed and who cannot be, and why; POST with confirmed=yes: all signed, or none
+    when one is refused by then."""
+    if not queries.is_coach(current_user):
+        abort(403)
+    skill = db.session.scalar(select(Skill).where(Skill.slug == skill_slug))
+    if skill is None or step not in rules.STEPS:
+        abort(404)
+    ready = _ready_for(skill, step)
+    form = SeveralForm()
+    form.people.choices = [(person.id, person.name) for person in ready]
+    if request.method == "GET":
+        form.people.data = [person.id for person in ready]
+    elif form.validate_on_submit():
+        chosen = [person for person in ready if person.id in set(form.people.data)]
+        try:
+            if form.confirmed.data == "yes":
+                return _sign_several(form, chosen, skill, step)
+            signable, refused = services.check_several(
+                current_user, chosen, skill, step, **_several_details(form), now=utcnow()
+            )
+        except DomainError as exc:
+            _show_refusal(form, exc)
+        else:
+            return render_template(
+                "coaching/several_confirm.html",
+                form=form,
+                skill=skill,
+                step=step,
+                **STEP_WORDS,
+                signable=signable,
+                refused=refused,
+            )
+    return render_template(
+        "coaching/several.html", form=form, skill=skill, step=step, steps=rules.STEPS
+    )
+
+
+def _ready_for(skill: Skill, step: int) -> list:
+    """The coach's learners ready for their sign-off of this step of this skill."""
+    on_board = board.get_board(current_user, shown="ready", now=utcnow())
+    groups = board.ready_groups(on_board, least=1)
+    return next((g.people for g in groups if g.skill.id == skill.id and g.step == step), [])
+
+
+def _several_details(form: SeveralForm) -> dict:
+    return {"how": form.how.data or None, "note": form.note.data or ""}
+
+
+def _sign_several(form: SeveralForm, chosen: list, skill: Skill, step: int):
+    try:
+        signed = services.sign_off_several(
+            current_user, chosen, skill, step, **_several_details(form), now=utcnow()
+        )
+    except DomainError:
+        db.session.rollback()  # those signed before the refusal are not signed either
+        raise
+    db.session.commit()
+    names = ", ".join(sign_off.learner.name for sign_off in signed)
+    label = rules.step_label(step).capitalize()
+    flash(f"{label} of {skill.title} is signed off for {len(signed)}: {names}.", "success")
+    return redirect(url_for("coaching.show_board"))
 
 
 @bp.post("/sign-offs/<int:sign_off_id>/withdraw")

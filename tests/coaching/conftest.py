@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lms.coaching.models import CoachingSignOff, OnboardingCompletion
 from lms.coaching.services import sign_off_step
+from lms.courses import progress
 from lms.courses.curricula import assign_curricula
 from lms.courses.enrolment import assign_course
 from lms.courses.models import Course, Enrollment, Skill, course_skills
@@ -101,6 +102,26 @@ def completions(person) -> list[OnboardingCompletion]:
             .order_by(OnboardingCompletion.id)
         )
     )
+
+
+@pytest.fixture
+def login(client, login):
+    """Log in, leaving whoever was logged in before."""
+
+    def switch(user):
+        client.post("/logout")
+        return login(user)
+
+    return switch
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def finish_course(person, course, when):
+    progress.get_enrollment(person, course).completed_at = when
+    db.session.commit()
 
 
 @pytest.fixture

@@ -8,15 +8,16 @@ from sqlalchemy import select
 from lms.clock import utcnow
 from lms.coaching import services
 from lms.coaching.models import CoachDelegation
-from lms.courses import progress
 from lms.database import db
 from tests.coaching.conftest import (
     SALES_SKILLS,
     complete_required_courses,
     completions,
+    finish_course,
     live_sign_offs,
     make_proficient,
     sign,
+    text,
 )
 from tests.conftest import T0
 
@@ -28,26 +29,6 @@ def sign_url(person, step, slug="handle-leads"):
 def post_sign(client, person, step, slug="handle-leads", **data):
     data = {"confirmed": "yes", "how": "one_to_one" if step == 1 else ""} | data
     return client.post(sign_url(person, step, slug), data=data, follow_redirects=True)
-
-
-@pytest.fixture
-def login(client, login):
-    """Log in, leaving whoever was logged in before."""
-
-    def switch(user):
-        client.post("/logout")
-        return login(user)
-
-    return switch
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def finish_course(person, course, when):
-    progress.get_enrollment(person, course).completed_at = when
-    db.session.commit()
 
 
 # Signing --------------------------------------------------------------------------------------

@@ -260,3 +260,35 @@ def required_courses_not_done(person_ids: list[int]) -> dict[int, list[str]]:
     ):
         found[user_id].append(title)
     return found
+
+
+def _overdue(today):
+    """Required courses past their due date and not done."""
+    return (
+        Enrollment.required.is_(True),
+        Enrollment.withdrawn_at.is_(None),
+        Enrollment.completed_at.is_(None),
+        Enrollment.due_on < today,
+    )
+
+
+def overdue_courses(learner: User, today) -> list[tuple[str, object]]:
+    """The learner's overdue courses: (title, due_on)."""
+    query = (
+        select(Course.title, Enrollment.due_on)
+        .join(Course, Course.id == Enrollment.course_id)
+        .where(Enrollment.user_id == learner.id, *_overdue(today))
+    )
+    return [(title, due_on) for title, due_on in db.session.execute(query)]
+
+
+def overdue_course_counts(learner_ids, today) -> dict[int, int]:
+    """How many overdue courses each of these learners has (those with none are absent)."""
+    if not learner_ids:
+        return {}
+    query = (
+        select(Enrollment.user_id, func.count())
+        .where(Enrollment.user_id.in_(list(learner_ids)), *_overdue(today))
+        .group_by(Enrollment.user_id)
+    )
+    return dict(db.session.execute(query).all())

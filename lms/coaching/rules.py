@@ -17,7 +17,7 @@ every recorded override bypassed something.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from lms.auth.rules import ROLE_ADMIN, ROLE_HR
 from lms.errors import DomainError, FieldError, NotAllowed
@@ -318,3 +318,14 @@ def gate_change(missing: list[str], is_complete: bool) -> str | None:
     if missing and is_complete:
         return "reopen"
     return None
+
+
+def nudge_words(coach_name: str, overdue: list[tuple[str, date]], today: date) -> tuple[str, str]:
+    """A coach's reminder to a report with overdue courses: its title and body, the courses
+    named with how long each is overdue, most overdue first."""
+    lines = []
+    for title, due_on in sorted(overdue, key=lambda item: item[1]):
+        days = (today - due_on).days
+        lines.append(f"{title}: due {due_on:%d %b %Y}, {days} day{'s' if days != 1 else ''} ago")
+    body = "Still to finish:\n" + "\n".join(lines) + "\nYour plan shows where to pick up."
+    return f"A reminder from {coach_name}", body

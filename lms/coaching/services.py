@@ -12,6 +12,7 @@ from lms.auth.audit import services as audit
 from lms.auth.models import User
 from lms.coaching import queries, rules
 from lms.coaching.models import CoachDelegation, CoachingSignOff
+from lms.communications import services as communications
 from lms.courses.models import CurriculumSkill, Skill
 from lms.database import db
 from lms.errors import DomainError, FieldError, NotAllowed
@@ -244,3 +245,26 @@ def revoke_delegation(actor: User, delegation: CoachDelegation, *, now: datetime
         now=now,
         details={"coach": coach.email},
     )
+
+
+def nudge(coach: User, learner: User, *, now: datetime) -> int:
+    """Remind a report of their overdue courses: an in-app notification (and an e-mail where
+    mail is on and they have not muted reminders) naming each course, at most once a day
+    from each coach. Their manager or a delegated coach may; returns how many courses."""
+    if learner.manager_id != coach.id and learner.id not in queries.delegated_learner_ids(coach):
+        raise NotAllowed(f"Only {learner.name}'s manager or coach reminds them.")
+    overdue = queries.overdue_courses(learner, now.date())
+    if not overdue:
+        raise DomainError(f"Nothing of {learner.name}'s is overdue: there is nothing to remind.")
+    title, body = rules.nudge_words(coach.name, overdue, now.date())
+    sent = communications.notify(
+        learner,
+        key=f"nudge:{coach.id}:{now.date().isoformat()}",
+        title=title,
+        body=body,
+        now=now,
+        link="/",
+    )
+    if sent is None:
+        raise DomainError(f"You reminded {learner.name} today already.")
+    return len(overdue)

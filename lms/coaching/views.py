@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lms.auth.forms import ConfirmForm
 from lms.auth.services import get_user_by_email
-from lms.clock import utcnow
+from lms.clock import today, utcnow
 from lms.coaching import board, gate, history, queries, rules, services
 from lms.coaching.forms import DelegateForm, SeveralForm, SignOffForm, WithdrawForm
 from lms.coaching.models import CoachDelegation, CoachingSignOff
@@ -48,6 +48,8 @@ def show_board():
         filters=board.FILTERS,
         steps=rules.STEPS,
         groups=board.ready_groups(on_board),
+        overdue=queries.overdue_course_counts([row.person.id for row in on_board.rows], today()),
+        confirm=ConfirmForm(),
     )
 
 
@@ -55,8 +57,12 @@ def show_board():
 @login_required
 def show_person(person_id):
     person = _coachee_or_404(person_id)
+    coaches = person.manager_id == current_user.id or person.id in queries.delegated_learner_ids(
+        current_user
+    )
     return render_template(
         "coaching/person.html",
+        overdue=queries.overdue_courses(person, today()) if coaches else [],
         page=history.get_coaching_page(current_user, person, now=utcnow()),
         own=person.id == current_user.id,
         **STEP_WORDS,
@@ -208,6 +214,25 @@ def _sign_several(form: SeveralForm, chosen: list, skill: Skill, step: int):
     label = rules.step_label(step).capitalize()
     flash(f"{label} of {skill.title} is signed off for {len(signed)}: {names}.", "success")
     return redirect(url_for("coaching.show_board"))
+
+
+@bp.post("/people/<int:person_id>/nudge")
+@login_required
+def nudge(person_id):
+    """Remind a report of their overdue courses (the board's and the person page's button)."""
+    learner = _coachee_or_404(person_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            count = services.nudge(current_user, learner, now=utcnow())
+        except DomainError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            courses = "course" if count == 1 else "courses"
+            flash(f"{learner.name} is reminded of {count} overdue {courses}.", "success")
+    if request.form.get("back") == "board":
+        return redirect(url_for("coaching.show_board"))
+    return _to_person(learner.id)
 
 
 @bp.post("/sign-offs/<int:sign_off_id>/withdraw")

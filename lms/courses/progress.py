@@ -166,13 +166,10 @@ def lessons_remaining(enrollment: Enrollment) -> list[Lesson]:
 
 
 def resume_lesson(enrollment: Enrollment) -> Lesson | None:
-    """Where to pick up: the last lesson opened if it is still current, else the first not done."""
-    lessons = visible_lessons(enrollment.course, enrollment.user)
-    for lesson in lessons:
-        if lesson.id == enrollment.last_lesson_id:
-            return lesson
-    remaining = lessons_remaining(enrollment)
-    return remaining[0] if remaining else (lessons[0] if lessons else None)
+    """Where to pick up (rules.resume_at)."""
+    lessons = {lesson.id: lesson for lesson in visible_lessons(enrollment.course, enrollment.user)}
+    found = rules.resume_at(list(lessons), done_lesson_ids(enrollment), enrollment.last_lesson_id)
+    return None if found is None else lessons[found]
 
 
 def has_passed(enrollment: Enrollment) -> bool:
@@ -291,6 +288,21 @@ def complete_if_finished(enrollment: Enrollment, *, now: datetime) -> bool:
         enrollment.completed_at = now
         events.publish(events.CourseCompleted(enrollment=enrollment, now=now))
     return done
+
+
+def refresher_at_stake(enrollment: Enrollment) -> Course | None:
+    """The refresher the next attempt assigns if it does not pass
+    (rules.next_failure_assigns_remedial); None when it assigns nothing."""
+    refresher = enrollment.course.remedial_course
+    failed = sum(1 for attempt in enrollment.attempts if not attempt.passed)
+    at_stake = rules.next_failure_assigns_remedial(
+        failed,
+        has_passed(enrollment),
+        has_remedial_course=refresher is not None,
+        on_it_already=refresher is not None
+        and get_enrollment(enrollment.user, refresher) is not None,
+    )
+    return refresher if at_stake else None
 
 
 def route_to_remedial(enrollment: Enrollment, *, now: datetime) -> Enrollment | None:

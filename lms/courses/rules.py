@@ -92,6 +92,45 @@ def needs_remedial(
     return not passed and failed_attempts >= threshold
 
 
+def next_failure_assigns_remedial(
+    failed_attempts: int,
+    passed: bool,
+    has_remedial_course: bool,
+    on_it_already: bool,
+    threshold: int = FAILURES_BEFORE_REMEDIAL,
+) -> bool:
+    """Whether the attempt about to be made, if it does not pass, assigns the course's
+    refresher (needs_remedial): the course has one, the learner is not on it already, and
+    this attempt would be the `threshold`-th that did not pass. The quiz page warns first."""
+    return (
+        has_remedial_course
+        and not on_it_already
+        and not needs_remedial(failed_attempts, passed, threshold)
+        and needs_remedial(failed_attempts + 1, passed, threshold)
+    )
+
+
+START, RESUME, TAKE_QUIZ, REVIEW = "start", "resume", "quiz", "review"
+
+
+def course_action(started: bool, completed: bool, lessons_left: int) -> str:
+    """The one button a course offers: Review once it is done; Take the quiz once every
+    lesson is done (the quiz is all that is left); Resume once started; else Start."""
+    if completed:
+        return REVIEW
+    if lessons_left == 0:
+        return TAKE_QUIZ
+    return RESUME if started else START
+
+
+def resume_at(lesson_ids: list[int], done: set[int], last_opened: int | None) -> int | None:
+    """Where a learner picks a course up: the last lesson they opened, while it is still
+    one of theirs; else the first not done; else the first (read again). None: no lessons."""
+    if last_opened in lesson_ids:
+        return last_opened
+    return next((i for i in lesson_ids if i not in done), lesson_ids[0] if lesson_ids else None)
+
+
 def is_course_complete(
     lessons_done: int, lessons_total: int, quiz_passed: bool, has_quiz: bool
 ) -> bool:

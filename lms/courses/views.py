@@ -12,10 +12,11 @@ from lms.auth.champions import can_see_supported
 from lms.auth.forms import ConfirmForm
 from lms.auth.models import Division
 from lms.clock import today, utcnow
-from lms.courses import enrolment, plan, progress, rules
+from lms.courses import enrolment, moments, plan, progress, rules, where_next
 from lms.courses.forms import AssignForm
 from lms.courses.models import Course, QuizAttempt
 from lms.courses.models import laid_out as layout_of
+from lms.courses.next_step import BROWSE, SEE_COACHING, NextStep
 from lms.database import db
 from lms.errors import DomainError, FieldError
 from lms.gamification.ruleset import current_ruleset
@@ -48,13 +49,32 @@ def _plan_page(person):
     """A person's plan and standing, as the viewer may see them: the champions whose
     supported people the viewer may open are linked."""
     the_plan = plan.get_plan(person, today())
+    next_step = where_next.plan_next_step(the_plan, today())
     return render_template(
         "courses/plan.html",
         plan=the_plan,
+        next_step=next_step,
+        next_step_link=_next_step_link(next_step, person),
+        progress_words=where_next.plan_progress_words(the_plan),
+        groups=where_next.plan_groups(the_plan),
         standing=get_standing(person, current_ruleset()),
         own=person.id == current_user.id,
         champion_pages={c.id for c in the_plan.champions if can_see_supported(current_user, c)},
     )
+
+
+def _next_step_link(step: NextStep, person) -> str | None:
+    """Where the next step's button goes: the lesson to open, the quiz, the coaching page,
+    the catalogue."""
+    if step.lesson is not None:
+        return url_for("courses.show_lesson", slug=step.course.slug, lesson_slug=step.lesson.slug)
+    if step.action == rules.TAKE_QUIZ:
+        return url_for("courses.quiz", slug=step.course.slug)
+    if step.course is not None:
+        return url_for("courses.show_course", slug=step.course.slug)
+    if step.action == SEE_COACHING:
+        return url_for("coaching.show_person", person_id=person.id)
+    return url_for("courses.catalogue") if step.action == BROWSE else None
 
 
 @bp.get("/courses")
@@ -80,6 +100,7 @@ def show_course(slug):
     lessons = progress.visible_lessons(course, current_user)
     done = progress.done_lesson_ids(enrollment) if enrollment else set()
     tasks = practice.live_tasks([course.id])
+    remaining = progress.lessons_remaining(enrollment) if enrollment else lessons
     return render_template(
         "courses/course.html",
         course=course,
@@ -87,7 +108,12 @@ def show_course(slug):
         lessons=lessons,
         done=done,
         progress_pct=rules.percent(len(done & {lesson.id for lesson in lessons}), len(lessons)),
-        quiz_open=enrollment is not None and not progress.lessons_remaining(enrollment),
+        action=rules.course_action(
+            enrollment.started_at is not None, enrollment.completed_at is not None, len(remaining)
+        )
+        if enrollment
+        else rules.START,
+        quiz_open=enrollment is not None and not remaining,
         passed=enrollment is not None and progress.has_passed(enrollment),
         kind_label=rules.KIND_LABELS[course.kind],
         practice_tasks=tasks,
@@ -190,6 +216,7 @@ def quiz(slug):
         passed=passed,
         attempts=enrollment.attempts,
         answers=answers,
+        refresher_at_stake=progress.refresher_at_stake(enrollment) if laid_out else None,
     )
     db.session.commit()  # the sitting, once laid out, stays as shown
     return page
@@ -205,8 +232,14 @@ def quiz_attempt(slug, number):
             QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.number == number
         )
     ) or abort(404)
+    following = (
+        where_next.next_course_after(current_user, course, today()) if attempt.passed else None
+    )
     return render_template(
         "courses/attempt.html",
+        earned=moments.earned_by(attempt, current_ruleset()) if attempt.passed else None,
+        following=following,
+        following_link=_next_step_link(following, current_user) if following else None,
         course=course,
         attempt=attempt,
         laid_out=attempt.as_shown(),

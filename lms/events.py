@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from lms.coaching.models import CoachingSignOff, OnboardingCompletion
     from lms.courses.models import Course, Enrollment, Lesson, QuizAttempt
     from lms.gamification.badges.rules import BadgeSpec
-    from lms.gamification.models import BadgeAward
+    from lms.gamification.models import BadgeAward, RewardGrant
+    from lms.gamification.rules import Level
     from lms.practice.models import PracticeAttempt
     from lms.xapi.store.write import FreshStatement
 
@@ -180,4 +181,23 @@ class BadgesEarned:
 class ChampionNamed:
     division: "Division"
     person: "User"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class LevelsReached:
+    """People reached a level for the first time (the highest new one of each): one event
+    for a whole batch, as for badges."""
+
+    reached: tuple[tuple[int, "Level"], ...]  # (user id, level)
+    now: datetime
+
+
+@dataclass(frozen=True)
+class RewardGranted:
+    """HR granted a board's reward for one period; `board` names it in words ("Points this
+    week, South")."""
+
+    grant: "RewardGrant"
+    board: str
     now: datetime

@@ -1,6 +1,7 @@
 """Points, a badge and a reward, end to end: a new hire finishes the orientation course
 (every lesson, the quiz passed) and sees points and the "First steps" badge on My plan; HR
-opens this week's points board, grants the winner a reward; the new hire sees it on My plan
+opens this week's points board, grants the winner a reward (early: the week runs, and the
+confirmation page asks for "grant early"); the new hire sees it on My plan
 and can download the baked badge."""
 
 import pytest
@@ -50,6 +51,8 @@ def test_points_badge_and_reward(page, live_server, hr):
     expect(page.locator("main")).to_contain_text(f"Winner: {ann.name}")
     page.get_by_label("Prize").fill(PRIZE)
     page.get_by_role("button", name=f"Grant reward to {ann.name}").click()
+    page.get_by_label("Grant early").check()  # this week is still running
+    page.get_by_role("button", name="Confirm: grant the reward").click()
     expect(page.locator("main")).to_contain_text(f"Granted to {ann.name}: {PRIZE}")
 
     page.get_by_role("button", name="Log out").click()

@@ -7,10 +7,14 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from lms.adoption.content import AdoptionContentInvalid, current_adoption
+from lms.adoption.rules import DATA_QUALITY
+from lms.auth.models import Division
 from lms.database import db
 from lms.gamification.boards import contests as c
 from lms.gamification.boards import leaderboards as lb
 from lms.gamification.boards import privacy
+from lms.gamification.boards import rules as r
 from lms.gamification.models import ALL_TIME, Contest
 from lms.gamification.rules import next_period_start, period_start
 from lms.gamification.ruleset import current_ruleset
@@ -141,21 +145,87 @@ class Bar:
     highlight: bool = False
 
 
+@dataclass(frozen=True)
+class ChartLine:
+    """A line across the bars (the data-quality bar), labelled."""
+
+    at: float  # percent of the chart's width
+    label: str
+
+
 def bars(rows, unit: str, *, lower_is_better: bool = False) -> list[Bar]:
-    """Bars for a server-drawn SVG chart, longest for the best value."""
+    """Bars for a server-drawn SVG chart, scaled to the board's range (rules.bar_range)."""
     values = [float(row.value) for row in rows]
     if not values:
         return []
-    high, low = max(values), min(values)
-    result = []
-    for row, value in zip(rows, values, strict=True):
-        share = (high - value + low) / high if lower_is_better and high else value / (high or 1)
-        result.append(
-            Bar(
-                f"{row.rank}. {row.name}",
-                format_value(unit, row.value),
-                max(2.0, share * 100),
-                getattr(row, "is_viewer", False),
-            )
+    low, high = r.bar_range(unit, values)
+    return [
+        Bar(
+            f"{row.rank}. {row.name}",
+            format_value(unit, row.value),
+            r.bar_share(value, low, high, lower_is_better=lower_is_better) * 100,
+            getattr(row, "is_viewer", False),
         )
-    return result
+        for row, value in zip(rows, values, strict=True)
+    ]
+
+
+def quality_bar() -> float:
+    """The data-quality bar the other pages hold people to: the `below` of
+    content/adoption.yaml's data-quality signal (70% as shipped), else rules.QUALITY_BAR."""
+    try:
+        spec = current_adoption().spec(DATA_QUALITY)
+    except AdoptionContentInvalid:
+        return r.QUALITY_BAR
+    return spec.below if spec else r.QUALITY_BAR
+
+
+def chart_line(shown: Shown) -> ChartLine | None:
+    """The data-quality bar, drawn on data-quality boards."""
+    at = r.quality_line(shown.unit, quality_bar() if shown.unit == "quality" else None)
+    return None if at is None else ChartLine(at * 100, f"{at:.0%} bar")
+
+
+def below_bar(shown: Shown, value) -> str | None:
+    """Why a value cannot win this board (under the data-quality bar), or None."""
+    bar = quality_bar() if shown.unit == "quality" else None
+    if not r.is_below_bar(shown.unit, float(value), bar):
+        return None
+    return f"{format_value(shown.unit, value)} is below {r.below_bar_words(bar)}"
+
+
+def describe(shown: Shown, scope: lb.Scope) -> str:
+    """The board in words: "Data quality, week, South"."""
+    division = _division_of(scope)
+    return f"{shown.title}, {division.name}" if division else shown.title
+
+
+def _division_of(scope: lb.Scope) -> Division | None:
+    if scope.kind != "division" or scope.division_id is None:
+        return None
+    return db.session.get(Division, scope.division_id)
+
+
+def _where(scope: lb.Scope) -> str:
+    if scope.kind == "team":
+        return "in your team"
+    division = _division_of(scope)
+    return f"in {division.name}" if division else "in the company"
+
+
+def min_samples_of(shown: Shown) -> int | None:
+    """Scores a person needs to be on the board, where the board asks for any."""
+    if shown.unit == "quality":
+        quality = current_ruleset().quality
+        return quality.min_samples if quality else 1
+    if shown.contest is not None and shown.contest.metric == "average_score":
+        return max(1, shown.contest.min_samples)
+    return None
+
+
+def empty_reason(shown: Shown, scope: lb.Scope) -> str:
+    """Why nobody is on the board in this scope and period."""
+    empty = r.EmptyBoard(
+        shown.unit, _where(scope), r.period_words(shown.period, shown.start), min_samples_of(shown)
+    )
+    return r.empty_reason(empty)

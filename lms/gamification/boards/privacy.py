@@ -2,7 +2,9 @@
 
 The rule: HR and admins see full names everywhere. A learner sees the top ten, their own
 row and one neighbour above and below; a person is named only if they opted in
-(`BoardPreference.show_name`), otherwise "a colleague in <division>"; people who opted out
+(`BoardPreference.show_name`), otherwise "Colleague #4, <division>" — numbered in the order
+the page shows them, so a board reads as people, the number stable on that page only (see
+rules.ColleagueNumbers); people who opted out
 of public boards (`on_public_boards` false) are left out of what colleagues see, but keep
 their rank and still win and receive rewards. Ranks shown are true ranks, so numbers may
 skip where someone is left out. A person always sees their own row, named.
@@ -15,6 +17,7 @@ from sqlalchemy import and_, exists, or_, select
 from lms.auth.models import User
 from lms.database import db
 from lms.gamification.boards import leaderboards as lb
+from lms.gamification.boards.rules import ColleagueNumbers, colleague_label
 from lms.gamification.models import BoardPreference
 
 TOP = 10
@@ -66,13 +69,14 @@ def hidden_from(viewer_id: int):
     return and_(User.id.in_(opted_out), User.id != viewer_id)
 
 
-def display_name(person: User, preference: BoardPreference | None, viewer) -> str:
+def display_name(
+    person: User, preference: BoardPreference | None, viewer, numbers: ColleagueNumbers
+) -> str:
     """Full name for staff, the person themselves, or people who opted in; otherwise a
-    colleague in their division."""
+    numbered colleague in their division ("Colleague #4, South")."""
     if is_staff(viewer) or person.id == viewer.id or (preference and preference.show_name):
         return person.name
-    division = person.division.name if person.division else "the company"
-    return f"a colleague in {division}"
+    return colleague_label(numbers.of(person.id), person.division.name if person.division else "")
 
 
 def is_hidden_from(viewer, preference: BoardPreference | None, person_id: int) -> bool:
@@ -82,8 +86,10 @@ def is_hidden_from(viewer, preference: BoardPreference | None, person_id: int) -
     return not preference.on_public_boards
 
 
-def rows_for(standings, viewer) -> list[BoardRow]:
-    """Standings as printable rows for this viewer, names by the rule above."""
+def rows_for(standings, viewer, numbers: ColleagueNumbers | None = None) -> list[BoardRow]:
+    """Standings as printable rows for this viewer, names by the rule above; rows of one
+    page share its `numbers`."""
+    numbers = numbers or ColleagueNumbers()
     ids = sorted({s.user_id for s in standings})
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
     prefs = {
@@ -97,7 +103,7 @@ def rows_for(standings, viewer) -> list[BoardRow]:
             BoardRow(
                 rank=s.rank,
                 user_id=s.user_id,
-                name=display_name(person, prefs.get(s.user_id), viewer),
+                name=display_name(person, prefs.get(s.user_id), viewer, numbers),
                 division=person.division.name if person.division else "",
                 value=s.value,
                 is_viewer=s.user_id == viewer.id,
@@ -167,4 +173,5 @@ def learner_view_of_list(standings, viewer) -> tuple[list[BoardRow], list[BoardR
 def _split(top, around, viewer) -> tuple[list[BoardRow], list[BoardRow]]:
     in_top = {s.user_id for s in top}
     extra = [s for s in around if s.user_id not in in_top]
-    return rows_for(top, viewer), rows_for(extra, viewer)
+    numbers = ColleagueNumbers()  # one page: the top, then the rows around the viewer
+    return rows_for(top, viewer, numbers), rows_for(extra, viewer, numbers)

@@ -49,6 +49,8 @@ def leaderboards():
         top=top,
         own=own,
         bars=cat.bars(top + own, shown.unit, lower_is_better=lower),
+        line=cat.chart_line(shown),
+        empty=None if top or own else cat.empty_reason(shown, scope),
         format_value=cat.format_value,
     )
 

@@ -4,13 +4,22 @@ field names itself in its errors; rules that span fields are checked by the serv
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from lms.gamification.rules import (
     CONTEST_METRICS,
@@ -35,9 +44,20 @@ class RewardForm(FlaskForm):
         ],
     )
     prize = StringField(
-        "Prize", validators=[DataRequired("Prize: say what is granted."), Length(max=300)]
+        "Prize",
+        validators=[
+            DataRequired("Prize: say what is granted."),
+            Length(max=300, message="Prize: at most 300 characters."),
+        ],
     )
-    note = TextAreaField("Note", validators=[Length(max=2000)])
+    note = TextAreaField(
+        "Note", validators=[Length(max=2000, message="Note: at most 2,000 characters.")]
+    )
+    # Asked on the confirmation page, when the period has not ended (boards.rules).
+    grant_early = BooleanField("Grant early: the period has not ended, grant the reward now")
+    confirmed = HiddenField(
+        validators=[Optional(), AnyOf(["", "yes"], "Confirmation: confirm on the page that asks.")]
+    )
 
 
 class ContestForm(FlaskForm):

@@ -1,15 +1,19 @@
 """Rewards HR grants to the winner of a board or contest for one period: at most one grant
 per board and period (the unique constraint on reward_grants holds even when two people
-press "grant" at once)."""
+press "grant" at once), once the period has ended unless HR grants early. The winner is
+notified (RewardGranted; see lms.reactions)."""
 
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lms.auth.models import User
+from lms import events
+from lms.auth.models import Division, User
 from lms.database import db
 from lms.errors import DomainError
+from lms.gamification.boards.catalogue import BUILT_IN
+from lms.gamification.boards.rules import check_grant_period, period_words
 from lms.gamification.models import Contest, RewardGrant
 
 
@@ -34,9 +38,13 @@ def grant_reward(
     by: User,
     now: datetime,
     contest: Contest | None = None,
+    early: bool = False,
 ) -> RewardGrant:
-    """Record who got what, when and from whom. A second grant for the same board and period
-    is refused, whether it is found first or meets the constraint in a race."""
+    """Record who got what, when and from whom. A period that has not ended (all time never
+    does) is refused unless `early` (FieldError on grant_early: boards.rules.
+    check_grant_period). A second grant for the same board and period is refused, whether
+    it is found first or meets the constraint in a race."""
+    check_grant_period(period_of(board_key, contest), period_start, now, early=early)
     existing = get_grant(board_key, period_start)
     if existing is not None:
         raise AlreadyGranted(_refusal(existing))
@@ -57,7 +65,27 @@ def grant_reward(
         raise AlreadyGranted(
             "The reward for this board and period was granted a moment ago by someone else."
         ) from None
+    events.publish(events.RewardGranted(grant, board_words(grant), now))
     return grant
+
+
+def period_of(board_key: str, contest: Contest | None) -> str:
+    """week, month, quarter or all: the contest's, or the built-in board's."""
+    if contest is not None:
+        return contest.period
+    return BUILT_IN.get(board_key.split(":", 1)[0], ("", "all", ""))[1]
+
+
+def board_words(grant: RewardGrant) -> str:
+    """ "Points this week, South, the week of 5 Oct 2026": the board, its division, the
+    period."""
+    base, _, rest = grant.board_key.partition(":")
+    title = grant.contest.title if grant.contest else BUILT_IN.get(base, (grant.board_key,))[0]
+    if rest.startswith("division:") and rest.removeprefix("division:").isdigit():
+        division = db.session.get(Division, int(rest.removeprefix("division:")))
+        title = f"{title}, {division.name}" if division else title
+    period = period_of(grant.board_key, grant.contest)
+    return f"{title}, {period_words(period, grant.period_start)}" if period != "all" else title
 
 
 def _refusal(existing: RewardGrant) -> str:

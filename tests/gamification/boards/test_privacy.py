@@ -42,7 +42,8 @@ def test_names_only_for_people_who_opted_in(board, ranked):
     privacy.save_preference(ranked[0], show_name=True, on_public_boards=True, now=T0)
     top, _ = privacy.learner_view(board, privacy_scope(), ranked[14])
     assert top[0].name == "Rank 1"
-    assert top[1].name == "a colleague in East"
+    assert top[1].name == "Colleague #1, East"  # numbered on the page: the first unnamed
+    assert [row.name for row in top[2:4]] == ["Colleague #2, East", "Colleague #3, East"]
 
 
 def test_opted_out_people_are_left_out_but_keep_their_rank(board, ranked, make_user):
@@ -74,7 +75,7 @@ def test_preferences_page_saves(client, login, make_user):
 def test_leaderboards_page_shows_colleague_not_name(client, login, ranked):
     login(ranked[14])
     page = client.get(f"/leaderboards?start={WEEK.isoformat()}").get_data(as_text=True)
-    assert "a colleague in East" in page and "Rank 1<" not in page
+    assert "Colleague #1, East" in page and "Rank 1<" not in page
     assert "<svg" in page and "150" in page
 
 

@@ -51,9 +51,14 @@ def test_hr_sees_board_with_full_names_and_chart(client, login, hr, board):
 def test_grant_once_per_board_and_period(client, login, hr, board):
     login(hr)
     grant = f"/incentives/boards/points-week/grant?start={WEEK.isoformat()}"
-    response = client.post(grant, data={"user_id": board[0].id, "prize": "Coffee", "note": "Hi"})
+    asked = {"user_id": board[0].id, "prize": "Coffee", "note": "Hi"}
+    response = client.post(grant, data=asked | {"confirmed": "yes"})
     assert response.status_code == 302
-    again = client.post(grant, data={"user_id": board[1].id, "prize": "Tea"}, follow_redirects=True)
+    again = client.post(
+        grant,
+        data={"user_id": board[1].id, "prize": "Tea", "confirmed": "yes"},
+        follow_redirects=True,
+    )
     assert "already granted to Wendy Winner" in again.get_data(as_text=True)
     grants = db.session.scalars(select(RewardGrant).where(RewardGrant.board_key == "points-week"))
     assert [(g.user_id, g.prize, g.granted_by_id) for g in grants] == [
@@ -177,7 +182,8 @@ def test_the_winner_s_burst_shows_beside_the_grant(client, login, hr, board):
     assert "Before granting:</strong> Wendy Winner is flagged for this period" in page
     assert "14 awards within an hour (2026-10-06 09:00–09:39): at least 12" in page
     grant = f"/incentives/boards/points-week/grant?start={WEEK.isoformat()}"
-    assert client.post(grant, data={"user_id": board[0].id, "prize": "Tea"}).status_code == 302
+    confirmed = {"user_id": board[0].id, "prize": "Tea", "confirmed": "yes"}
+    assert client.post(grant, data=confirmed).status_code == 302
     assert db.session.scalar(select(RewardGrant.user_id)) == board[0].id
 
 

@@ -2,15 +2,18 @@
 
 A service makes its change and publishes an event (`lms.events.publish`); `react` then
 records the xAPI statements the event stands for, applies the points, badges and levels they
-earn, and runs whatever else follows — curricula, the onboarding gate, adoption counts — in
-the same transaction. This is the only module that reaches into other domains' services for
-what follows an event (an import-linter contract in pyproject.toml holds it to that).
+earn, and runs whatever else follows — curricula, the onboarding gate, adoption counts, the
+notifications of what people achieved — in the same transaction. This is the only module
+that reaches into other domains' services for what follows an event (an import-linter
+contract in pyproject.toml holds it to that).
 """
 
 from lms.adoption import aggregates as adoption_weeks
 from lms.coaching import gate as onboarding_gate
+from lms.communications import milestones as notifications
 from lms.courses import curricula
 from lms.events import (
+    BadgesEarned,
     ChampionNamed,
     CoachingSignOffWithdrawn,
     CoachingStepSignedOff,
@@ -18,8 +21,11 @@ from lms.events import (
     CourseCompleted,
     CoursesAssigned,
     JobRolesChanged,
+    LevelsReached,
+    OnboardingCompleted,
     PeopleJoined,
     RemedialAssigned,
+    RewardGranted,
     StatementsArchived,
     StatementsReceived,
 )
@@ -54,7 +60,18 @@ def react(event) -> None:
             onboarding_gate.evaluate_everyone(now=now)
         case CoursesAssigned(people, _course, _registered, now):
             onboarding_gate.evaluate_onboarding(people, now=now)
-        case CourseCompleted(enrollment, now) | RemedialAssigned(enrollment, _, now):
+        case CourseCompleted(enrollment, now):
+            notifications.close_training_reminders(enrollment, now=now)  # due soon: done
+            onboarding_gate.evaluate_onboarding([enrollment.user], now=now)
+        case RemedialAssigned(enrollment, _, now):
             onboarding_gate.evaluate_onboarding([enrollment.user], now=now)
         case CoachingStepSignedOff(sign_off, now) | CoachingSignOffWithdrawn(sign_off, _, now):
             onboarding_gate.evaluate_onboarding([sign_off.learner], now=now)
+        case BadgesEarned(awards, now):
+            notifications.notify_badges_earned(awards, now=now)  # one insert for the batch
+        case LevelsReached(reached, now):
+            notifications.notify_levels_reached(reached, now=now)
+        case OnboardingCompleted(completion, now):
+            notifications.notify_onboarding_complete(completion, now=now)  # and the manager
+        case RewardGranted(grant, board, now):
+            notifications.notify_reward_granted(grant, board, now=now)

@@ -6,7 +6,9 @@ the launch announcement, go-live tips; plus the welcome), reminders of training 
 curriculum's "training-reminder..." messages, due-soon and overdue reminders of required
 courses), "your coaching step is waiting" to managers, and the answer to someone's own
 feedback. Everything else is non-essential and may be muted: recognition of champions and
-contest winners, check-ins, "meet your champion", team-coaching notes.
+contest winners, check-ins, "meet your champion", team-coaching notes, and the moments that
+follow what a person achieved (a badge earned, a level reached, onboarding complete — to
+them and to their manager —, a reward granted).
 """
 
 from datetime import date, timedelta
@@ -22,6 +24,8 @@ DUE_SOON = timedelta(days=3)
 
 COMMUNICATION, TRAINING_DUE, TRAINING_OVERDUE = "communication", "training_due", "training_overdue"
 COACHING_WAITING, RECOGNITION, FEEDBACK = "coaching_waiting", "recognition", "feedback"
+BADGE_EARNED, LEVEL_REACHED, REWARD_GRANTED = "badge_earned", "level_reached", "reward_granted"
+ONBOARDING_COMPLETE, REPORT_ONBOARDED = "onboarding_complete", "report_onboarded"
 KIND_LABELS = {
     COMMUNICATION: "Communication plan",
     TRAINING_DUE: "Training due soon",
@@ -29,6 +33,11 @@ KIND_LABELS = {
     COACHING_WAITING: "Coaching step waiting",
     RECOGNITION: "Weekly recognition",
     FEEDBACK: "Feedback answered",
+    BADGE_EARNED: "Badge earned",
+    LEVEL_REACHED: "Level reached",
+    ONBOARDING_COMPLETE: "Onboarding complete",
+    REPORT_ONBOARDED: "Report onboarded",
+    REWARD_GRANTED: "Reward granted",
 }
 ESSENTIAL_COMMUNICATIONS = ("crm-launch", "go-live", "welcome", "training-reminder")
 
@@ -106,3 +115,31 @@ def coaching_key(learner_id: int, skill_id: int, step: int) -> str:
 
 def recognition_key(monday: date) -> str:
     return f"{RECOGNITION}:{monday.isoformat()}"
+
+
+def training_keys(enrollment_id: int) -> tuple[str, str]:
+    """The keys of an enrolment's "due soon" and "overdue" reminders."""
+    return training_key(TRAINING_DUE, enrollment_id), training_key(TRAINING_OVERDUE, enrollment_id)
+
+
+def badge_key(badge_key_: str) -> str:
+    """A badge is awarded once per person (a revoked one is not earned again): so is its
+    notification."""
+    return f"{BADGE_EARNED}:{badge_key_}"
+
+
+def level_key(level: int) -> str:
+    return f"{LEVEL_REACHED}:{level}"
+
+
+def onboarding_key(completion_id: int) -> str:
+    """Once per completion: onboarding reopened and completed again is news again."""
+    return f"{ONBOARDING_COMPLETE}:{completion_id}"
+
+
+def report_onboarded_key(completion_id: int) -> str:
+    return f"{REPORT_ONBOARDED}:{completion_id}"
+
+
+def reward_key(grant_id: int) -> str:
+    return f"{REWARD_GRANTED}:{grant_id}"

@@ -19,6 +19,7 @@ from lms.courses import rules as course_rules
 from lms.courses.models import Communication, Enrollment
 from lms.courses.rollout import get_go_live
 from lms.database import db
+from lms.gamification.incentives.rewards import board_words
 from lms.gamification.models import BoardPreference, RewardGrant
 
 CHUNK = 500
@@ -195,7 +196,7 @@ def _winner_lines(start: datetime, end: datetime) -> list[str]:
             who = person.name
         else:
             who = f"a colleague in {person.division.name if person.division else 'the company'}"
-        board = grant.contest.title if grant.contest else grant.board_key
+        board = board_words(grant)  # "Points this week, South, the week of 5 Oct 2026"
         lines.append(f"Winner of {board}: {who} ({grant.prize})")
     return lines
 

@@ -11,9 +11,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import contains_eager
 
 from lms.auth.models import User
+from lms.bulk_writes import insert_rows
 from lms.communications import rules
 from lms.communications.models import MailDelivery, Notification, NotificationPreference
 from lms.database import db
+from lms.value_lists import among, with_pairs
 
 
 @dataclass(frozen=True)
@@ -73,21 +75,96 @@ def _insert_once(user_id: int, notice: Notice, *, now: datetime, muted: bool) ->
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         insert(Notification)
-        .values(
-            user_id=user_id,
-            key=notice.key[:200],
-            kind=rules.kind_of(notice.key)[:40],
-            title=notice.title[:200],
-            body=notice.body,
-            link=notice.link,
-            essential=notice.essential,
-            muted=muted,
-            created_at=now,
-        )
+        .values(**_row(user_id, notice, now=now, muted=muted))
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(Notification.id)
     )
     return db.session.execute(statement).scalar()
+
+
+def _row(user_id: int, notice: Notice, *, now: datetime, muted: bool) -> dict:
+    return {
+        "user_id": user_id,
+        "key": notice.key[:200],
+        "kind": rules.kind_of(notice.key)[:40],
+        "title": notice.title[:200],
+        "body": notice.body,
+        "link": notice.link,
+        "essential": notice.essential,
+        "muted": muted,
+        "created_at": now,
+    }
+
+
+def send_many(addressed: list[tuple[int, Notice]], *, now: datetime) -> None:
+    """`send` for many (person id, notice) pairs at once, each once per (person, key), the
+    muted preferences read here: one INSERT for them all, whatever their number (a batch
+    of CRM statements can award thousands of badges), and, when e-mail is on, one read of
+    the notifications it made and one INSERT of their e-mail."""
+    if not addressed:
+        return
+    if not all(rules.is_safe_link(notice.link) for _, notice in addressed):
+        raise ValueError("notification links are paths inside Uptake")
+    muted = muted_among({user_id for user_id, _ in addressed})
+    rows = {
+        (user_id, notice.key[:200]): _row(
+            user_id, notice, now=now, muted=user_id in muted and not notice.essential
+        )
+        for user_id, notice in addressed
+    }
+    insert_rows(Notification.__table__, list(rows.values()), ignore_duplicates=True)
+    if mail_enabled():
+        wanted = {
+            (user_id, notice.key[:200]) for user_id, notice in addressed if notice.wants_email
+        }
+        _queue_mail_of_new(wanted, now=now)
+
+
+def _queue_mail_of_new(pairs: set[tuple[int, str]], *, now: datetime) -> None:
+    """E-mail for the notifications just made (made `now`, no e-mail yet) among these
+    (person, key) pairs, by `rules.should_email`."""
+    if not pairs:
+        return
+    query = with_pairs(
+        select(
+            Notification.id, Notification.essential, Notification.muted, User.email, User.active
+        ),
+        Notification.user_id,
+        Notification.key,
+        pairs,
+    )
+    query = (
+        query.join(User, User.id == Notification.user_id)
+        .outerjoin(MailDelivery, MailDelivery.notification_id == Notification.id)
+        .where(Notification.created_at == now, MailDelivery.id.is_(None))
+    )
+    deliveries = [
+        {
+            "notification_id": id_,
+            "to_address": email,
+            "status": "pending",
+            "attempts": 0,
+            "queued_at": now,
+        }
+        for id_, essential, muted, email, active in db.session.execute(query)
+        if rules.should_email(wants_email=True, essential=essential, muted=muted, active=active)
+    ]
+    insert_rows(MailDelivery.__table__, deliveries)
+
+
+def mark_read_by_keys(user_id: int, keys: tuple[str, ...], *, now: datetime) -> None:
+    """The person's unread notifications with these keys are read from now (what they
+    asked for is done)."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.key.in_(keys),
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=now),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def mail_enabled() -> bool:
@@ -100,6 +177,18 @@ def mail_enabled() -> bool:
 def is_muted(user_id: int) -> bool:
     preference = db.session.get(NotificationPreference, user_id)
     return bool(preference and preference.mute_non_essential)
+
+
+def muted_among(user_ids: set[int]) -> set[int]:
+    """Those of these people who muted non-essential messages."""
+    return set(
+        db.session.scalars(
+            select(NotificationPreference.user_id).where(
+                among(NotificationPreference.user_id, user_ids),
+                NotificationPreference.mute_non_essential.is_(True),
+            )
+        )
+    )
 
 
 def muted_user_ids() -> set[int]:

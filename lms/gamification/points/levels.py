@@ -1,10 +1,12 @@
 """Levels: a person's level follows from their points; the first time they reach one, a
-notice is kept until they have seen it."""
+notice is kept until they have seen it, and the level reached is announced (LevelsReached:
+a notification follows, see lms.reactions)."""
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from lms import events
 from lms.bulk_writes import insert_rows
 from lms.database import db
 from lms.gamification.models import ALL_TIME, LevelUp, PointsTally
@@ -35,6 +37,27 @@ def record_level_ups(
         for number in range(first + 1, level.number + 1):
             rows.append({"user_id": user_id, "level": number, "reached_at": now, "seen_at": None})
     insert_rows(LevelUp.__table__, rows, ignore_duplicates=True)
+    _publish_reached({row["user_id"] for row in rows}, levels, now)
+
+
+def _publish_reached(user_ids: set[int], levels: tuple[Level, ...], now: datetime) -> None:
+    """The highest level each of these people reached just now (their notices made `now`),
+    announced in one event: one read of their few notices, by the primary key."""
+    if not user_ids:
+        return
+    query = (
+        select(LevelUp.user_id, func.max(LevelUp.level))
+        .where(among(LevelUp.user_id, user_ids), LevelUp.reached_at == now)
+        .group_by(LevelUp.user_id)
+    )
+    by_number = {level.number: level for level in levels}
+    reached = tuple(
+        (user_id, by_number[number])
+        for user_id, number in sorted(db.session.execute(query).all())
+        if number in by_number
+    )
+    if reached:
+        events.publish(events.LevelsReached(reached=reached, now=now))
 
 
 def _all_time_points(user_ids: set[int]) -> dict[int, int]:

@@ -13,7 +13,7 @@ from lms.gamification.models import PointsEntry
 from lms.gamification.points.ledger import total_points
 from lms.value_lists import among
 from lms.xapi.models import Activity, Statement
-from lms.xapi.store.history import object_name
+from lms.xapi.store.words import object_name
 
 
 @dataclass(frozen=True)

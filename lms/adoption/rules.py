@@ -18,6 +18,19 @@ SIGNAL_TITLES = {
     FEW_REPORTS: "Few report requests",
     THREE_X: "3X factor below three",
 }
+# What each signal means, in a sentence for the people who read the boards.
+SIGNAL_MEANINGS = {
+    UPDATING_DROP: "The person creates and updates fewer CRM records than they used to:"
+    " often the first sign of going back to spreadsheets and e-mail.",
+    DATA_QUALITY: "The records the person creates or changes miss fields a complete record"
+    " has, or hold badly formatted values (Uptake judges each record against the data-quality"
+    " rules).",
+    FEW_REPORTS: "The person rarely opens CRM reports or dashboards: they put data in but do"
+    " not use what it tells them.",
+    THREE_X: "The 3X factor is what someone gets out of the CRM (records viewed, reports run,"
+    " searches) for each record they put in (created or updated). At three or more the CRM"
+    " pays them back; below three they feed it without using it, and tend to stop.",
+}
 
 ASSIGN_REMEDIAL, NUDGE, TELL_MANAGER = "assign_remedial", "nudge", "tell_manager"
 RESPONSES = (ASSIGN_REMEDIAL, NUDGE, TELL_MANAGER)

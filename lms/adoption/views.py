@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from lms.adoption import dashboard, governance
 from lms.adoption.content import current_adoption
 from lms.adoption.forms import TargetForm
-from lms.adoption.rules import SIGNAL_TITLES, quarter_of
+from lms.adoption.rules import SIGNAL_MEANINGS, SIGNAL_TITLES, quarter_of
 from lms.adoption.target import get_target_percent, set_target_percent
 from lms.auth import rules as access_rules
 from lms.auth.access import allowed_if
@@ -30,7 +30,7 @@ def _pct(share: float | None) -> str:
 
 @bp.context_processor
 def _titles():
-    return {"titles": SIGNAL_TITLES}
+    return {"titles": SIGNAL_TITLES, "meanings": SIGNAL_MEANINGS}
 
 
 def _weeks() -> int | None:

@@ -117,6 +117,7 @@ def test_a_manager_sees_their_reports_signal_and_the_course_it_assigned(
     page = client.get(f"/adoption/team/{manager.id}").get_data(as_text=True)
     assert "Rita Report" in page and "Incomplete customer profiles" in page
     assert "Assigned “Refresher: complete customer profiles”." in page
+    assert "miss fields a complete record has" in page  # each signal says what it means
     assert "Olga Outsider" not in page
     assert page.count("<svg") == 4  # the team, its one division, the two funnels
     assert "Olga" not in client.get(f"/adoption/team/{manager.id}/signals.csv").get_data(
@@ -180,6 +181,8 @@ def test_governance_summary_prints_and_downloads(make_user, login, client):
     for part in ("Adoption against target", "Trend", "Top signals", "Incentives granted"):
         assert part in page
     assert "Open feedback" in page and "Wendy Winner" in page and "Team lunch" in page
+    assert "What these signals mean" in page
+    assert "The 3X factor is what someone gets out of the CRM" in page  # explained where named
     assert "@media print" in page and "<svg" in page
     quarter = f"{today().year}-Q{(today().month - 1) // 3 + 1}"
     download = client.get(f"/adoption/governance/download?quarter={quarter}")

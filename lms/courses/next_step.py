@@ -5,6 +5,7 @@ progress in plain words. Pure: plain values in, answers out; no app, no database
 from dataclasses import dataclass
 from datetime import date
 
+from lms.coaching.rules import PRACTICE_STEP
 from lms.courses import rules
 
 DUE_SOON_DAYS = 7  # a course due within a week comes before others
@@ -19,8 +20,9 @@ OVERDUE, REFRESHER, DUE_SOON, REQUIRED, COACHING, OPTIONAL = (
     "optional",
 )
 ALL_DONE, NOTHING_NOW = "all done", "nothing now"
+PRACTICE = "practice"  # a practice task before the coaching step that needs it
 # What the button does beyond the course actions of rules.course_action.
-SEE_COACHING, BROWSE = "coaching", "browse"
+SEE_COACHING, OPEN_TASK, BROWSE = "coaching", "task", "browse"
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,22 @@ class CourseFacts:
 
 
 @dataclass(frozen=True)
+class TaskRef:
+    """A practice task in the training CRM."""
+
+    course_slug: str
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
 class SkillFacts:
     """A skill the learner's role requires, and how far coaching in it has come."""
 
     title: str
     steps_signed: int  # 0 to 4
     next_step_label: str | None  # "step 2 (Assist)"; None once all four are signed
+    practice_left: tuple[TaskRef, ...] = ()  # its practice tasks not passed yet
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,7 @@ class NextStep:
     course: CourseFacts | None = None
     lesson: LessonRef | None = None  # the lesson to open, for RESUME and START
     skill: SkillFacts | None = None
+    task: TaskRef | None = None  # the practice task to open, for OPEN_TASK
 
 
 def choose_next_step(situation: Situation) -> NextStep:
@@ -94,7 +107,9 @@ def choose_next_step(situation: Situation) -> NextStep:
     4. any other required course: one whose quiz is all that is left, then one started,
        then one not started (soonest due within each, undated last, then the plan's order);
     5. once every required course and refresher is done, coaching: the first required skill
-       not signed off at step four, and the step to ask the manager for;
+       not signed off at step four, and the step to ask the manager for — or, when that is
+       the practice step and the skill has practice tasks not passed, the first of them
+       (the manager signs the practice step only once they are passed);
     6. an optional course started and not finished;
     7. all done, when the onboarding gate has recorded onboarding complete;
     8. otherwise nothing to do now (nothing assigned yet, or the gate still to run).
@@ -117,6 +132,8 @@ def choose_next_step(situation: Situation) -> NextStep:
     if todo:
         return _course_step(REQUIRED, min(todo, key=_readiness(todo)), today)
     skill = next((s for s in situation.skills if s.next_step_label), None)
+    if skill is not None and skill.steps_signed + 1 == PRACTICE_STEP and skill.practice_left:
+        return _practice_step(skill)
     if skill is not None:
         return _coaching_step(skill, situation.manager_name)
     started = [c for c in situation.courses if c.started and not c.completed]
@@ -211,6 +228,20 @@ def _coaching_step(skill: SkillFacts, manager_name: str | None) -> NextStep:
         "signed; your manager (or a coach they name) signs each step with you.",
         "See your coaching",
         skill=skill,
+    )
+
+
+def _practice_step(skill: SkillFacts) -> NextStep:
+    task, left = skill.practice_left[0], len(skill.practice_left)
+    return NextStep(
+        PRACTICE,
+        OPEN_TASK,
+        f"Practise in the training CRM: “{task.title}”",
+        f"{skill.title}: your manager signs {skill.next_step_label} once its practice "
+        f"{'task is' if left == 1 else 'tasks are'} passed ({left} to go).",
+        "Open the task",
+        skill=skill,
+        task=task,
     )
 
 

@@ -64,10 +64,12 @@ def _plan_page(person):
 
 
 def _next_step_link(step: NextStep, person) -> str | None:
-    """Where the next step's button goes: the lesson to open, the quiz, the coaching page,
-    the catalogue."""
+    """Where the next step's button goes: the lesson to open, the practice task, the quiz,
+    the coaching page, the catalogue."""
     if step.lesson is not None:
         return url_for("courses.show_lesson", slug=step.course.slug, lesson_slug=step.lesson.slug)
+    if step.task is not None:
+        return url_for("practice.show_task", slug=step.task.course_slug, task_slug=step.task.slug)
     if step.action == rules.TAKE_QUIZ:
         return url_for("courses.quiz", slug=step.course.slug)
     if step.course is not None:

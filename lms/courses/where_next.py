@@ -15,6 +15,7 @@ from lms.courses import rules
 from lms.courses.models import Course, Enrollment, Lesson, LessonProgress
 from lms.courses.plan import CourseLine, Plan, course_lines, lessons_for_role, list_enrollments
 from lms.database import db
+from lms.practice.services import PracticeLine, practice_lines
 
 
 def resume_lessons(person: User, enrollments: list[Enrollment]) -> dict[int, steps.LessonRef]:
@@ -66,21 +67,27 @@ def course_facts(line: CourseLine, resume: steps.LessonRef | None) -> steps.Cour
     )
 
 
-def skill_facts(line: SkillProgress) -> steps.SkillFacts:
-    return steps.SkillFacts(line.skill.title, line.reached, line.next_label)
+def skill_facts(line: SkillProgress, practice: list[PracticeLine]) -> steps.SkillFacts:
+    left = tuple(
+        steps.TaskRef(p.task.course.slug, p.task.slug, p.task.title)
+        for p in practice
+        if p.task.skill_id == line.skill.id and not p.passed
+    )
+    return steps.SkillFacts(line.skill.title, line.reached, line.next_label, left)
 
 
 def situation_of(
     person: User,
     lines: list[CourseLine],
     coaching: list[SkillProgress],
+    practice: list[PracticeLine],
     onboarding_complete: bool,
     today: date,
 ) -> steps.Situation:
     resume = resume_lessons(person, [line.enrollment for line in lines])
     return steps.Situation(
         courses=tuple(course_facts(line, resume.get(line.enrollment.id)) for line in lines),
-        skills=tuple(skill_facts(line) for line in coaching),
+        skills=tuple(skill_facts(line, practice) for line in coaching),
         onboarding_complete=onboarding_complete,
         manager_name=person.manager.name if person.manager else None,
         today=today,
@@ -93,7 +100,9 @@ def plan_next_step(plan: Plan, today: date) -> steps.NextStep:
     lines.sort(
         key=lambda line: (line.enrollment.due_on is None, line.enrollment.due_on or date.max)
     )
-    situation = situation_of(plan.person, lines, plan.coaching, plan.onboarding.is_complete, today)
+    situation = situation_of(
+        plan.person, lines, plan.coaching, plan.practice, plan.onboarding.is_complete, today
+    )
     return steps.choose_next_step(situation)
 
 
@@ -117,6 +126,7 @@ def next_step_for(person: User, today: date) -> steps.NextStep:
         person,
         course_lines(person, enrollments, today),
         list_skill_progress(person),
+        practice_lines(person, [e.course_id for e in enrollments]),
         get_onboarding_status(person).is_complete,
         today,
     )

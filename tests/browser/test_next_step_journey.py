@@ -1,6 +1,6 @@
 """A new hire follows the next step: My plan's card → the first lesson → every lesson →
-the card says take the quiz → a pass, celebrated with the points it earned → the next
-course, by the link on the result page."""
+the card says take the quiz → a pass, celebrated with the points it earned (and kept still
+when the browser asks for reduced motion) → the next course, by the link on the result page."""
 
 import re
 
@@ -45,6 +45,11 @@ def test_a_new_hire_follows_the_next_step(page, live_server):
     expect(celebration).to_contain_text("Course complete!")
     expect(celebration.locator(".earned-points")).to_contain_text("points for this attempt")
     expect(celebration).to_contain_text("Badge earned: First steps")
+
+    animation = "getComputedStyle(document.querySelector('#celebration')).animationName"
+    assert page.evaluate(animation) == "celebration-pop"
+    page.emulate_media(reduced_motion="reduce")  # the celebration keeps still
+    assert page.evaluate(animation) == "none"
 
     celebration.get_by_role("link", name="Next course:").click()
     expect(page).to_have_url(re.compile(rf"{url}/courses/computer-basics/lessons/[^/]+$"))

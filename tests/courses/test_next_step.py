@@ -183,6 +183,28 @@ def test_coaching_without_a_manager_asks_your_manager():
     assert step.headline.startswith("Ask your manager for coaching: step 1 (Demonstrate)")
 
 
+def test_before_the_practice_step_its_practice_tasks_come_first():
+    task = steps.TaskRef("crm-handle-leads", "qualify-a-lead", "Qualify a lead")
+    other = steps.TaskRef("crm-handle-leads", "convert-a-lead", "Convert a lead")
+    at_practice = replace(skill("Handle leads", 2), practice_left=(task, other))
+    step = step_for(skills=[at_practice])
+    assert step.why == steps.PRACTICE and step.action == steps.OPEN_TASK and step.task == task
+    assert step.headline == "Practise in the training CRM: “Qualify a lead”"
+    assert step.detail == (
+        "Handle leads: your manager signs step 3 (Practice) once its practice tasks are "
+        "passed (2 to go)."
+    )
+    assert step.button == "Open the task"
+
+
+def test_practice_left_does_not_come_before_the_earlier_steps():
+    task = steps.TaskRef("crm-handle-leads", "qualify-a-lead", "Qualify a lead")
+    at_assist = replace(skill("Handle leads", 1), practice_left=(task,))
+    assert step_for(skills=[at_assist]).why == steps.COACHING
+    passed = skill("Handle leads", 2)  # nothing left to pass: ask for the practice step
+    assert step_for(skills=[passed]).headline.endswith("step 3 (Practice) in Handle leads")
+
+
 def test_an_optional_course_started_comes_after_coaching():
     optional = course("Extra", required=False, started=True, lessons_done=2)
     assert step_for(optional, skills=[skill(signed=2)]).why == steps.COACHING

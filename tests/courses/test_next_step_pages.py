@@ -155,20 +155,34 @@ def test_with_courses_done_the_card_asks_the_manager_for_coaching(client, login,
     assert "10 of 10 courses done · coaching: 0 of 6 skills complete" in page
 
 
+def sign_every_skill(person, steps):
+    for skill_id in db.session.scalars(select(Skill.id)):
+        for step in steps:
+            sign_off = CoachingSignOff(
+                learner_id=person.id,
+                skill_id=skill_id,
+                step=step,
+                coach_id=person.manager_id,
+                signed_at=T0,
+                note="Seen at work.",
+            )
+            db.session.add(sign_off)
+    db.session.flush()
+
+
+def test_before_the_practice_step_the_card_opens_a_practice_task(client, login, new_hire):
+    complete_every_course(new_hire)
+    sign_every_skill(new_hire, (1, 2))
+    login(new_hire)
+    page = page_of(client, "/")
+    assert "Practise in the training CRM: “" in card(page)
+    assert "your manager signs step 3 (Practice) once its practice" in card(page)
+    assert re.fullmatch(r"/courses/crm-[a-z-]+/practice/[a-z-]+", card_link(page))
+
+
 def test_once_onboarding_is_complete_all_done(client, login, new_hire):
     complete_every_course(new_hire)
-    for skill_id in db.session.scalars(select(Skill.id)):
-        for step in range(1, 5):
-            db.session.add(
-                CoachingSignOff(
-                    learner_id=new_hire.id,
-                    skill_id=skill_id,
-                    step=step,
-                    coach_id=new_hire.manager_id,
-                    signed_at=T0,
-                    note="Seen at work.",
-                )
-            )
+    sign_every_skill(new_hire, (1, 2, 3, 4))
     db.session.add(OnboardingCompletion(person_id=new_hire.id, completed_at=T0))
     db.session.flush()
     login(new_hire)

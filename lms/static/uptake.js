@@ -35,3 +35,37 @@ document.addEventListener("click", async (event) => {
     said.textContent = "Selected: press Ctrl+C (⌘C) to copy";
   }
 });
+
+// On a phone the main menu folds behind its Menu button (uptake.css, below 700px). Without
+// this script nothing folds: the class "js" is what lets the stylesheet hide it.
+document.documentElement.classList.add("js");
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest(".menu-toggle");
+  if (!toggle) {
+    return;
+  }
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  document.getElementById(toggle.getAttribute("aria-controls")).classList.toggle("open", open);
+});
+
+// Tables reflow into cards on a phone (uptake.css, below 600px): each cell is labelled with
+// its column's heading, read from the table's own header row.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const table of document.querySelectorAll("table")) {
+    const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    if (!headings.length) {
+      continue;
+    }
+    table.classList.add("reflows");
+    for (const row of table.querySelectorAll("tbody tr")) {
+      let column = 0;
+      for (const cell of row.children) {
+        if (headings[column] && !cell.hasAttribute("data-label")) {
+          cell.setAttribute("data-label", headings[column]);
+        }
+        column += cell.colSpan || 1;
+      }
+    }
+  }
+});

@@ -21,6 +21,7 @@ demo: install
 
 browser-deps:
 	scripts/ensure-chromium
+	npm ci --prefix tests/browser/axe --no-audit --no-fund --silent
 
 lint: install
 	$(BIN)/ruff check .

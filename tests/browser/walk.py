@@ -1,5 +1,7 @@
 """Steps every browser walk takes."""
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from lms.auth.models import User
@@ -57,3 +59,20 @@ def answer_quiz(page, ticks) -> None:
         if box.count():
             box.check()
     page.get_by_role("button", name="Submit answers").click()
+
+
+# axe-core from npm (tests/browser/axe, installed by `make browser-deps`): the rules of WCAG
+# 2.1 A and AA that a page's own markup can break.
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const found = await axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]});
+  return found.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at `
+    + v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", "));
+}"""
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's violations on the page as it stands (the walk's context needs bypass_csp:
+    the page's Content-Security-Policy would refuse the injected script)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_RUN)

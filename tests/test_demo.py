@@ -70,3 +70,33 @@ def test_the_demo_names_the_port_it_serves_on(tmp_path):
             assert again.exit_code == 0, again.output
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_demo_serves_with_the_database_free_to_write(tmp_path, monkeypatch):
+    """Serving, the command holds no transaction: on SQLite it would hold the write lock, and
+    every log-in (a write) would be refused with "database is locked"."""
+    import sqlite3
+
+    from lms.demo import command
+
+    writes = []
+
+    def serve(host, port, app, **options):
+        database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+        other = sqlite3.connect(database, timeout=0.5, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # what a request that writes does first
+        other.execute("ROLLBACK")
+        other.close()
+        writes.append((host, port))
+
+    monkeypatch.setattr(command, "run_simple", serve)
+    with fresh_database(tmp_path) as url:
+        if not url.startswith("sqlite"):
+            return  # PostgreSQL has no database-wide write lock
+        app = create_app(test_settings(url))
+        with app.app_context():
+            served = app.test_cli_runner().invoke(args=["demo", "--port", "5104"])
+            assert served.exit_code == 0, served.output
+            assert writes == [("127.0.0.1", 5104)]
+            db.session.remove()
+            db.engine.dispose()

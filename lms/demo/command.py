@@ -202,6 +202,9 @@ def demo_command(serve: bool, port: int) -> None:
         f" {crm.name!r}: see {base_url}/crm (as the admin)."
     )
     if serve:
+        # The command's own transaction ends here: on SQLite a command's transaction holds the
+        # write lock (lms.database), and every request that writes would wait for it in vain.
+        db.session.remove()
         click.echo(f"\nServing on http://127.0.0.1:{port}  (Ctrl+C to stop)")
         # app.run() refuses to run inside the flask CLI; werkzeug's server is what it would use.
         run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lms.auth.forms import ConfirmForm
 from lms.auth.services import get_user_by_email
 from lms.clock import today, utcnow
-from lms.coaching import board, gate, history, queries, rules, services
+from lms.coaching import board, gate, history, onboarding, queries, rules, services
 from lms.coaching.forms import DelegateForm, SeveralForm, SignOffForm, WithdrawForm
 from lms.coaching.models import CoachDelegation, CoachingSignOff
 from lms.courses.models import Skill
@@ -115,12 +115,28 @@ def _details(form: SignOffForm) -> dict:
 
 
 def _sign(form: SignOffForm, learner, skill, step):
-    services.sign_off_step(current_user, learner, skill, step, **_details(form), now=utcnow())
+    now = utcnow()
+    services.sign_off_step(current_user, learner, skill, step, **_details(form), now=now)
     db.session.commit()
-    flash(f"{rules.step_label(step).capitalize()} of {skill.title} is signed off.", "success")
+    said = f"{rules.step_label(step).capitalize()} of {skill.title} is signed off."
+    flash(said + _onboarding_news([learner], now), "success")
     if form.back.data == "board" and queries.is_coach(current_user):
         return redirect(url_for("coaching.show_board"))
     return _to_person(learner.id)
+
+
+def _onboarding_news(learners: list, since) -> str:
+    """ " Leo Learner's onboarding is now complete." for those whose onboarding the sign-off
+    just completed (the gate runs with the sign-off), else ""."""
+    completions = onboarding.live_completions([learner.id for learner in learners])
+    done = [
+        learner.name
+        for learner in learners
+        if learner.id in completions and completions[learner.id].completed_at >= since
+    ]
+    if not done:
+        return ""
+    return f" Onboarding is now complete for {', '.join(done)}."
 
 
 def _render_sign_off(template: str, form: SignOffForm, learner, skill, step):
@@ -202,9 +218,10 @@ def _several_details(form: SeveralForm) -> dict:
 
 
 def _sign_several(form: SeveralForm, chosen: list, skill: Skill, step: int):
+    now = utcnow()
     try:
         signed = services.sign_off_several(
-            current_user, chosen, skill, step, **_several_details(form), now=utcnow()
+            current_user, chosen, skill, step, **_several_details(form), now=now
         )
     except DomainError:
         db.session.rollback()  # those signed before the refusal are not signed either
@@ -212,7 +229,8 @@ def _sign_several(form: SeveralForm, chosen: list, skill: Skill, step: int):
     db.session.commit()
     names = ", ".join(sign_off.learner.name for sign_off in signed)
     label = rules.step_label(step).capitalize()
-    flash(f"{label} of {skill.title} is signed off for {len(signed)}: {names}.", "success")
+    said = f"{label} of {skill.title} is signed off for {len(signed)}: {names}."
+    flash(said + _onboarding_news([sign_off.learner for sign_off in signed], now), "success")
     return redirect(url_for("coaching.show_board"))
 
 
@@ -301,6 +319,12 @@ def complete_onboarding(person_id):
         abort(400)
     try:
         completion = gate.complete_onboarding(person, now=utcnow())
+    except rules.OnboardingIncomplete as exc:  # an answer, not an error
+        whose = "Your" if person.id == current_user.id else f"{person.name}'s"
+        flash(
+            f"{whose} onboarding is not complete yet. Still to do: {'; '.join(exc.missing)}.",
+            "info",
+        )
     except DomainError as exc:
         flash(str(exc), "error")
     else:

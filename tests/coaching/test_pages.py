@@ -265,8 +265,24 @@ def test_asking_for_completion_answers_with_what_is_missing(client, login, team)
     response = client.post(
         f"/coaching/people/{team.learner.id}/onboarding/complete", follow_redirects=True
     )
-    assert "Onboarding for Leo Learner is not complete. Missing: course not done:" in text(response)
+    page = text(response)
+    assert "Leo Learner&#39;s onboarding is not complete yet. Still to do: course not done:" in page
+    assert 'class="flash flash-info" role="status"' in page  # an answer, not an error
     assert completions(team.learner) == []
+
+
+def test_the_last_sign_off_says_onboarding_is_now_complete(client, login, team):
+    complete_required_courses(team.learner)
+    *earlier, last = SALES_SKILLS
+    for slug in earlier:
+        sign(team.manager, team.learner, slug)
+    sign(team.manager, team.learner, last, [1, 2, 3])
+    db.session.commit()
+    login(team.manager)
+    note = {"note": "Uses it every day."}
+    page = text(post_sign(client, team.learner, 4, last, **note))
+    assert "is signed off. Onboarding is now complete for Leo Learner." in page
+    assert len(completions(team.learner)) == 1
 
 
 # Deactivation and role changes --------------------------------------------------------------------

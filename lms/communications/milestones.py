@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lms.communications import rules
-from lms.communications.services import Notice, mark_read_by_keys, send_many
+from lms.communications.bulk import send_many
+from lms.communications.services import Notice, mark_read_by_keys
 
 if TYPE_CHECKING:
     from lms.coaching.models import OnboardingCompletion

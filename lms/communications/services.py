@@ -11,11 +11,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import contains_eager
 
 from lms.auth.models import User
-from lms.bulk_writes import insert_rows
 from lms.communications import rules
 from lms.communications.models import MailDelivery, Notification, NotificationPreference
 from lms.database import db
-from lms.value_lists import among, with_pairs
+from lms.value_lists import among
 
 
 @dataclass(frozen=True)
@@ -75,14 +74,14 @@ def _insert_once(user_id: int, notice: Notice, *, now: datetime, muted: bool) ->
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         insert(Notification)
-        .values(**_row(user_id, notice, now=now, muted=muted))
+        .values(**notification_row(user_id, notice, now=now, muted=muted))
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(Notification.id)
     )
     return db.session.execute(statement).scalar()
 
 
-def _row(user_id: int, notice: Notice, *, now: datetime, muted: bool) -> dict:
+def notification_row(user_id: int, notice: Notice, *, now: datetime, muted: bool) -> dict:
     return {
         "user_id": user_id,
         "key": notice.key[:200],
@@ -94,77 +93,6 @@ def _row(user_id: int, notice: Notice, *, now: datetime, muted: bool) -> dict:
         "muted": muted,
         "created_at": now,
     }
-
-
-def send_many(addressed: list[tuple[int, Notice]], *, now: datetime) -> None:
-    """`send` for many (person id, notice) pairs at once, each once per (person, key), the
-    muted preferences read here: one INSERT for them all, whatever their number (a batch
-    of CRM statements can award thousands of badges), and, when e-mail is on, one read of
-    the notifications it made and one INSERT of their e-mail."""
-    if not addressed:
-        return
-    if not all(rules.is_safe_link(notice.link) for _, notice in addressed):
-        raise ValueError("notification links are paths inside Uptake")
-    muted = muted_among({user_id for user_id, _ in addressed})
-    rows = {
-        (user_id, notice.key[:200]): _row(
-            user_id, notice, now=now, muted=user_id in muted and not notice.essential
-        )
-        for user_id, notice in addressed
-    }
-    insert_rows(Notification.__table__, list(rows.values()), ignore_duplicates=True)
-    if mail_enabled():
-        wanted = {
-            (user_id, notice.key[:200]) for user_id, notice in addressed if notice.wants_email
-        }
-        _queue_mail_of_new(wanted, now=now)
-
-
-def _queue_mail_of_new(pairs: set[tuple[int, str]], *, now: datetime) -> None:
-    """E-mail for the notifications just made (made `now`, no e-mail yet) among these
-    (person, key) pairs, by `rules.should_email`."""
-    if not pairs:
-        return
-    query = with_pairs(
-        select(
-            Notification.id, Notification.essential, Notification.muted, User.email, User.active
-        ),
-        Notification.user_id,
-        Notification.key,
-        pairs,
-    )
-    query = (
-        query.join(User, User.id == Notification.user_id)
-        .outerjoin(MailDelivery, MailDelivery.notification_id == Notification.id)
-        .where(Notification.created_at == now, MailDelivery.id.is_(None))
-    )
-    deliveries = [
-        {
-            "notification_id": id_,
-            "to_address": email,
-            "status": "pending",
-            "attempts": 0,
-            "queued_at": now,
-        }
-        for id_, essential, muted, email, active in db.session.execute(query)
-        if rules.should_email(wants_email=True, essential=essential, muted=muted, active=active)
-    ]
-    insert_rows(MailDelivery.__table__, deliveries)
-
-
-def mark_read_by_keys(user_id: int, keys: tuple[str, ...], *, now: datetime) -> None:
-    """The person's unread notifications with these keys are read from now (what they
-    asked for is done)."""
-    db.session.execute(
-        update(Notification)
-        .where(
-            Notification.user_id == user_id,
-            Notification.key.in_(keys),
-            Notification.read_at.is_(None),
-        )
-        .values(read_at=now),
-        execution_options={"synchronize_session": False},
-    )
 
 
 def mail_enabled() -> bool:
@@ -261,6 +189,21 @@ def mark_all_read(person: User, *, now: datetime) -> int:
         .values(read_at=now)
     )
     return result.rowcount
+
+
+def mark_read_by_keys(user_id: int, keys: tuple[str, ...], *, now: datetime) -> None:
+    """The person's unread notifications with these keys are read from now (what they
+    asked for is done)."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.key.in_(keys),
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=now),
+        execution_options={"synchronize_session": False},
+    )
 
 
 # The record of what was sent (admins) ---------------------------------------------------------

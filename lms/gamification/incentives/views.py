@@ -107,7 +107,7 @@ def incentive_board(key):
         by_division=_division_tops(shown, divisions) if scope.kind == "company" else [],
         grant=rewards.get_grant(cat.grant_key(shown, scope), shown.start),
         below_bar=_below_bar(shown, rows),
-        empty=cat.empty_reason(shown, scope),
+        empty=None if rows else cat.empty_reason(shown, scope),
         form=RewardForm(user_id=rows[0].user_id if rows else None, prize=_prize(shown)),
         bars=cat.bars(rows[:20], shown.unit, lower_is_better=shown.unit in ("days", "duration")),
         line=cat.chart_line(shown),

@@ -15,6 +15,7 @@ from lms.courses.models import Enrollment
 from lms.database import db
 from lms.feedback.models import Feedback
 from lms.feedback.rules import AREAS, STATUSES
+from lms.gamification.incentives.rewards import board_words
 from lms.gamification.models import RewardGrant
 
 OPEN_FEEDBACK = ("new", "planned")
@@ -31,7 +32,7 @@ class Summary:
     signal_counts: list[tuple[str, str, int, int]]  # (kind, title, raised, people)
     coaching: measures.Funnel
     training: tuple[int, int, int]  # required enrolments: total, completed, completed in quarter
-    rewards: list[RewardGrant]
+    rewards: list[tuple[RewardGrant, str]]  # each grant with its board and period in words
     feedback_open: list[tuple[str, int]]  # (area, open reports), most first
     feedback_by_status: list[tuple[str, int]]
     produced_on: date
@@ -108,14 +109,14 @@ def _training(first: date, last: date) -> tuple[int, int, int]:
     return tuple(db.session.execute(query).one())
 
 
-def _rewards(first: date, last: date) -> list[RewardGrant]:
+def _rewards(first: date, last: date) -> list[tuple[RewardGrant, str]]:
     start, end = _between(first, last)
     query = (
         select(RewardGrant)
         .where(RewardGrant.granted_at >= start, RewardGrant.granted_at < end)
         .order_by(RewardGrant.granted_at, RewardGrant.id)
     )
-    return list(db.session.scalars(query))
+    return [(grant, board_words(grant)) for grant in db.session.scalars(query)]
 
 
 def _feedback_open() -> list[tuple[str, int]]:

@@ -167,7 +167,7 @@ def test_governance_summary_prints_and_downloads(make_user, login, client):
     use_crm(winner)
     db.session.add(
         RewardGrant(
-            board_key="weekly-points",
+            board_key=f"points-week:division:{winner.division_id}",
             period_start=r.week_of(today()),
             user_id=winner.id,
             prize="Team lunch",
@@ -182,6 +182,8 @@ def test_governance_summary_prints_and_downloads(make_user, login, client):
         assert part in page
     assert "Open feedback" in page and "Wendy Winner" in page and "Team lunch" in page
     assert "What these signals mean" in page
+    assert f"Points this week, {winner.division.name}, the week of" in page  # words, no key
+    assert "points-week" not in page
     assert "The 3X factor is what someone gets out of the CRM" in page  # explained where named
     assert "@media print" in page and "<svg" in page
     quarter = f"{today().year}-Q{(today().month - 1) // 3 + 1}"

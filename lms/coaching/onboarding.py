@@ -70,3 +70,14 @@ def list_completions(person: User) -> list[OnboardingCompletion]:
             .order_by(OnboardingCompletion.completed_at, OnboardingCompletion.id)
         )
     )
+
+
+def completed_since(people: list[User], since) -> list[User]:
+    """Those of these people whose live onboarding completion was recorded at `since` or
+    later (the gate runs with each sign-off: a sign-off that completed it, say)."""
+    completions = live_completions([person.id for person in people])
+    return [
+        person
+        for person in people
+        if person.id in completions and completions[person.id].completed_at >= since
+    ]

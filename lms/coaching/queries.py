@@ -108,6 +108,11 @@ def delegate_ids(learner: User) -> frozenset[int]:
     )
 
 
+def coaches(coach: User, learner: User) -> bool:
+    """Whether `coach` coaches `learner`: their manager, or a coach delegated for them."""
+    return learner.manager_id == coach.id or learner.id in delegated_learner_ids(coach)
+
+
 def delegated_learner_ids(coach: User) -> frozenset[int]:
     """The learners this person is a live delegated coach for."""
     return frozenset(

@@ -251,7 +251,7 @@ def nudge(coach: User, learner: User, *, now: datetime) -> int:
     """Remind a report of their overdue courses: an in-app notification (and an e-mail where
     mail is on and they have not muted reminders) naming each course, at most once a day
     from each coach. Their manager or a delegated coach may; returns how many courses."""
-    if learner.manager_id != coach.id and learner.id not in queries.delegated_learner_ids(coach):
+    if not queries.coaches(coach, learner):
         raise NotAllowed(f"Only {learner.name}'s manager or coach reminds them.")
     overdue = queries.overdue_courses(learner, now.date())
     if not overdue:

@@ -57,12 +57,11 @@ def show_board():
 @login_required
 def show_person(person_id):
     person = _coachee_or_404(person_id)
-    coaches = person.manager_id == current_user.id or person.id in queries.delegated_learner_ids(
-        current_user
-    )
     return render_template(
         "coaching/person.html",
-        overdue=queries.overdue_courses(person, today()) if coaches else [],
+        overdue=queries.overdue_courses(person, today())
+        if queries.coaches(current_user, person)
+        else [],
         page=history.get_coaching_page(current_user, person, now=utcnow()),
         own=person.id == current_user.id,
         **STEP_WORDS,
@@ -126,17 +125,9 @@ def _sign(form: SignOffForm, learner, skill, step):
 
 
 def _onboarding_news(learners: list, since) -> str:
-    """ " Leo Learner's onboarding is now complete." for those whose onboarding the sign-off
-    just completed (the gate runs with the sign-off), else ""."""
-    completions = onboarding.live_completions([learner.id for learner in learners])
-    done = [
-        learner.name
-        for learner in learners
-        if learner.id in completions and completions[learner.id].completed_at >= since
-    ]
-    if not done:
-        return ""
-    return f" Onboarding is now complete for {', '.join(done)}."
+    """ " Onboarding is now complete for Leo Learner." when the sign-off just completed it."""
+    done = onboarding.completed_since(learners, since)
+    return f" Onboarding is now complete for {', '.join(p.name for p in done)}." if done else ""
 
 
 def _render_sign_off(template: str, form: SignOffForm, learner, skill, step):

@@ -10,12 +10,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from lms.auth.models import User
-from lms.auth.services import get_job_role, get_or_create_division
-from lms.clock import today, utcnow
+from lms.clock import utcnow
 from lms.courses.curricula import assign_curricula
 from lms.database import db
-from tests.conftest import FAST_HASH, PASSWORD, load_reference_data
+from tests.browser.walk import person
+from tests.conftest import PASSWORD, load_reference_data
 from tests.live import live_uptake
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,15 +36,7 @@ def seed_people() -> dict[str, SimpleNamespace]:
     """People who can log in with PASSWORD, as plain values the tests can use."""
     people, users = {}, []
     for key, (email, name, job_role) in PEOPLE.items():
-        user = User(
-            email=email,
-            name=name,
-            job_role=get_job_role(job_role),
-            division=get_or_create_division("North"),
-            hire_date=today(),
-            password_hash=FAST_HASH,
-        )
-        user.set_roles({"learner"})
+        user = person(email, name, job_role)
         db.session.add(user)
         users.append(user)
         people[key] = SimpleNamespace(email=email, name=name, password=PASSWORD)

@@ -13,20 +13,24 @@ from lms.database import db
 from tests.conftest import FAST_HASH, PASSWORD
 
 
+def person(email: str, name: str, job_role: str, roles=frozenset()) -> User:
+    """A learner (and `roles`) in North who logs in with PASSWORD, not added yet."""
+    user = User(
+        email=email,
+        name=name,
+        job_role=get_job_role(job_role),
+        division=get_or_create_division("North"),
+        hire_date=today(),
+        password_hash=FAST_HASH,
+    )
+    user.set_roles({"learner", *roles})
+    return user
+
+
 def add_person(live_server, email: str, name: str, job_role: str, roles: set[str]) -> str:
-    """Someone more on the live server's database (in North, password PASSWORD): their
-    e-mail, to log in with."""
+    """Someone more on the live server's database: their e-mail, to log in with."""
     with live_server.app.app_context():
-        person = User(
-            email=email,
-            name=name,
-            job_role=get_job_role(job_role),
-            division=get_or_create_division("North"),
-            hire_date=today(),
-            password_hash=FAST_HASH,
-        )
-        person.set_roles({"learner", *roles})
-        db.session.add(person)
+        db.session.add(person(email, name, job_role, roles))
         db.session.commit()
         db.session.remove()
     return email

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from lms import config
+from lms import config, localisation
 from lms.database import db
 from lms.extensions import csrf, login_manager, migrate
 from lms.request_values import IdConverter
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    localisation.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     _connect_reactions()

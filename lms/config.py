@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from lms.locales import SHIPPED_LOCALES, is_time_zone
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -115,6 +117,29 @@ def quiz_settings(env) -> dict:
     }
 
 
+def locale_settings(env) -> dict:
+    """DEFAULT_LOCALE: the company's language for people who chose none (one of
+    SHIPPED_LOCALES; unset, the browser's language among them, else English);
+    DEFAULT_TIME_ZONE: the company's IANA time zone for people who chose none (UTC)."""
+    locale = env.get("DEFAULT_LOCALE", "").strip() or None
+    if locale is not None and locale not in SHIPPED_LOCALES:
+        raise ConfigError(
+            f"DEFAULT_LOCALE must be one of {', '.join(SHIPPED_LOCALES)}, not {locale!r}"
+        )
+    zone = env.get("DEFAULT_TIME_ZONE", "UTC").strip() or "UTC"
+    if not is_time_zone(zone):
+        raise ConfigError(
+            f"DEFAULT_TIME_ZONE must be an IANA time zone such as Europe/Madrid, not {zone!r}"
+        )
+    return {
+        "DEFAULT_LOCALE": locale,
+        "DEFAULT_TIME_ZONE": zone,
+        "BABEL_DEFAULT_LOCALE": locale or SHIPPED_LOCALES[0],
+        "BABEL_DEFAULT_TIMEZONE": zone,
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
+    }
+
+
 MAIL_BACKENDS = ("smtp", "file", "console", "none")
 
 
@@ -178,6 +203,7 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         "BADGE_ISSUER_EMAIL": env.get("BADGE_ISSUER_EMAIL") or None,
         "STATEMENT_RETENTION_MONTHS": retention_months(env),
         **quiz_settings(env),
+        **locale_settings(env),
         **database_settings(env),
         **mail_settings(env, instance_path),
     }

@@ -128,7 +128,7 @@ def db_session(request):
 
 # Cached in `g` for one request in production; the tests keep one app context open, which Flask
 # reuses for every test-client request, so they are forgotten as each request starts.
-CACHED_PER_REQUEST = ("_login_user", "csrf_token")
+CACHED_PER_REQUEST = ("_login_user", "csrf_token", "_flask_babel")
 
 
 def _forget_request_cache(_sender, **_extra):

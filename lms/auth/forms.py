@@ -1,8 +1,10 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
+from lms.locales import LANGUAGE_NAMES, SHIPPED_LOCALES, time_zone_names
 from lms.request_values import CalendarDateField
 
 
@@ -22,6 +24,28 @@ class SetPasswordForm(FlaskForm):
 
 class ChangePasswordForm(SetPasswordForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
+
+
+class PreferencesForm(FlaskForm):
+    """Language and time zone; the empty choice follows the company's default. The service
+    (lms.auth.preferences) checks the values again, so a hand-made post is refused too."""
+
+    locale = SelectField(_l("Language"), validate_choice=False)
+    time_zone = SelectField(_l("Time zone"), validate_choice=False)
+
+    def __init__(self, *args, company_language: str | None, company_time_zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        default_language = (
+            _l("Company default (%(name)s)", name=LANGUAGE_NAMES[company_language])
+            if company_language
+            else _l("Your browser's language")
+        )
+        self.locale.choices = [("", default_language)] + [
+            (code, LANGUAGE_NAMES[code]) for code in SHIPPED_LOCALES
+        ]
+        self.time_zone.choices = [
+            ("", _l("Company default (%(name)s)", name=company_time_zone))
+        ] + [(name, name.replace("_", " ")) for name in time_zone_names()]
 
 
 class PersonForm(FlaskForm):

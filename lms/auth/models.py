@@ -98,6 +98,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Bumped by log-out: every session and remember cookie issued before names an older one.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The person's own language (lms.locales.SHIPPED_LOCALES) and IANA time zone; None
+    # follows the company's DEFAULT_LOCALE and DEFAULT_TIME_ZONE (lms.localisation).
+    locale: Mapped[str | None] = mapped_column(String(16))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

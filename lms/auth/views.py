@@ -1,10 +1,12 @@
 """Log-in, log-out, passwords, and the home page."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import rules, services
-from lms.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from lms.auth.forms import ChangePasswordForm, LoginForm, PreferencesForm, SetPasswordForm
+from lms.auth.preferences import set_preferences
 from lms.clock import utcnow
 from lms.database import db
 from lms.errors import DomainError, FieldError
@@ -41,7 +43,7 @@ def logout():
     services.end_sessions(current_user)
     db.session.commit()
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -57,9 +59,42 @@ def account():
         else:
             db.session.commit()
             login_user(current_user)  # the session id includes the password fingerprint
-            flash("Your password is changed. Other sessions have been logged out.", "success")
+            flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return _account_page(form, _preferences_form())
+
+
+@bp.post("/account/preferences")
+@login_required
+def change_preferences():
+    form = _preferences_form()
+    if form.validate_on_submit():
+        try:
+            set_preferences(
+                current_user, locale=form.locale.data, time_zone=form.time_zone.data, now=utcnow()
+            )
+        except FieldError as exc:
+            getattr(form, exc.field).errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Your language and time zone are saved."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(ChangePasswordForm(formdata=None), form), 400
+
+
+def _preferences_form() -> PreferencesForm:
+    return PreferencesForm(
+        prefix="preferences",
+        obj=current_user,
+        company_language=current_app.config["DEFAULT_LOCALE"],
+        company_time_zone=current_app.config["DEFAULT_TIME_ZONE"],
+    )
+
+
+def _account_page(password_form, preferences_form):
+    return render_template(
+        "auth/account.html", form=password_form, preferences_form=preferences_form
+    )
 
 
 @bp.route("/password/<token>", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 withdrawing, delegating, and asking for onboarding completion."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from lms.courses.models import Skill
 from lms.crm.evidence import recent_use
 from lms.database import db
 from lms.errors import DomainError, FieldError
+from lms.localisation import day_text
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
 STEP_WORDS = {"steps": rules.STEPS, "how": rules.HOW}  # what the sign-off pages name
@@ -320,5 +322,8 @@ def complete_onboarding(person_id):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(f"Onboarding complete since {completion.completed_at.date().isoformat()}.", "success")
+        flash(
+            _("Onboarding complete since %(day)s.", day=day_text(completion.completed_at)),
+            "success",
+        )
     return _to_person(person.id)

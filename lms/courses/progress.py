@@ -5,6 +5,7 @@ import random
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +25,7 @@ from lms.courses.models import (
 )
 from lms.database import db
 from lms.errors import DomainError, NotAllowed
+from lms.localisation import moment_text
 
 
 class QuizNotReady(DomainError):
@@ -45,9 +47,10 @@ def next_attempt_at(enrollment: Enrollment) -> datetime | None:
 
 
 def waiting_message(opens_at: datetime) -> str:
-    return (
-        f"After two attempts that did not pass, the quiz opens again at "
-        f"{opens_at:%H:%M} UTC on {opens_at:%d %b}: time to read the lessons again."
+    return gettext(
+        "After two attempts that did not pass, the quiz opens again on %(when)s: time to read "
+        "the lessons again.",
+        when=moment_text(opens_at),
     )
 
 

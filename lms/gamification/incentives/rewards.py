@@ -15,6 +15,7 @@ from lms.errors import DomainError
 from lms.gamification.boards.catalogue import BUILT_IN
 from lms.gamification.boards.rules import check_grant_period, period_words
 from lms.gamification.models import Contest, RewardGrant
+from lms.localisation import day_text
 
 
 class AlreadyGranted(DomainError):
@@ -92,7 +93,7 @@ def _refusal(existing: RewardGrant) -> str:
     return (
         f"The reward for this board and period was already granted to {existing.user.name}"
         f" ({existing.prize}) by {existing.granted_by.name}"
-        f" on {existing.granted_at.date().isoformat()}; it is granted once."
+        f" on {day_text(existing.granted_at)}; it is granted once."
     )
 
 

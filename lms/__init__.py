@@ -37,6 +37,7 @@ def _import_models() -> None:
     """Every model module, so the metadata (and Alembic) sees every table."""
     import lms.adoption.models
     import lms.auth.models
+    import lms.auth.sso.models
     import lms.coaching.models
     import lms.communications.models
     import lms.courses.models

@@ -140,6 +140,38 @@ def locale_settings(env) -> dict:
     }
 
 
+# Entra ID's claim URIs; Okta and others name their attribute statements as they like.
+SAML_DEFAULT_ATTRIBUTES = {
+    "SAML_ATTRIBUTE_EMAIL": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    "SAML_ATTRIBUTE_HR_ID": "http://schemas.microsoft.com/identity/claims/employeeid",
+    "SAML_ATTRIBUTE_NAME": "http://schemas.microsoft.com/identity/claims/displayname",
+    "SAML_ATTRIBUTE_GROUPS": "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+}
+SAML_FILES = ("SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE")
+
+
+def saml_settings(env) -> dict:
+    """SAML 2.0 sign-in (lms/auth/sso/saml), on when SAML_IDP_METADATA (a file or an
+    http(s) URL) is set; it then needs the SP's key and certificate (SAML_SP_KEY_FILE,
+    SAML_SP_CERT_FILE, PEM files). SAML_SP_ENTITY_ID defaults to the metadata URL;
+    SAML_CLOCK_SKEW_SECONDS is how far the IdP's clock may differ (60); the attribute
+    names default to Entra ID's claims."""
+    metadata = env.get("SAML_IDP_METADATA", "").strip() or None
+    files = {name: env.get(name, "").strip() or None for name in SAML_FILES}
+    if metadata:
+        for name, path in files.items():
+            if not path or not Path(path).is_file():
+                raise ConfigError(f"{name} must name a PEM file when SAML_IDP_METADATA is set")
+    return {
+        "SAML_IDP_METADATA": metadata,
+        **files,
+        "SAML_SP_ENTITY_ID": env.get("SAML_SP_ENTITY_ID", "").strip() or None,
+        "SAML_CLOCK_SKEW_SECONDS": whole_number(env, "SAML_CLOCK_SKEW_SECONDS", 60),
+        "SAML_BUTTON_LABEL": env.get("SAML_BUTTON_LABEL", "").strip() or "your company account",
+        **{name: env.get(name, "").strip() or uri for name, uri in SAML_DEFAULT_ATTRIBUTES.items()},
+    }
+
+
 MAIL_BACKENDS = ("smtp", "file", "console", "none")
 
 
@@ -167,6 +199,59 @@ def mail_settings(env, instance_path: Path) -> dict:
         "MAIL_SMTP_PASSWORD": env.get("MAIL_SMTP_PASSWORD") or None,
         "MAIL_SMTP_TLS": env.get("MAIL_SMTP_TLS", "").lower() in ("1", "true", "yes"),
         "MAIL_FILE_DIR": Path(env.get("MAIL_FILE_DIR") or instance_path / "mail"),
+    }
+
+
+def _switch(env, name: str, default: bool) -> bool:
+    raw = str(env.get(name, "")).strip().lower()
+    if not raw:
+        return default
+    if raw not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+        raise ConfigError(f"{name} must be on or off, not {raw!r}")
+    return raw in ("1", "true", "yes", "on")
+
+
+def _names(env, name: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in env.get(name, "").split(",") if part.strip())
+
+
+def sign_in_settings(env) -> dict:
+    """Signing in (README, "Signing in with your identity provider"). OIDC_ISSUER turns
+    OpenID Connect on, with OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_SCOPES and the claims
+    that carry the e-mail, groups, HR id and name. SSO_MATCH_BY (email or hr_id),
+    SSO_CREATE_UNKNOWN_PEOPLE with SSO_DEFAULT_JOB_ROLE, and SSO_HR_GROUPS / SSO_ADMIN_GROUPS
+    (comma-separated) apply to every provider. PASSWORD_SIGN_IN=off leaves passwords to the
+    BREAK_GLASS_EMAIL account alone, which must then be named."""
+    issuer = env.get("OIDC_ISSUER", "").strip().rstrip("/") or None
+    if issuer and not (env.get("OIDC_CLIENT_ID") and env.get("OIDC_CLIENT_SECRET")):
+        raise ConfigError("OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set with OIDC_ISSUER")
+    match_by = env.get("SSO_MATCH_BY", "email").strip() or "email"
+    if match_by not in ("email", "hr_id"):
+        raise ConfigError(f"SSO_MATCH_BY must be email or hr_id, not {match_by!r}")
+    create = _switch(env, "SSO_CREATE_UNKNOWN_PEOPLE", False)
+    if create and not env.get("SSO_DEFAULT_JOB_ROLE"):
+        raise ConfigError("SSO_DEFAULT_JOB_ROLE must be set when SSO_CREATE_UNKNOWN_PEOPLE=on")
+    passwords = _switch(env, "PASSWORD_SIGN_IN", True)
+    break_glass = env.get("BREAK_GLASS_EMAIL", "").strip().lower() or None
+    if not passwords and not break_glass:
+        raise ConfigError("BREAK_GLASS_EMAIL must be set when PASSWORD_SIGN_IN=off")
+    return {
+        "OIDC_ISSUER": issuer,
+        "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID") or None,
+        "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET") or None,
+        "OIDC_SCOPES": env.get("OIDC_SCOPES", "").strip() or "openid email profile",
+        "OIDC_PROVIDER_NAME": env.get("OIDC_PROVIDER_NAME", "").strip() or "your company account",
+        "OIDC_EMAIL_CLAIM": env.get("OIDC_EMAIL_CLAIM", "").strip() or "email",
+        "OIDC_NAME_CLAIM": env.get("OIDC_NAME_CLAIM", "").strip() or "name",
+        "OIDC_GROUPS_CLAIM": env.get("OIDC_GROUPS_CLAIM", "").strip() or "groups",
+        "OIDC_HR_ID_CLAIM": env.get("OIDC_HR_ID_CLAIM", "").strip() or None,
+        "SSO_MATCH_BY": match_by,
+        "SSO_CREATE_UNKNOWN_PEOPLE": create,
+        "SSO_DEFAULT_JOB_ROLE": env.get("SSO_DEFAULT_JOB_ROLE", "").strip() or None,
+        "SSO_HR_GROUPS": _names(env, "SSO_HR_GROUPS"),
+        "SSO_ADMIN_GROUPS": _names(env, "SSO_ADMIN_GROUPS"),
+        "PASSWORD_SIGN_IN": passwords,
+        "BREAK_GLASS_EMAIL": break_glass,
     }
 
 
@@ -204,6 +289,8 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         "STATEMENT_RETENTION_MONTHS": retention_months(env),
         **quiz_settings(env),
         **locale_settings(env),
+        **saml_settings(env),
         **database_settings(env),
         **mail_settings(env, instance_path),
+        **sign_in_settings(env),
     }

@@ -149,9 +149,12 @@ def check_employee_id(person: User, employee_id: str | None) -> None:
         raise FieldError("employee_id", f"HR id {employee_id} belongs to {holder.email}.")
 
 
-def create_person(details: PersonDetails, *, now: datetime, actor: User | None = None) -> User:
+def create_person(
+    details: PersonDetails, *, now: datetime, actor: User | None = None, via: str | None = None
+) -> User:
     """Add a person; their role's curriculum is assigned as they join. The audit log
-    records it, and any access role it grants, with `actor` (None: the command line)."""
+    records it, and any access role it grants, with `actor` (None: the command line, or
+    what `via` names, such as a sign-in through the identity provider)."""
     email = normalise_email(details.email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise FieldError("email", f"{email} is already in use.")
@@ -160,7 +163,7 @@ def create_person(details: PersonDetails, *, now: datetime, actor: User | None =
     _apply_details(person, details)
     db.session.add(person)
     db.session.flush()
-    audit.record_person_saved(person, None, actor=actor, now=now)
+    audit.record_people_saved([(person, None)], actor=actor, now=now, via=via)
     events.publish(events.PeopleJoined(people=(person,), now=now))
     return person
 

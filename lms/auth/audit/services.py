@@ -32,6 +32,8 @@ ADOPTION_TARGET_SET = "adoption.target"
 CONTEST_SAVED = "contest.saved"
 CRM_CONNECTED = "crm.connected"
 CRM_ACCOUNT_MATCHED = "crm.account_matched"
+SIGN_IN_LINKED = "sign_in.linked"
+SIGN_IN_REFUSED = "sign_in.refused"
 
 PERSON_SAVED = {"added": PERSON_ADDED, "changed": PERSON_CHANGED, "roles": ROLES_CHANGED}
 
@@ -54,6 +56,8 @@ ACTIONS = {
     CONTEST_SAVED: "Contest created or changed",
     CRM_CONNECTED: "CRM connected",
     CRM_ACCOUNT_MATCHED: "CRM user matched to a person",
+    SIGN_IN_LINKED: "Identity-provider account linked",
+    SIGN_IN_REFUSED: "Identity-provider sign-in refused",
 }
 
 

@@ -1,9 +1,13 @@
 """The next step at the top of My plan: the one thing a learner should do now, and their
-progress in plain words. Pure: plain values in, answers out; no app, no database
-(plan.py gathers the facts, views.py turns the step into a link)."""
+progress in plain words. Plain values in, answers out; no database (plan.py gathers the
+facts, views.py turns the step into a link). The words are in the reader's language
+(Flask-Babel; English outside a request)."""
 
 from dataclasses import dataclass
 from datetime import date
+
+from babel.dates import format_date
+from flask_babel import get_locale, gettext, ngettext
 
 from lms.coaching.rules import PRACTICE_STEP
 from lms.courses import rules
@@ -143,18 +147,23 @@ def choose_next_step(situation: Situation) -> NextStep:
         return NextStep(
             ALL_DONE,
             BROWSE,
-            "All done: your onboarding is complete",
-            "Every required course is done and every coaching step signed off. "
-            "The catalogue has more courses whenever you want them.",
-            "Browse the catalogue",
+            gettext("All done: your onboarding is complete"),
+            gettext(
+                "Every required course is done and every coaching step signed off. "
+                "The catalogue has more courses whenever you want them."
+            ),
+            gettext("Browse the catalogue"),
         )
-    return NextStep(NOTHING_NOW, None, "Nothing to do right now", _why_nothing(situation), None)
+    nothing = gettext("Nothing to do right now")
+    return NextStep(NOTHING_NOW, None, nothing, _why_nothing(situation), None)
 
 
 def _why_nothing(situation: Situation) -> str:
     if not situation.courses and not situation.skills:
-        return "No training is assigned to you yet: your manager or HR will add it."
-    return "Your courses and coaching are done; onboarding is recorded as complete shortly."
+        return gettext("No training is assigned to you yet: your manager or HR will add it.")
+    return gettext(
+        "Your courses and coaching are done; onboarding is recorded as complete shortly."
+    )
 
 
 def _days_to(due_on: date, today: date) -> int:
@@ -181,14 +190,16 @@ def _course_step(why: str, course: CourseFacts, today: date) -> NextStep:
     action = rules.course_action(course.started, course.completed, course.lessons_left)
     lesson = course.resume_lesson if action in (rules.RESUME, rules.START) else None
     headline = {
-        rules.TAKE_QUIZ: f"Take the quiz of “{course.title}”",
-        rules.RESUME: f"Continue “{course.title}”",
-        rules.START: f"Start “{course.title}”",
+        rules.TAKE_QUIZ: gettext("Take the quiz of “%(title)s”", title=course.title),
+        rules.RESUME: gettext("Continue “%(title)s”", title=course.title),
+        rules.START: gettext("Start “%(title)s”", title=course.title),
     }[action]
     button = {
-        rules.TAKE_QUIZ: "Take the quiz",
-        rules.RESUME: f"Continue: {lesson.title}" if lesson else "Continue",
-        rules.START: "Start the course",
+        rules.TAKE_QUIZ: gettext("Take the quiz"),
+        rules.RESUME: gettext("Continue: %(title)s", title=lesson.title)
+        if lesson
+        else gettext("Continue"),
+        rules.START: gettext("Start the course"),
     }[action]
     detail = " ".join(
         part for part in (_why_words(why, course, today), _done_words(course)) if part
@@ -198,35 +209,51 @@ def _course_step(why: str, course: CourseFacts, today: date) -> NextStep:
 
 def _why_words(why: str, course: CourseFacts, today: date) -> str:
     if why == OVERDUE:
-        overdue = f"Overdue: it was due on {in_words(course.due_on)}."
+        overdue = gettext("Overdue: it was due on %(day)s.", day=in_words(course.due_on))
         return f"{overdue} {course.reason}" if course.is_refresher and course.reason else overdue
     if why == REFRESHER:
-        reason = course.reason or "A short refresher was added to your plan."
-        return f"{reason} Due {_due_in_words(course.due_on, today)}." if course.due_on else reason
+        reason = course.reason or gettext("A short refresher was added to your plan.")
+        return f"{reason} {_due_in_words(course.due_on, today)}" if course.due_on else reason
     if why == DUE_SOON:
-        return f"Due {_due_in_words(course.due_on, today)}."
+        return _due_in_words(course.due_on, today)
     if why == OPTIONAL:
-        return "You started this course."
-    return f"Due {in_words(course.due_on)}." if course.due_on else "Required for your role."
+        return gettext("You started this course.")
+    if course.due_on:
+        return gettext("Due %(day)s.", day=in_words(course.due_on))
+    return gettext("Required for your role.")
 
 
 def _done_words(course: CourseFacts) -> str:
     if course.lessons_total and course.lessons_left == 0:
-        return "Every lesson is done: the quiz is all that is left."
+        return gettext("Every lesson is done: the quiz is all that is left.")
     if course.started:
-        return f"{course.lessons_done} of {_count(course.lessons_total, 'lesson')} done."
+        return ngettext(
+            "%(done)s of %(num)d lesson done.",
+            "%(done)s of %(num)d lessons done.",
+            course.lessons_total,
+            done=course.lessons_done,
+        )
     return ""
 
 
 def _coaching_step(skill: SkillFacts, manager_name: str | None) -> NextStep:
-    who = manager_name or "your manager"
+    who = manager_name or gettext("your manager")
     return NextStep(
         COACHING,
         SEE_COACHING,
-        f"Ask {who} for coaching: {skill.next_step_label} in {skill.title}",
-        f"Your courses are done. {skill.title}: {skill.steps_signed} of 4 coaching steps "
-        "signed; your manager (or a coach they name) signs each step with you.",
-        "See your coaching",
+        gettext(
+            "Ask %(who)s for coaching: %(step)s in %(skill)s",
+            who=who,
+            step=skill.next_step_label,
+            skill=skill.title,
+        ),
+        gettext(
+            "Your courses are done. %(skill)s: %(signed)s of 4 coaching steps signed; your "
+            "manager (or a coach they name) signs each step with you.",
+            skill=skill.title,
+            signed=skill.steps_signed,
+        ),
+        gettext("See your coaching"),
         skill=skill,
     )
 
@@ -236,31 +263,34 @@ def _practice_step(skill: SkillFacts) -> NextStep:
     return NextStep(
         PRACTICE,
         OPEN_TASK,
-        f"Practise in the training CRM: “{task.title}”",
-        f"{skill.title}: your manager signs {skill.next_step_label} once its practice "
-        f"{'task is' if left == 1 else 'tasks are'} passed ({left} to go).",
-        "Open the task",
+        gettext("Practise in the training CRM: “%(title)s”", title=task.title),
+        ngettext(
+            "%(skill)s: your manager signs %(step)s once its practice task is passed "
+            "(%(num)d to go).",
+            "%(skill)s: your manager signs %(step)s once its practice tasks are passed "
+            "(%(num)d to go).",
+            left,
+            skill=skill.title,
+            step=skill.next_step_label,
+        ),
+        gettext("Open the task"),
         skill=skill,
         task=task,
     )
 
 
 def in_words(day: date) -> str:
-    """A date as people write it: 5 October 2026."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as people write it, in the person's language: October 5, 2026."""
+    return format_date(day, "long", locale=get_locale() or "en")
 
 
 def _due_in_words(due_on: date, today: date) -> str:
     days = _days_to(due_on, today)
     if days == 0:
-        return "today"
+        return gettext("Due today.")
     if days == 1:
-        return "tomorrow"
-    return f"in {days} days ({in_words(due_on)})"
-
-
-def _count(number: int, thing: str) -> str:
-    return f"{number} {thing}{'' if number == 1 else 's'}"
+        return gettext("Due tomorrow.")
+    return gettext("Due in %(num)d days (%(day)s).", num=days, day=in_words(due_on))
 
 
 def progress_in_words(
@@ -270,10 +300,21 @@ def progress_in_words(
     Courses are the required ones and refreshers; coaching is left out for a role that
     requires no skill."""
     courses = (
-        f"{courses_done} of {_count(courses_total, 'course')} done"
+        ngettext(
+            "%(done)s of %(num)d course done",
+            "%(done)s of %(num)d courses done",
+            courses_total,
+            done=courses_done,
+        )
         if courses_total
-        else "No courses assigned yet"
+        else gettext("No courses assigned yet")
     )
     if not skills_total:
         return courses
-    return f"{courses} · coaching: {skills_done} of {_count(skills_total, 'skill')} complete"
+    coaching = ngettext(
+        "coaching: %(done)s of %(num)d skill complete",
+        "coaching: %(done)s of %(num)d skills complete",
+        skills_total,
+        done=skills_done,
+    )
+    return f"{courses} · {coaching}"

@@ -100,7 +100,7 @@ def test_an_overdue_course_comes_first_and_says_when_it_was_due():
     step = step_for(late)
     assert step.why == steps.OVERDUE and step.action == rules.RESUME
     assert step.headline == "Continue “Lead to order”"
-    assert step.detail == "Overdue: it was due on 2 October 2026. 1 of 4 lessons done."
+    assert step.detail == "Overdue: it was due on October 2, 2026. 1 of 4 lessons done."
     assert step.button == "Continue: Why the CRM" and step.lesson == INTRO
 
 
@@ -113,7 +113,7 @@ def test_the_longest_overdue_goes_first():
 def test_an_overdue_refresher_still_says_why_it_was_assigned():
     step = step_for(refresher(due_on=TODAY - timedelta(days=1)))
     assert step.why == steps.OVERDUE
-    assert "Overdue: it was due on 4 October 2026." in step.detail
+    assert "Overdue: it was due on October 4, 2026." in step.detail
     assert "did not reach the pass mark" in step.detail
 
 
@@ -122,7 +122,7 @@ def test_a_refresher_comes_with_its_reason_and_due_day():
     assert step.why == steps.REFRESHER and step.action == rules.START
     assert step.headline == "Start “Refresher: leads”" and step.button == "Start the course"
     assert step.detail.startswith("Assigned after 2 attempts at the “Handle leads” quiz")
-    assert "Due in 7 days (12 October 2026)." in step.detail
+    assert "Due in 7 days (October 12, 2026)." in step.detail
     assert step.lesson == INTRO  # Start opens the first lesson
 
 
@@ -165,7 +165,7 @@ def test_among_equals_the_soonest_due_then_the_plans_order():
 
 def test_a_required_course_not_due_soon_says_when_it_is_due():
     step = step_for(course(due_on=TODAY + timedelta(days=30)))
-    assert step.detail == "Due 4 November 2026."
+    assert step.detail == "Due November 4, 2026."
     assert step_for(course()).detail == "Required for your role."
 
 

@@ -116,6 +116,12 @@ def _employee_id_errors(people: list[PersonRow], existing: dict[str, str]) -> It
         first_row_of.setdefault(person.employee_id, person.row)
 
 
+def person_problems(raw: dict[str, str], job_roles: set[str]) -> list[RowError]:
+    """What is wrong with one person's details (cells by column name), checked as a row of
+    an import is: SCIM provisioning holds a person to the same rules."""
+    return _validate_row(1, raw, job_roles)[0]
+
+
 def _validate_row(number: int, raw: dict[str, str], job_roles: set[str]):
     errors = [RowError(number, name, "is empty") for name in REQUIRED if not raw.get(name)]
     email = raw.get("email", "").lower()

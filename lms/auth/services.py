@@ -169,10 +169,15 @@ def create_person(
 
 
 def update_person(
-    person: User, details: PersonDetails, *, now: datetime, actor: User | None = None
+    person: User,
+    details: PersonDetails,
+    *,
+    now: datetime,
+    actor: User | None = None,
+    via: str | None = None,
 ) -> User:
     """Change a person in place; a new job role brings its curriculum. The audit log
-    records what changed, and access roles granted or removed, with `actor`."""
+    records what changed, and access roles granted or removed, with `actor` and `via`."""
     email = normalise_email(details.email)
     clash = db.session.scalar(select(User.id).where(User.email == email, User.id != person.id))
     if clash is not None:
@@ -183,7 +188,7 @@ def update_person(
     person.email = email
     _apply_details(person, details)
     db.session.flush()
-    audit.record_person_saved(person, before, actor=actor, now=now)
+    audit.record_people_saved([(person, before)], actor=actor, now=now, via=via)
     if person.job_role_id != previous_role_id:
         events.publish(events.JobRolesChanged(people=(person,), now=now))
     return person
@@ -238,21 +243,32 @@ def list_division_sizes() -> dict[int, int]:
     return dict(rows.all())
 
 
-def deactivate_person(actor: User, person: User, *, now: datetime) -> None:
-    """A deactivated person cannot log in; their history stays."""
-    if actor.id == person.id:
+def deactivate_person(
+    actor: User | None, person: User, *, now: datetime, via: str | None = None
+) -> None:
+    """A deactivated person cannot log in; their history stays. Nobody deactivates
+    themselves; `actor` None is the system (what `via` names, such as SCIM)."""
+    if actor is not None and actor.id == person.id:
         raise NotAllowed("You cannot deactivate yourself.")
     person.active = False
     summary = f"Deactivated {person.name}."
-    audit.record_about(person, audit.PERSON_DEACTIVATED, summary, actor=actor, now=now)
+    details = {"via": via} if via else None
+    audit.record_about(
+        person, audit.PERSON_DEACTIVATED, summary, actor=actor, now=now, details=details
+    )
     events.publish(events.PersonDeactivated(person=person, now=now))
 
 
-def reactivate_person(person: User, *, actor: User, now: datetime) -> None:
+def reactivate_person(
+    person: User, *, actor: User | None, now: datetime, via: str | None = None
+) -> None:
     person.active = True
     throttle.forget_account(person.email)
     summary = f"Reactivated {person.name}."
-    audit.record_about(person, audit.PERSON_REACTIVATED, summary, actor=actor, now=now)
+    details = {"via": via} if via else None
+    audit.record_about(
+        person, audit.PERSON_REACTIVATED, summary, actor=actor, now=now, details=details
+    )
 
 
 def get_person_for(viewer: User, person_id: int) -> User | None:

@@ -32,6 +32,7 @@ ADOPTION_TARGET_SET = "adoption.target"
 CONTEST_SAVED = "contest.saved"
 CRM_CONNECTED = "crm.connected"
 CRM_ACCOUNT_MATCHED = "crm.account_matched"
+SCIM_TOKEN, SCIM_TOKEN_CREATED, SCIM_TOKEN_REVOKED = "scim_token", "scim.token", "scim.revoked"
 SIGN_IN_LINKED = "sign_in.linked"
 SIGN_IN_REFUSED = "sign_in.refused"
 
@@ -56,6 +57,8 @@ ACTIONS = {
     CONTEST_SAVED: "Contest created or changed",
     CRM_CONNECTED: "CRM connected",
     CRM_ACCOUNT_MATCHED: "CRM user matched to a person",
+    SCIM_TOKEN_CREATED: "SCIM token created",
+    SCIM_TOKEN_REVOKED: "SCIM token revoked",
     SIGN_IN_LINKED: "Identity-provider account linked",
     SIGN_IN_REFUSED: "Identity-provider sign-in refused",
 }
@@ -101,14 +104,6 @@ def person_snapshot(person: User) -> dict:
         "employee_id": person.employee_id,
         "roles": sorted(person.roles),
     }
-
-
-def record_person_saved(
-    person: User, before: dict | None, *, actor: User | None, now: datetime
-) -> None:
-    """After a person is added (`before` is None) or changed by an admin (`actor`) or the
-    command line (None): see `record_people_saved`."""
-    record_people_saved([(person, before)], actor=actor, now=now)
 
 
 def record_people_saved(

@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask, abort, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -43,25 +44,25 @@ def navigation_for(user) -> list[tuple[str, str]]:
     """(endpoint, label) pairs this person may use, in menu order."""
     if not user.is_authenticated:
         return []
-    items = [("courses.my_plan", "My plan"), ("courses.catalogue", "Catalogue")]
+    items = [("courses.my_plan", _l("My plan")), ("courses.catalogue", _l("Catalogue"))]
     is_manager = user.is_manager
     if is_manager:
-        items.append(("courses.team", "My team"))
+        items.append(("courses.team", _l("My team")))
     if is_manager or is_delegated_coach(user):
-        items.append(("coaching.show_board", "Coaching"))
+        items.append(("coaching.show_board", _l("Coaching")))
     if is_champion(user):
-        items.append(("auth.my_supported_people", "People you support"))
-    items.append(("gamification.leaderboards", "Leaderboards"))
-    items.append(("gamification.list_badges", "Badges"))
+        items.append(("auth.my_supported_people", _l("People you support")))
+    items.append(("gamification.leaderboards", _l("Leaderboards")))
+    items.append(("gamification.list_badges", _l("Badges")))
     if user.has_role("hr") or user.has_role("admin"):
-        items.append(("gamification.incentives", "Incentives"))
+        items.append(("gamification.incentives", _l("Incentives")))
     if rules.can_list_people(user.roles):
-        items.append(("auth.list_people", "People"))
-        items.append(("auth.list_divisions", "Divisions"))
-        items.append(("adoption.show_dashboard", "Adoption"))
+        items.append(("auth.list_people", _l("People")))
+        items.append(("auth.list_divisions", _l("Divisions")))
+        items.append(("adoption.show_dashboard", _l("Adoption")))
     items.append(("communications.list_notifications", navigation_label(user)))
-    items.append(("feedback.my_feedback", "Feedback"))
-    items.append(("auth.account", "Account"))
+    items.append(("feedback.my_feedback", _l("Feedback")))
+    items.append(("auth.account", _l("Account")))
     return items
 
 
@@ -70,13 +71,13 @@ def admin_tools_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated or not rules.can_edit_people(user.roles):
         return []
     return [
-        ("auth.import_people", "Import people"),
-        ("crm.list_connections", "CRM connections"),
-        ("lrs.list_clients", "LRS clients"),
-        ("lrs.outbox", "Forwarding"),
-        ("feedback.inbox", "Feedback inbox"),
-        ("communications.sent_record", "Sent messages"),
-        ("auth.audit_log", "Audit log"),
+        ("auth.import_people", _l("Import people")),
+        ("crm.list_connections", _l("CRM connections")),
+        ("lrs.list_clients", _l("LRS clients")),
+        ("lrs.outbox", _l("Forwarding")),
+        ("feedback.inbox", _l("Feedback inbox")),
+        ("communications.sent_record", _l("Sent messages")),
+        ("auth.audit_log", _l("Audit log")),
     ]
 
 

@@ -12,7 +12,7 @@ from lms.auth import rules
 from lms.auth.champions import is_champion
 from lms.auth.services import load_session_user
 from lms.coaching.queries import is_delegated_coach
-from lms.communications.services import navigation_label
+from lms.communications.services import count_unread, navigation_label
 from lms.database import db
 from lms.extensions import login_manager
 from lms.xapi.lrs.http import error_response
@@ -57,19 +57,36 @@ def navigation_for(user) -> list[tuple[str, str]]:
     if user.has_role("hr") or user.has_role("admin"):
         items.append(("gamification.incentives", _l("Incentives")))
     if rules.can_list_people(user.roles):
-        items.append(("auth.list_people", _l("People")))
-        items.append(("auth.list_divisions", _l("Divisions")))
         items.append(("adoption.show_dashboard", _l("Adoption")))
-    items.append(("communications.list_notifications", navigation_label(user)))
-    items.append(("feedback.my_feedback", _l("Feedback")))
-    items.append(("auth.account", _l("Account")))
     return items
 
 
-def admin_tools_for(user) -> list[tuple[str, str]]:
-    """(endpoint, label) pairs of the admin's tools, shown together under one menu entry."""
-    if not user.is_authenticated or not rules.can_edit_people(user.roles):
+def account_links_for(user, unread: int) -> list[tuple[str, str]]:
+    """(endpoint, label) pairs of the person's own pages, in the menu under their name (so the
+    main menu fits one line on a laptop whatever the person's roles)."""
+    if not user.is_authenticated:
         return []
+    return [
+        ("communications.list_notifications", navigation_label(unread)),
+        ("feedback.my_feedback", _l("Feedback")),
+        ("auth.account", _l("Account")),
+    ]
+
+
+def menu_groups_for(user) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(label, links) of the pages grouped under one main-menu entry each, so the menu fits one
+    line on a laptop: the directory (People, Divisions) for HR under Organisation; for admins
+    the directory and their tools under Admin."""
+    if not user.is_authenticated or not rules.can_list_people(user.roles):
+        return []
+    directory = [("auth.list_people", _l("People")), ("auth.list_divisions", _l("Divisions"))]
+    if rules.can_edit_people(user.roles):
+        return [(_l("Admin"), directory + admin_tools())]
+    return [(_l("Organisation"), directory)]
+
+
+def admin_tools() -> list[tuple[str, str]]:
+    """(endpoint, label) pairs of the admin's tools."""
     return [
         ("auth.import_people", _l("Import people")),
         ("crm.list_connections", _l("CRM connections")),
@@ -84,9 +101,12 @@ def admin_tools_for(user) -> list[tuple[str, str]]:
 def register(app: Flask) -> None:
     @app.context_processor
     def _navigation():
+        unread = count_unread(current_user) if current_user.is_authenticated else 0
         return {
             "navigation": navigation_for(current_user),
-            "admin_tools": admin_tools_for(current_user),
+            "menu_groups": menu_groups_for(current_user),
+            "account_links": account_links_for(current_user, unread),
+            "unread_notifications": unread,
         }
 
     @app.before_request

@@ -164,9 +164,8 @@ def count_unread(person: User) -> int:
     )
 
 
-def navigation_label(person: User) -> str:
+def navigation_label(unread: int) -> str:
     """ "Notifications", with the unread count when there are any."""
-    unread = count_unread(person)
     return f"Notifications ({unread})" if unread else "Notifications"
 
 

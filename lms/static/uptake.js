@@ -49,6 +49,27 @@ document.addEventListener("click", (event) => {
   document.getElementById(toggle.getAttribute("aria-controls")).classList.toggle("open", open);
 });
 
+// Dropdowns (<details class="dropdown">: the account menu, Admin) open and close by themselves,
+// keyboard included; this closes an open one on Escape (back to its summary) or on a click
+// elsewhere, and keeps one open at a time.
+function closeDropdowns(except) {
+  for (const open of document.querySelectorAll("details.dropdown[open]")) {
+    if (open !== except) {
+      open.open = false;
+    }
+  }
+}
+document.addEventListener("click", (event) => {
+  closeDropdowns(event.target.closest("details.dropdown"));
+});
+document.addEventListener("keydown", (event) => {
+  const open = event.key === "Escape" && event.target.closest("details.dropdown[open]");
+  if (open) {
+    open.open = false;
+    open.querySelector("summary").focus();
+  }
+});
+
 // Tables reflow into cards on a phone (uptake.css, below 600px): each cell is labelled with
 // its column's heading, read from the table's own header row.
 document.addEventListener("DOMContentLoaded", () => {

@@ -13,7 +13,7 @@ import pytest
 from lms.clock import utcnow
 from lms.courses.curricula import assign_curricula
 from lms.database import db
-from tests.browser.walk import person
+from tests.browser.walk import AXE, person
 from tests.conftest import PASSWORD, load_reference_data
 from tests.live import live_uptake
 
@@ -26,6 +26,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+SCREENS = {
+    "laptop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
 PEOPLE = {
     "ann": ("ann.lee@example.com", "Ann Lee", "sales_rep"),
     "nina": ("nina.new@example.com", "Nina New", "sales_rep"),
@@ -78,5 +82,40 @@ def page(browser):
     """A fresh browser context (no cookies) per test."""
     context = browser.new_context()
     context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def checked_context(browser, **options):
+    """A browser context in which axe-core can run (bypass_csp: the page's
+    Content-Security-Policy would refuse its injected script)."""
+    if not AXE.exists():
+        pytest.skip(f"no axe-core at {AXE}: run `make browser-deps` (npm)")
+    context = browser.new_context(bypass_csp=True, **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture(params=SCREENS)
+def screen(request, browser):
+    """A page at laptop size and at phone size (the test runs once for each), ready for axe;
+    `screen.size` says which ("laptop", "phone")."""
+    context = checked_context(browser, **SCREENS[request.param])
+    page = context.new_page()
+    page.size = request.param
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = checked_context(browser, **SCREENS["phone"])
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def laptop(browser):
+    context = checked_context(browser, **SCREENS["laptop"])
     yield context.new_page()
     context.close()

@@ -15,7 +15,7 @@ from lms.clock import today
 from lms.database import db
 from lms.gamification.points.tallies import add_to_tallies
 from lms.gamification.rules import week_start
-from tests.browser.walk import add_person, log_in
+from tests.browser.walk import add_person, log_in, log_out
 
 pytestmark = pytest.mark.browser
 PRIZE = "Team lunch"
@@ -59,7 +59,7 @@ def test_numbered_colleagues_an_early_grant_refused_and_a_past_week_granted(
     expect(table).to_contain_text("Colleague #2, North")
     expect(table).to_contain_text(ann.name)
     expect(table).not_to_contain_text("Quiet Colleague")
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
 
     log_in(page, live_server.url, board)
     page.get_by_role("link", name="Incentives").click()
@@ -81,7 +81,7 @@ def test_numbered_colleagues_an_early_grant_refused_and_a_past_week_granted(
     expect(page.locator("#grant-facts")).to_contain_text(ann.name)
     page.get_by_role("button", name="Confirm: grant the reward").click()
     expect(page.locator("main")).to_contain_text(f"Granted to {ann.name}: {PRIZE}")
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
 
     log_in(page, live_server.url, ann.email)
     page.goto(f"{live_server.url}/notifications")

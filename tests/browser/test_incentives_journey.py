@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_course_journey import COURSE
-from tests.browser.walk import add_person, answer_quiz, log_in, quiz_answers
+from tests.browser.walk import add_person, answer_quiz, log_in, log_out, quiz_answers
 
 pytestmark = pytest.mark.browser
 PRIZE = "Coffee voucher"
@@ -44,7 +44,7 @@ def test_points_badge_and_reward(page, live_server, hr):
         page.get_by_role("link", name="Download baked badge").click()
     assert download.value.suggested_filename.endswith(".png")
 
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
     log_in(page, live_server.url, hr)
     page.get_by_role("link", name="Incentives").click()
     page.get_by_role("link", name="Points this week").click()
@@ -55,6 +55,6 @@ def test_points_badge_and_reward(page, live_server, hr):
     page.get_by_role("button", name="Confirm: grant the reward").click()
     expect(page.locator("main")).to_contain_text(f"Granted to {ann.name}: {PRIZE}")
 
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
     log_in(page, live_server.url, ann.email)
     expect(page.locator("#my-rewards")).to_contain_text(PRIZE)

@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.walk import log_out
+
 pytestmark = pytest.mark.browser
 
 
@@ -27,7 +29,7 @@ def test_a_person_logs_in_after_a_typo_and_logs_out(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("My plan")
     expect(page.locator(".topbar .who")).to_have_text(ann.name)
 
-    page.get_by_role("button", name="Log out", exact=True).click()
+    log_out(page)
     expect(page).to_have_url(live_server.url + "/login")
     expect(page.get_by_role("status")).to_have_text("You are logged out.")
 

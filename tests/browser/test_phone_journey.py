@@ -15,17 +15,21 @@ from lms.demo.command import run_weekly_jobs, seed_demo
 from lms.demo.crm import seed_crm_activity
 from lms.demo.incentives import seed_incentives
 from lms.demo.people import DEMO_PASSWORD, PEOPLE
-from tests.browser.walk import AXE, accessibility_violations, log_in
+from tests.browser.conftest import SCREENS
+from tests.browser.walk import (
+    accessibility_violations,
+    assert_fits_and_meets_wcag,
+    go_to_own,
+    log_in,
+)
 from tests.conftest import load_reference_data
 from tests.live import live_uptake
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 800}
-NO_SIDEWAYS = "document.documentElement.scrollWidth <= window.innerWidth"
 LEARNER = "sofia.rossi@northwind.example"
 MANAGER = "maria.lopez@northwind.example"
 HR = "hr@northwind.example"
+ADMIN = "admin@northwind.example"
 
 
 @pytest.fixture(scope="module")
@@ -43,40 +47,11 @@ def demo(tmp_path_factory):
         yield live
 
 
-def new_page(browser, **options):
-    if not AXE.exists():
-        pytest.skip(f"no axe-core at {AXE}: run `make browser-deps` (npm)")
-    context = browser.new_context(bypass_csp=True, **options)  # for axe's injected script
-    context.set_default_timeout(10_000)
-    return context
-
-
-@pytest.fixture
-def phone(browser):
-    context = new_page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def laptop(browser):
-    context = new_page(browser, viewport=LAPTOP)
-    yield context.new_page()
-    context.close()
-
-
 def person_id(demo, email: str) -> int:
     with demo.app.app_context():
         found = db.session.scalar(select(User.id).where(User.email == email))
         db.session.remove()
     return found
-
-
-def assert_fits(page, url: str) -> None:
-    page.goto(url)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert page.evaluate(NO_SIDEWAYS), f"{url} is {width}px wide on a 390px phone"
-    assert accessibility_violations(page) == [], url
 
 
 def test_the_menu_folds_and_opens(phone, demo):
@@ -88,6 +63,54 @@ def test_the_menu_folds_and_opens(phone, demo):
     expect(phone.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "true")
     menu.get_by_role("link", name="Badges").click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Badges")
+
+
+ON_ONE_LINE = """() => {
+  const boxes = [...document.querySelectorAll('#main-menu > *, .account-menu')]
+    .map((item) => item.getBoundingClientRect());
+  return Math.max(...boxes.map((box) => box.top)) < Math.min(...boxes.map((box) => box.bottom));
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+@pytest.mark.parametrize("who", [LEARNER, MANAGER, HR, ADMIN])
+def test_the_main_menu_fits_one_line_on_a_laptop(browser, demo, who, width):
+    """Whatever the person's roles: their own pages sit under their name, HR's directory
+    under Organisation, an admin's under Admin with their tools."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    log_in(page, demo.url, who, DEMO_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("My plan")
+    page.wait_for_load_state()  # the stylesheet applied
+    assert page.evaluate(ON_ONE_LINE)
+    page.close()
+
+
+def test_the_menu_under_ones_name_opens_by_keyboard(laptop, demo):
+    log_in(laptop, demo.url, HR, DEMO_PASSWORD)
+    own_pages = laptop.get_by_role("navigation", name="Account")
+    expect(own_pages).to_be_hidden()
+    laptop.locator(".account-menu summary").focus()
+    laptop.keyboard.press("Enter")
+    expect(own_pages.get_by_role("link", name="Notifications")).to_be_visible()
+    laptop.keyboard.press("Escape")
+    expect(own_pages).to_be_hidden()
+    assert laptop.evaluate("document.activeElement.closest('.account-menu') !== null")
+    laptop.locator("#main-menu summary", has_text="Organisation").click()
+    laptop.get_by_role("link", name="Divisions").click()
+    expect(laptop.get_by_role("heading", level=1)).to_contain_text("Divisions")
+    go_to_own(laptop, "Account")
+    expect(laptop.get_by_role("heading", level=1)).to_have_text("Your account")
+
+
+def test_without_script_the_menus_still_open(browser, demo):
+    context = browser.new_context(java_script_enabled=False, **SCREENS["phone"])
+    page = context.new_page()
+    log_in(page, demo.url, LEARNER, DEMO_PASSWORD)
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()  # nothing folds
+    page.locator(".account-menu summary").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Feedback").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My feedback")
+    context.close()
 
 
 PAGES = [
@@ -106,7 +129,8 @@ def test_pages_fit_a_phone(phone, demo, who, paths):
     log_in(phone, demo.url, who, DEMO_PASSWORD)
     me = person_id(demo, who)
     for path in paths:
-        assert_fits(phone, demo.url + path.format(me=me))
+        phone.goto(demo.url + path.format(me=me))
+        assert_fits_and_meets_wcag(phone)
 
 
 def test_a_table_becomes_cards_labelled_by_column(phone, demo):

@@ -44,6 +44,26 @@ def log_in(page, url: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Log in", exact=True).click()
 
 
+def log_out(page) -> None:
+    """From the menu under the person's name."""
+    page.locator(".account-menu summary").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
+
+
+def go_to(page, name: str) -> None:
+    """Follow a main-menu link, unfolding the menu first where it folds (on a phone)."""
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+
+
+def go_to_own(page, name: str) -> None:
+    """Follow a link of the menu under the person's name (Notifications, Feedback, Account)."""
+    page.locator(".account-menu summary").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name=name).click()
+
+
 def quiz_answers(live_server, slug: str, *, right: bool) -> list[tuple[str, str]]:
     """(question key, choice key) pairs to tick for the course's quiz: every right choice, or
     one wrong one, of every question in its pool."""
@@ -80,3 +100,15 @@ def accessibility_violations(page) -> list[str]:
     the page's Content-Security-Policy would refuse the injected script)."""
     page.add_script_tag(path=str(AXE))
     return page.evaluate(AXE_RUN)
+
+
+NO_SIDEWAYS = "document.scrollingElement.scrollWidth <= window.innerWidth"
+
+
+def assert_fits_and_meets_wcag(page) -> None:
+    """The page as it stands scrolls only up and down, and axe-core finds no violation."""
+    page.wait_for_load_state()
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    screen = page.viewport_size["width"]
+    assert page.evaluate(NO_SIDEWAYS), f"{page.url} is {width}px wide on a {screen}px screen"
+    assert accessibility_violations(page) == [], page.url

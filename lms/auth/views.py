@@ -58,7 +58,9 @@ def account():
             getattr(form, exc.field).errors.append(str(exc))
         else:
             db.session.commit()
-            login_user(current_user)  # the session id includes the password fingerprint
+            # The session id includes the password fingerprint. The person, not the proxy:
+            # Flask-Login would keep the proxy as the user, and the next read of it recurse.
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(form, _preferences_form())

@@ -48,7 +48,7 @@ def next_attempt_at(enrollment: Enrollment) -> datetime | None:
 
 def waiting_message(opens_at: datetime) -> str:
     return gettext(
-        "After two attempts that did not pass, the quiz opens again on %(when)s: time to read "
+        "After two attempts that did not pass, the quiz opens again at %(when)s: time to read "
         "the lessons again.",
         when=moment_text(opens_at),
     )

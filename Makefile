@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test install lint test-sqlite test-postgresql browser-deps
+.PHONY: demo test install lint test-sqlite test-postgresql browser-deps saml-deps
 
 $(BIN)/lms: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,15 +23,19 @@ browser-deps:
 	scripts/ensure-chromium
 	npm ci --prefix tests/browser/axe --no-audit --no-fund --silent
 
+# pysaml2's signatures need the xmlsec1 program (SAML sign-in and its tests).
+saml-deps:
+	scripts/ensure-xmlsec1
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
-test-sqlite: install browser-deps
+test-sqlite: install browser-deps saml-deps
 	TEST_DATABASE=sqlite $(BIN)/pytest
 
-test-postgresql: install browser-deps
+test-postgresql: install browser-deps saml-deps
 	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest
 
 test: lint test-sqlite test-postgresql

@@ -38,6 +38,7 @@ def _import_models() -> None:
     import lms.adoption.models
     import lms.auth.models
     import lms.auth.sso.models
+    import lms.auth.sso.saml.models
     import lms.coaching.models
     import lms.communications.models
     import lms.courses.models
@@ -56,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.adoption import views as adoption_views
     from lms.auth import champion_views, people_views, views  # noqa: F401  (add routes to bp)
     from lms.auth.audit import views as _audit_routes  # noqa: F401
+    from lms.auth.sso.saml import views as saml_views
     from lms.coaching import views as coaching_views
     from lms.communications import views as communications_views
     from lms.courses import views as courses_views
@@ -75,6 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.xapi.lrs.alternate_syntax import AlternateRequestSyntax
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(saml_views.bp)
+    csrf.exempt(saml_views.acs)  # the IdP posts it; its signed assertion stands in for a token
     app.register_blueprint(courses_views.bp)
     app.register_blueprint(coaching_views.bp)
     app.register_blueprint(communications_views.bp)

@@ -1,0 +1,99 @@
+"""SAML 2.0 sign-in's pages: the SP metadata, the start of a sign-in, and the assertion
+consumer service the IdP posts to (exempt from CSRF: the IdP's signature stands in)."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import login_user
+
+from lms.auth.rules import safe_next
+from lms.auth.sso.people import record_refused
+from lms.auth.sso.saml import provider, rules, services
+from lms.clock import utcnow
+from lms.database import db
+from lms.errors import DomainError
+
+bp = Blueprint("saml", __name__, url_prefix="/auth/saml")
+
+
+@bp.app_context_processor
+def sign_in_button() -> dict:
+    """The log-in page's button, when SAML is configured."""
+    if not provider.is_enabled(current_app.config):
+        return {"saml_sign_in": None}
+    label = current_app.config["SAML_BUTTON_LABEL"]
+    return {
+        "saml_sign_in": {
+            "url": url_for("saml.sign_in", next=request.args.get("next")),
+            "label": label,
+        }
+    }
+
+
+@bp.get("/metadata")
+def metadata():
+    _enabled_or_404()
+    xml = provider.sp_metadata(current_app.config)
+    return Response(xml, mimetype="application/samlmetadata+xml")
+
+
+@bp.get("/sign-in")
+def sign_in():
+    _enabled_or_404()
+    try:
+        sp = provider.service_provider(current_app.config)
+    except provider.ProviderUnavailable as exc:
+        current_app.logger.error("SAML sign-in unavailable: %s", exc)
+        return render_template("auth/sign_in_refused.html", reason=str(exc)), 503
+    location = services.start_sign_in(
+        sp, next_url=safe_next(request.args.get("next")), now=utcnow()
+    )
+    db.session.commit()
+    return redirect(location)
+
+
+@bp.post("/acs")
+def acs():
+    _enabled_or_404()
+    now = utcnow()
+    try:
+        sp = provider.service_provider(current_app.config)
+        person, next_url = services.finish_sign_in(
+            sp, request.form.get("SAMLResponse", ""), names=_attribute_names(), now=now
+        )
+    except DomainError as exc:  # SamlRefused, SignInRefused, ProviderUnavailable
+        return _refused(str(exc), now=now)
+    login_user(person)
+    db.session.commit()
+    return redirect(next_url or url_for("courses.my_plan"))
+
+
+def _refused(reason: str, *, now):
+    """Nothing of the attempt is kept but the audit entry and the log line."""
+    db.session.rollback()
+    current_app.logger.warning("SAML sign-in refused: %s", reason)
+    record_refused(services.PROVIDER, reason, now=now, who=None)
+    db.session.commit()
+    return render_template("auth/sign_in_refused.html", reason=reason), 403
+
+
+def _attribute_names() -> rules.AttributeNames:
+    config = current_app.config
+    return rules.AttributeNames(
+        email=config["SAML_ATTRIBUTE_EMAIL"],
+        hr_id=config["SAML_ATTRIBUTE_HR_ID"],
+        name=config["SAML_ATTRIBUTE_NAME"],
+        groups=config["SAML_ATTRIBUTE_GROUPS"],
+    )
+
+
+def _enabled_or_404() -> None:
+    if not provider.is_enabled(current_app.config):
+        abort(404)

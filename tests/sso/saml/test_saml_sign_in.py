@@ -1,0 +1,139 @@
+"""SAML sign-in through pysaml2's IdP, in-process: a signed answer to Uptake's request signs
+the person in; unsigned, tampered, mis-addressed, expired, replayed and unsolicited answers,
+and people Uptake does not know, are refused with a page naming the problem, an audit entry,
+and nothing else changed."""
+
+import base64
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.auth.audit import services as audit
+from lms.auth.models import AuditEntry, User
+from lms.auth.sso.models import SignInLink
+from lms.auth.sso.saml.models import SamlRequest, UsedAssertion
+from lms.database import db
+from tests.sso.saml.conftest import post_answer
+from tests.sso.saml_idp.identity_provider import answer
+
+ANN = "ann.saml@example.com"
+
+
+@pytest.fixture
+def ann(make_user):
+    person = make_user(email=ANN, name="Ann Saml")
+    db.session.commit()
+    return person
+
+
+def counts() -> dict:
+    """What a refused sign-in must leave as it was."""
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, SignInLink, UsedAssertion, SamlRequest)
+    } | {"answered": db.session.scalar(select(func.count(SamlRequest.answered_at)))}
+
+
+def refusals() -> list[str]:
+    entries = select(AuditEntry.summary).where(AuditEntry.action == audit.SIGN_IN_REFUSED)
+    return list(db.session.scalars(entries))
+
+
+def assert_refused(client, response, words: str, before: dict) -> None:
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403, page
+    assert "Sign-in refused" in page and words in page
+    assert counts() == before
+    assert any(words in summary for summary in refusals())
+    assert client.get("/account").status_code == 302  # not signed in
+
+
+def test_a_signed_assertion_signs_the_person_in_and_links_their_account(
+    client, idp, saml_request, ann
+):
+    response = post_answer(client, answer(idp, saml_request(), email=ANN))
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"] == "/"
+    assert "My plan" in client.get("/").get_data(as_text=True)
+    link = db.session.scalar(select(SignInLink).where(SignInLink.provider == "saml"))
+    assert (link.user, link.subject) == (ann, ANN)
+    assert db.session.scalar(select(func.count()).select_from(UsedAssertion)) == 1
+
+
+def test_the_person_lands_where_they_were_going(client, idp, saml_request, ann):
+    response = post_answer(client, answer(idp, saml_request("/account"), email=ANN))
+    assert response.headers["Location"] == "/account"
+
+
+def test_an_unsigned_assertion_is_refused(client, idp, saml_request, ann):
+    request, before = saml_request(), counts()
+    response = post_answer(client, answer(idp, request, email=ANN, sign=False))
+    assert_refused(client, response, "assertion is not signed", before)
+
+
+def test_an_assertion_changed_after_signing_is_refused(client, idp, saml_request, ann, make_user):
+    make_user(email="mallory@example.com")
+    request, before = saml_request(), counts()
+    xml = base64.b64decode(answer(idp, request, email=ANN)).decode()
+    tampered = xml.replace(f">{ANN}<", ">mallory@example.com<")
+    assert tampered != xml
+    response = post_answer(client, base64.b64encode(tampered.encode()).decode())
+    assert_refused(client, response, "signature", before)
+
+
+def test_an_assertion_for_another_audience_is_refused(client, idp, saml_request, ann):
+    request, before = saml_request(), counts()
+    saml_response = answer(idp, request, email=ANN, audience="https://other.example/sp")
+    response = post_answer(client, saml_response)
+    assert_refused(client, response, "issued for another service", before)
+
+
+def test_an_expired_assertion_is_refused(client, idp, saml_request, ann):
+    request, before = saml_request(), counts()
+    saml_response = answer(idp, request, email=ANN, shift=-timedelta(minutes=8))
+    response = post_answer(client, saml_response)
+    assert_refused(client, response, "has expired", before)
+
+
+def test_an_assertion_not_valid_yet_is_refused(client, idp, saml_request, ann):
+    request, before = saml_request(), counts()
+    saml_response = answer(idp, request, email=ANN, shift=timedelta(minutes=5))
+    response = post_answer(client, saml_response)
+    assert_refused(client, response, "not valid yet", before)
+
+
+def test_a_replayed_assertion_is_refused(client, app, idp, saml_request, ann):
+    saml_response = answer(idp, saml_request(), email=ANN)
+    assert post_answer(client, saml_response).status_code == 302
+    other_browser = app.test_client()
+    before = counts()
+
+    response = post_answer(other_browser, saml_response)
+
+    assert_refused(other_browser, response, "already been used", before)
+
+
+def test_an_answer_to_a_request_uptake_never_sent_is_refused(client, idp, saml_request, ann):
+    request, before = saml_request(), counts()
+    forged = SimpleNamespace(
+        id="id-never-sent",
+        assertion_consumer_service_url=request.assertion_consumer_service_url,
+        issuer=request.issuer,
+    )
+    response = post_answer(client, answer(idp, forged, email=ANN))
+    assert_refused(client, response, "did not ask for this sign-in", before)
+
+
+def test_a_person_uptake_does_not_know_is_refused(client, idp, saml_request, ann):
+    request, before = saml_request(), counts()
+    response = post_answer(client, answer(idp, request, email="stranger@example.com"))
+    assert_refused(client, response, "nobody matching stranger@example.com", before)
+
+
+def test_something_that_is_not_a_saml_response_is_refused(client, idp, ann):
+    before = counts()
+    response = post_answer(client, "not base64 at all <xml>")
+    assert_refused(client, response, "could not be read", before)

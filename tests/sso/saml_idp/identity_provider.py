@@ -1,0 +1,149 @@
+"""The test IdP's keys, configuration and answers, built with pysaml2 itself."""
+
+import base64
+import datetime
+import re
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from saml2 import BINDING_HTTP_REDIRECT, class_name
+from saml2.config import IdPConfig
+from saml2.metadata import create_metadata_string
+from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NameID
+from saml2.samlp import response_from_string
+from saml2.server import Server
+from saml2.sigver import get_xmlsec_binary, pre_signature_part, signed_instance_factory
+
+AUTHN_PASSWORD = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+EMAIL = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+NAME = "http://schemas.microsoft.com/identity/claims/displayname"
+GROUPS = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"
+
+
+def make_key_pair(directory: Path, name: str) -> tuple[str, str]:
+    """A fresh RSA key and self-signed certificate as PEM files: (key file, cert file)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    key_file, cert_file = directory / f"{name}.key", directory / f"{name}.crt"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return str(key_file), str(cert_file)
+
+
+def identity_provider(base_url: str, directory: Path, sp_metadata: str | None) -> Server:
+    """pysaml2's IdP at `base_url`, with the key pair in `directory` (made if missing),
+    trusting the SP whose metadata file is `sp_metadata`: signs assertions, not responses."""
+    key_file, cert_file = directory / "idp.key", directory / "idp.crt"
+    if not key_file.exists():
+        make_key_pair(directory, "idp")
+    config = {
+        "entityid": base_url + "/metadata",
+        "service": {
+            "idp": {
+                "endpoints": {
+                    "single_sign_on_service": [(base_url + "/sso/redirect", BINDING_HTTP_REDIRECT)]
+                },
+                "policy": {
+                    "default": {
+                        "lifetime": {"minutes": 5},
+                        "attribute_restrictions": None,
+                        "name_form": NAME_FORMAT_URI,
+                        "sign_assertion": True,
+                        "sign_response": False,
+                    }
+                },
+                "name_id_format": [NAMEID_FORMAT_EMAILADDRESS],
+            }
+        },
+        "key_file": str(key_file),
+        "cert_file": str(cert_file),
+        "metadata": {"local": [sp_metadata]} if sp_metadata else {},
+        "xmlsec_binary": get_xmlsec_binary(),
+    }
+    return Server(config=IdPConfig().load(config))
+
+
+def idp_metadata(server: Server) -> str:
+    return create_metadata_string(None, config=server.config).decode()
+
+
+def parse_request(server: Server, saml_request: str):
+    """The AuthnRequest an SP sent by the redirect binding (its `id`, ACS URL, issuer)."""
+    return server.parse_authn_request(saml_request, BINDING_HTTP_REDIRECT).message
+
+
+def answer(
+    server: Server,
+    request,
+    *,
+    email: str,
+    name: str = "",
+    groups=(),
+    audience: str | None = None,
+    sign: bool = True,
+    shift: datetime.timedelta | None = None,
+) -> str:
+    """The IdP's Response to `request` for `email`, base64 for the POST binding. `audience`
+    replaces the SP's entity ID, `sign=False` leaves the assertion unsigned, and `shift`
+    moves every time in it (the assertion is signed after either change)."""
+    identity = {EMAIL: [email], NAME: [name or email], GROUPS: list(groups)}
+    xml = str(
+        server.create_authn_response(
+            identity,
+            in_response_to=request.id,
+            destination=request.assertion_consumer_service_url,
+            sp_entity_id=request.issuer.text,
+            name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=email),
+            authn={"class_ref": AUTHN_PASSWORD, "authn_auth": server.config.entityid},
+            sign_assertion=False,
+            sign_response=False,
+        )
+    )
+    if audience:
+        xml = re.sub(r"(<(?:\w+:)?Audience>)[^<]*(<)", rf"\g<1>{audience}\g<2>", xml)
+    if shift:
+        xml = re.sub(r'(\w+)="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"', _shifted(shift), xml)
+    if sign:
+        xml = _signed(server, xml)
+    return base64.b64encode(xml.encode()).decode()
+
+
+def _shifted(shift: datetime.timedelta):
+    def shifted(match) -> str:
+        when = datetime.datetime.strptime(match.group(2), "%Y-%m-%dT%H:%M:%SZ") + shift
+        return f'{match.group(1)}="{when:%Y-%m-%dT%H:%M:%SZ}"'
+
+    return shifted
+
+
+def _signed(server: Server, xml: str) -> str:
+    """The Response with its assertion signed by the IdP's key."""
+    response = response_from_string(xml)
+    assertion = response.assertion
+    if isinstance(assertion, list):
+        assertion = assertion[0]
+    assertion.signature = pre_signature_part(assertion.id, server.sec.my_cert, 1)
+    response.assertion = assertion
+    return str(
+        signed_instance_factory(response, server.sec, [(class_name(assertion), assertion.id)])
+    )

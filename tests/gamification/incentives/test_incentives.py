@@ -212,7 +212,7 @@ def test_the_incentives_page_lists_the_day_s_bursts(client, login, hr, make_user
     entries(owl, every(midnight - timedelta(minutes=20), 12, timedelta(minutes=4)))
     login(hr)
     page = client.get(f"/incentives?start={WEEK.isoformat()}").get_data(as_text=True)
-    assert f"Suspicious bursts on {WEEK.isoformat()}" in page
+    assert f'Suspicious bursts on <time datetime="{WEEK.isoformat()}">' in page
     assert "Olive Owl" in page and "2026-10-05 23:40–2026-10-06 00:24" in page
     next_day = client.get(f"/incentives?start={midnight.date().isoformat()}")
     assert "No bursts flagged." in next_day.get_data(as_text=True)

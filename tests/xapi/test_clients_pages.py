@@ -88,7 +88,7 @@ def test_the_list_shows_name_key_scopes_created_and_status(client, admin, crm):
     db.session.commit()
     page = client.get("/lrs/clients").get_data(as_text=True)
     assert "CRM" in page and crm.key in page and SCOPE_WRITE in page
-    assert T0.strftime("%Y-%m-%d %H:%M") in page
+    assert '<time datetime="2026-10-05T09:00:00Z">Oct 5, 2026, 9:00\u202fAM</time>' in page
     assert "active" in page and "revoked" in page
 
 

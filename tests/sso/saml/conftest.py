@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from lms.auth.sso.saml import provider
+from tests.browser.conftest import browser, page  # noqa: F401  (Chromium, for the walk)
 from tests.sso.saml_idp.identity_provider import (
     identity_provider,
     idp_metadata,

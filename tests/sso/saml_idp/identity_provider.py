@@ -92,7 +92,12 @@ def parse_request(server: Server, saml_request: str):
     return server.parse_authn_request(saml_request, BINDING_HTTP_REDIRECT).message
 
 
-def answer(
+def answer(server: Server, request, **what) -> str:
+    """`response_xml` in base64, as the POST binding carries it."""
+    return base64.b64encode(response_xml(server, request, **what).encode()).decode()
+
+
+def response_xml(
     server: Server,
     request,
     *,
@@ -103,9 +108,9 @@ def answer(
     sign: bool = True,
     shift: datetime.timedelta | None = None,
 ) -> str:
-    """The IdP's Response to `request` for `email`, base64 for the POST binding. `audience`
-    replaces the SP's entity ID, `sign=False` leaves the assertion unsigned, and `shift`
-    moves every time in it (the assertion is signed after either change)."""
+    """The IdP's Response to `request` for `email`. `audience` replaces the SP's entity ID,
+    `sign=False` leaves the assertion unsigned, and `shift` moves every time in it (the
+    assertion is signed after either change)."""
     identity = {EMAIL: [email], NAME: [name or email], GROUPS: list(groups)}
     xml = str(
         server.create_authn_response(
@@ -123,9 +128,7 @@ def answer(
         xml = re.sub(r"(<(?:\w+:)?Audience>)[^<]*(<)", rf"\g<1>{audience}\g<2>", xml)
     if shift:
         xml = re.sub(r'(\w+)="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"', _shifted(shift), xml)
-    if sign:
-        xml = _signed(server, xml)
-    return base64.b64encode(xml.encode()).decode()
+    return _signed(server, xml) if sign else xml
 
 
 def _shifted(shift: datetime.timedelta):

@@ -37,6 +37,7 @@ def _import_models() -> None:
     """Every model module, so the metadata (and Alembic) sees every table."""
     import lms.adoption.models
     import lms.auth.models
+    import lms.auth.scim.models
     import lms.auth.sso.models
     import lms.auth.sso.saml.models
     import lms.coaching.models
@@ -57,6 +58,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.adoption import views as adoption_views
     from lms.auth import champion_views, people_views, views  # noqa: F401  (add routes to bp)
     from lms.auth.audit import views as _audit_routes  # noqa: F401
+    from lms.auth.scim import token_views as scim_token_pages
+    from lms.auth.scim import views as scim_views
     from lms.auth.sso.saml import views as saml_views
     from lms.coaching import views as coaching_views
     from lms.communications import views as communications_views
@@ -90,6 +93,9 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(crm_views.webhook)  # signed by the CRM with its secret; there is no session
     app.register_blueprint(http.bp)
     csrf.exempt(http.bp)  # machines authenticate with HTTP Basic; there is no session to forge
+    app.register_blueprint(scim_views.bp)
+    csrf.exempt(scim_views.bp)  # identity providers present a bearer token; no session
+    app.register_blueprint(scim_token_pages.bp)
     app.register_blueprint(lrs_pages.bp)
     app.wsgi_app = AlternateRequestSyntax(app.wsgi_app)
     pages.register(app)

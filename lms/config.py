@@ -255,6 +255,22 @@ def sign_in_settings(env) -> dict:
     }
 
 
+def scim_settings(env) -> dict:
+    """SCIM provisioning (README, "Provisioning with SCIM 2.0"): which attribute of a SCIM
+    User carries the job role (SCIM_JOB_ROLE_ATTRIBUTE, `title` unless another is named,
+    such as urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter) and
+    which the hire date (SCIM_HIRE_DATE_ATTRIBUTE; none: the day the person is created);
+    SCIM_MAX_REQUEST_KB bounds a request's body."""
+    size = env.get("SCIM_MAX_REQUEST_KB", "1024").strip()
+    if not size.isdigit() or int(size) < 1:
+        raise ConfigError(f"SCIM_MAX_REQUEST_KB must be a number of kilobytes, not {size!r}")
+    return {
+        "SCIM_JOB_ROLE_ATTRIBUTE": env.get("SCIM_JOB_ROLE_ATTRIBUTE", "").strip() or "title",
+        "SCIM_HIRE_DATE_ATTRIBUTE": env.get("SCIM_HIRE_DATE_ATTRIBUTE", "").strip() or None,
+        "SCIM_MAX_REQUEST_BYTES": int(size) * 1024,
+    }
+
+
 def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
     """Every setting the application reads, as a dict for `app.config`."""
     env = os.environ if environ is None else environ
@@ -293,4 +309,5 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         **database_settings(env),
         **mail_settings(env, instance_path),
         **sign_in_settings(env),
+        **scim_settings(env),
     }

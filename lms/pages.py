@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from lms.auth import rules
 from lms.auth.champions import is_champion
+from lms.auth.scim import responses as scim_responses
+from lms.auth.scim.rules import ScimError
 from lms.auth.services import load_session_user
 from lms.coaching.queries import is_delegated_coach
 from lms.communications.services import count_unread, navigation_label
@@ -91,6 +93,7 @@ def admin_tools() -> list[tuple[str, str]]:
         ("auth.import_people", _l("Import people")),
         ("crm.list_connections", _l("CRM connections")),
         ("lrs.list_clients", _l("LRS clients")),
+        ("scim_tokens.list_tokens", _l("SCIM tokens")),
         ("lrs.outbox", _l("Forwarding")),
         ("feedback.inbox", _l("Feedback inbox")),
         ("communications.sent_record", _l("Sent messages")),
@@ -206,10 +209,12 @@ def is_unwritable(error: DBAPIError) -> bool:
 
 
 def error_page(code: int, message: str, *, detail: str = ""):
-    """The error as the client can read it: JSON under /xapi/, else a page that needs no
+    """The error as the client can read it: JSON under /xapi/ and /scim/, else a page that needs no
     database (the database may be the problem); `detail` is for whoever runs the server."""
     if request.path.startswith("/xapi/"):
         return error_response(code, f"{message} {detail}".strip())
+    if request.path.startswith("/scim/"):
+        return scim_responses.error_answer(ScimError(code, f"{message} {detail}".strip()))
     template = "errors/error.html" if code < 500 else "errors/plain.html"
     page = render_template(template, code=code, message=message, detail=detail)
     return make_response(page, code)

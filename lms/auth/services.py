@@ -194,6 +194,19 @@ def update_person(
     return person
 
 
+def change_roles(
+    person: User, roles, *, now: datetime, actor: User | None = None, via: str | None = None
+) -> None:
+    """Grant or remove access roles (everyone stays a learner); the audit log records it."""
+    wanted = set(roles) | {rules.ROLE_LEARNER}
+    if wanted == set(person.roles):
+        return
+    before = audit.person_snapshot(person)
+    person.set_roles(wanted)
+    db.session.flush()
+    audit.record_people_saved([(person, before)], actor=actor, now=now, via=via)
+
+
 def _apply_details(person: User, details: PersonDetails) -> None:
     person.name = details.name.strip()
     person.job_role = get_job_role(details.job_role)

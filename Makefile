@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test install lint test-sqlite test-postgresql browser-deps saml-deps
+.PHONY: demo test install lint test-sqlite test-postgresql browser-deps saml-deps oidc-deps
 
 $(BIN)/lms: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,15 +27,19 @@ browser-deps:
 saml-deps:
 	scripts/ensure-xmlsec1
 
+# The OpenID provider the OpenID Connect tests sign in through (oidc-provider, from npm).
+oidc-deps:
+	npm ci --prefix tests/sso/oidc_provider --no-audit --no-fund --silent
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
-test-sqlite: install browser-deps saml-deps
+test-sqlite: install browser-deps saml-deps oidc-deps
 	TEST_DATABASE=sqlite $(BIN)/pytest
 
-test-postgresql: install browser-deps saml-deps
+test-postgresql: install browser-deps saml-deps oidc-deps
 	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest
 
 test: lint test-sqlite test-postgresql

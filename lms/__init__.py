@@ -58,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.adoption import views as adoption_views
     from lms.auth import champion_views, people_views, views  # noqa: F401  (add routes to bp)
     from lms.auth.audit import views as _audit_routes  # noqa: F401
+    from lms.auth.sso.oidc import views as oidc_views
     from lms.auth.scim import token_views as scim_token_pages
     from lms.auth.scim import views as scim_views
     from lms.auth.sso.saml import views as saml_views
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.xapi.lrs.alternate_syntax import AlternateRequestSyntax
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(oidc_views.bp)
     app.register_blueprint(saml_views.bp)
     csrf.exempt(saml_views.acs)  # the IdP posts it; its signed assertion stands in for a token
     app.register_blueprint(courses_views.bp)

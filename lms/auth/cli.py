@@ -72,9 +72,12 @@ def create_admin(email, name, job_role):
         person = services.create_person(details, now=utcnow())
     except services.DomainError as exc:
         raise click.ClickException(str(exc)) from None
-    [(_, link)] = password_links([person])
+    links = password_links([person])
     db.session.commit()
-    click.echo(f"Administrator {person.email} created. Set a password at:\n  {link}")
+    if not links:  # password sign-in is off and this is not the break-glass account
+        click.echo(f"Administrator {person.email} created; they sign in through the provider.")
+        return
+    click.echo(f"Administrator {person.email} created. Set a password at:\n  {links[0][1]}")
 
 
 @users_cli.command("password-link")
@@ -84,6 +87,9 @@ def password_link_command(email):
     person = services.get_user_by_email(email)
     if person is None:
         raise click.ClickException(f"Nobody in Uptake has the e-mail {email}")
-    link = issue_password_link(person, actor=None, now=utcnow())
+    try:
+        link = issue_password_link(person, actor=None, now=utcnow())
+    except services.DomainError as exc:  # password sign-in is off (PASSWORD_SIGN_IN)
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(link)

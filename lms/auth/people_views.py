@@ -108,7 +108,11 @@ def password_link(person_id):
     person = db.get_or_404(services.User, person_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    link = issue_password_link(person, actor=current_user, now=utcnow())
+    try:
+        link = issue_password_link(person, actor=current_user, now=utcnow())
+    except DomainError as exc:  # password sign-in is off (PASSWORD_SIGN_IN)
+        flash(str(exc), "error")
+        return redirect(url_for("auth.show_person", person_id=person.id))
     db.session.commit()
     return render_template("auth/password_link.html", person=person, link=link)
 

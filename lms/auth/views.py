@@ -7,6 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from lms.auth import rules, services
 from lms.auth.forms import ChangePasswordForm, LoginForm, PreferencesForm, SetPasswordForm
 from lms.auth.preferences import set_preferences
+from lms.auth.sso import passwords
+from lms.auth.sso.oidc.views import single_logout_url
 from lms.clock import utcnow
 from lms.database import db
 from lms.errors import DomainError, FieldError
@@ -19,14 +21,18 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("courses.my_plan"))
     form = LoginForm()
+    policy = passwords.password_policy(current_app.config)
     if form.validate_on_submit():
         try:
+            passwords.check_password_sign_in(form.email.data, policy)
             user = services.authenticate(
                 form.email.data,
                 form.password.data,
                 address=request.remote_addr or "unknown",
                 now=utcnow(),
             )
+        except passwords.PasswordSignInOff as exc:
+            flash(str(exc), "error")
         except services.LoginRefused as exc:
             db.session.commit()  # keep the failed-attempt count
             flash(str(exc), "error")
@@ -34,7 +40,9 @@ def login():
             login_user(user, remember=form.remember.data)
             db.session.commit()
             return redirect(rules.safe_next(request.args.get("next")) or url_for("courses.my_plan"))
-    return render_template("auth/login.html", form=form)
+    # With passwords off, the form is shown only at /login?break-glass (README).
+    offer_password = policy.enabled or "break-glass" in request.args
+    return render_template("auth/login.html", form=form, offer_password=offer_password)
 
 
 @bp.post("/logout")
@@ -42,9 +50,10 @@ def login():
 def logout():
     services.end_sessions(current_user)
     db.session.commit()
+    provider_logout = single_logout_url()  # signed in through the provider: out there too
     logout_user()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(provider_logout or url_for("auth.login"))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -101,14 +110,20 @@ def _account_page(password_form, preferences_form):
 
 @bp.route("/password/<token>", methods=["GET", "POST"])
 def set_password(token):
+    secret, max_age = current_app.config["SECRET_KEY"], current_app.config["PASSWORD_LINK_MAX_AGE"]
+    try:
+        policy = passwords.password_policy(current_app.config)
+        passwords.check_password_link(token, policy, secret=secret, max_age=max_age)
+    except DomainError as exc:
+        return render_template("auth/sign_in_refused.html", reason=str(exc)), 403
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
             user = services.set_password_from_token(
                 token,
                 form.password.data,
-                secret=current_app.config["SECRET_KEY"],
-                max_age=current_app.config["PASSWORD_LINK_MAX_AGE"],
+                secret=secret,
+                max_age=max_age,
             )
         except FieldError as exc:
             form.password.errors.append(str(exc))

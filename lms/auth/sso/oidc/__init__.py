@@ -1,0 +1,1 @@
+"""OpenID Connect sign-in: the authorization code flow with PKCE, state and nonce."""

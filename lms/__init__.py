@@ -58,9 +58,9 @@ def _register_blueprints(app: Flask) -> None:
     from lms.adoption import views as adoption_views
     from lms.auth import champion_views, people_views, views  # noqa: F401  (add routes to bp)
     from lms.auth.audit import views as _audit_routes  # noqa: F401
-    from lms.auth.sso.oidc import views as oidc_views
     from lms.auth.scim import token_views as scim_token_pages
     from lms.auth.scim import views as scim_views
+    from lms.auth.sso.oidc import views as oidc_views
     from lms.auth.sso.saml import views as saml_views
     from lms.coaching import views as coaching_views
     from lms.communications import views as communications_views

@@ -145,14 +145,10 @@ def _link(person: User, claims: SignInClaims, *, now: datetime) -> SignInLink:
 
 
 def _apply_groups(person: User, claims: SignInClaims, settings, *, now: datetime) -> None:
-    """The roles the provider's groups give; the audit log records a grant or removal."""
+    """The roles the provider's groups give, through the people service's role change
+    (which records a grant or removal in the audit log, and does nothing when none)."""
     wanted = rules.roles_from_groups(person.roles, claims.groups, settings)
-    if wanted == set(person.roles):
-        return
-    before = audit.person_snapshot(person)
-    person.set_roles(wanted)
-    db.session.flush()
-    audit.record_people_saved([(person, before)], actor=None, now=now, via=_via(claims))
+    services.change_roles(person, wanted, now=now, via=_via(claims))
 
 
 def _via(claims: SignInClaims) -> str:

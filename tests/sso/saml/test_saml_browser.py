@@ -49,7 +49,7 @@ def saml_live(tmp_path_factory):
     PID afterwards), each trusting the other's metadata; the IdP knows Ann by `ann`."""
     directory = tmp_path_factory.mktemp("saml")
     idp_url = f"http://127.0.0.1:{free_port()}"
-    settings = saml_settings(directory, directory / "idp-metadata.xml")
+    settings = saml_settings(directory, idp_url + "/metadata")  # metadata by URL
 
     def seed():
         load_reference_data()

@@ -137,3 +137,26 @@ def test_something_that_is_not_a_saml_response_is_refused(client, idp, ann):
     before = counts()
     response = post_answer(client, "not base64 at all <xml>")
     assert_refused(client, response, "could not be read", before)
+
+
+def test_the_identity_providers_groups_give_the_roles_they_are_mapped_to(
+    client, app, idp, saml_request, ann, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SSO_HR_GROUPS", frozenset({"Uptake HR"}))
+    saml_response = answer(idp, saml_request(), email=ANN, groups=["Sales", "Uptake HR"])
+    assert post_answer(client, saml_response).status_code == 302
+    assert "hr" in ann.roles
+
+
+def test_people_are_matched_by_the_hr_id_attribute_when_configured(
+    client, app, idp, saml_request, make_user, monkeypatch
+):
+    person = make_user(email="someone.else@example.com")
+    person.employee_id = "E-1042"
+    db.session.commit()
+    monkeypatch.setitem(app.config, "SSO_MATCH_BY", "hr_id")
+    monkeypatch.setitem(app.config, "SAML_ATTRIBUTE_HR_ID", "employeeNumber")
+    saml_response = answer(idp, saml_request(), email=ANN, extra={"employeeNumber": ["E-1042"]})
+    assert post_answer(client, saml_response).status_code == 302
+    link = db.session.scalar(select(SignInLink).where(SignInLink.provider == "saml"))
+    assert link.user == person

@@ -104,14 +104,15 @@ def response_xml(
     email: str,
     name: str = "",
     groups=(),
+    extra: dict | None = None,
     audience: str | None = None,
     sign: bool = True,
     shift: datetime.timedelta | None = None,
 ) -> str:
-    """The IdP's Response to `request` for `email`. `audience` replaces the SP's entity ID,
-    `sign=False` leaves the assertion unsigned, and `shift` moves every time in it (the
-    assertion is signed after either change)."""
-    identity = {EMAIL: [email], NAME: [name or email], GROUPS: list(groups)}
+    """The IdP's Response to `request` for `email` (and `extra` attributes). `audience`
+    replaces the SP's entity ID, `sign=False` leaves the assertion unsigned, and `shift`
+    moves every time in it (the assertion is signed after either change)."""
+    identity = {EMAIL: [email], NAME: [name or email], GROUPS: list(groups), **(extra or {})}
     xml = str(
         server.create_authn_response(
             identity,

@@ -8,7 +8,8 @@ from lms.auth import rules, services
 from lms.auth.forms import ChangePasswordForm, LoginForm, PreferencesForm, SetPasswordForm
 from lms.auth.preferences import set_preferences
 from lms.auth.sso import passwords
-from lms.auth.sso.oidc.views import single_logout_url
+from lms.auth.sso.oidc import views as oidc_views
+from lms.auth.sso.saml import views as saml_views
 from lms.clock import utcnow
 from lms.database import db
 from lms.errors import DomainError, FieldError
@@ -50,10 +51,13 @@ def login():
 def logout():
     services.end_sessions(current_user)
     db.session.commit()
-    provider_logout = single_logout_url()  # signed in through the provider: out there too
+    # Signed in through an identity provider: logged out there too, where it offers that.
+    provider_logout = oidc_views.single_logout_url() or saml_views.single_logout_url()
     logout_user()
+    if provider_logout:
+        return render_template("auth/signing_out.html", provider_logout=provider_logout)
     flash(_("You are logged out."), "info")
-    return redirect(provider_logout or url_for("auth.login"))
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/account", methods=["GET", "POST"])

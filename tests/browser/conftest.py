@@ -13,7 +13,7 @@ import pytest
 from lms.clock import utcnow
 from lms.courses.curricula import assign_curricula
 from lms.database import db
-from tests.browser.walk import AXE, person
+from tests.browser.walk import AXE, add_person, person
 from tests.conftest import PASSWORD, load_reference_data
 from tests.live import live_uptake
 
@@ -119,3 +119,11 @@ def laptop(browser):
     context = checked_context(browser, **SCREENS["laptop"])
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def new_rep(request, live_server, screen):
+    """A sales rep hired today, with their plan, for this test at this screen size: their
+    e-mail, to log in with."""
+    email = f"{request.node.originalname}.{screen.size}@example.com".replace("_", "-")
+    return add_person(live_server, email, "Rita Rep", "sales_rep", plan=True)

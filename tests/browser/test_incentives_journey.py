@@ -8,7 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_course_journey import COURSE
-from tests.browser.walk import add_person, answer_quiz, log_in, log_out, quiz_answers
+from tests.browser.walk import (
+    add_person,
+    answer_quiz,
+    finish_lessons,
+    log_in,
+    log_out,
+    quiz_answers,
+)
 
 pytestmark = pytest.mark.browser
 PRIZE = "Coffee voucher"
@@ -21,11 +28,7 @@ def hr(live_server):
 
 
 def finish_orientation(page, live_server) -> None:
-    page.goto(f"{live_server.url}/courses/{COURSE}")
-    page.get_by_role("button", name="Start course").click()
-    while page.get_by_role("button", name="Mark done and continue").count():
-        page.get_by_role("button", name="Mark done and continue").click()
-    page.get_by_role("button", name="Mark done and go to the quiz").click()
+    finish_lessons(page, live_server.url, COURSE)
     answer_quiz(page, quiz_answers(live_server, COURSE, right=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Passed: 100%")
 

@@ -16,7 +16,7 @@ from lms.auth.models import User
 from lms.courses.models import Course, Enrollment, QuizAttempt
 from lms.courses.progress import current_questions
 from lms.database import db
-from tests.browser.walk import answer_quiz, log_in, quiz_answers
+from tests.browser.walk import answer_quiz, finish_lessons, log_in, quiz_answers
 
 pytestmark = pytest.mark.browser
 COURSE = "computer-basics"
@@ -60,14 +60,6 @@ def let_the_wait_pass(live_server, email: str) -> None:
     in_app(live_server, move)
 
 
-def finish_lessons(page, url: str) -> None:
-    page.goto(f"{url}/courses/{COURSE}")
-    page.get_by_role("button", name="Start course").click()
-    while page.get_by_role("button", name="Mark done and continue").count():
-        page.get_by_role("button", name="Mark done and continue").click()
-    page.get_by_role("button", name="Mark done and go to the quiz").click()
-
-
 def expect_failed_without_key(page, live_server) -> None:
     """The failed attempt's page: wrong questions, each with a lesson to read again, no key."""
     expect(page.get_by_role("heading", level=1)).to_contain_text("Not passed yet")
@@ -83,7 +75,7 @@ def expect_failed_without_key(page, live_server) -> None:
 def test_a_learner_fails_twice_waits_and_then_passes(page, live_server):
     nina, url = live_server.people["nina"], live_server.url
     log_in(page, url, nina.email)
-    finish_lessons(page, url)
+    finish_lessons(page, url, COURSE)
 
     answer_quiz(page, quiz_answers(live_server, COURSE, right=False))
     expect_failed_without_key(page, live_server)

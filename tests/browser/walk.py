@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from lms.auth.models import User
 from lms.auth.services import get_job_role, get_or_create_division
-from lms.clock import today
+from lms.clock import today, utcnow
+from lms.courses.curricula import assign_curricula
 from lms.courses.models import Course
 from lms.courses.progress import current_questions
 from lms.database import db
@@ -27,10 +28,17 @@ def person(email: str, name: str, job_role: str, roles=frozenset()) -> User:
     return user
 
 
-def add_person(live_server, email: str, name: str, job_role: str, roles: set[str]) -> str:
-    """Someone more on the live server's database: their e-mail, to log in with."""
+def add_person(
+    live_server, email: str, name: str, job_role: str, roles=frozenset(), *, plan: bool = False
+) -> str:
+    """Someone more on the live server's database (with their role's curricula when `plan`):
+    their e-mail, to log in with."""
     with live_server.app.app_context():
-        db.session.add(person(email, name, job_role, roles))
+        user = person(email, name, job_role, roles)
+        db.session.add(user)
+        if plan:
+            db.session.flush()
+            assign_curricula([user], now=utcnow())
         db.session.commit()
         db.session.remove()
     return email
@@ -62,6 +70,15 @@ def go_to_own(page, name: str) -> None:
     """Follow a link of the menu under the person's name (Notifications, Feedback, Account)."""
     page.locator(".account-menu summary").click()
     page.get_by_role("navigation", name="Account").get_by_role("link", name=name).click()
+
+
+def finish_lessons(page, url: str, slug: str) -> None:
+    """Start the course from its page and mark every lesson done, on to its quiz."""
+    page.goto(f"{url}/courses/{slug}")
+    page.get_by_role("button", name="Start course").click()
+    while page.get_by_role("button", name="Mark done and continue").count():
+        page.get_by_role("button", name="Mark done and continue").click()
+    page.get_by_role("button", name="Mark done and go to the quiz").click()
 
 
 def quiz_answers(live_server, slug: str, *, right: bool) -> list[tuple[str, str]]:

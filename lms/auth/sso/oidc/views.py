@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -31,7 +32,7 @@ MAX_KEPT_ID_TOKEN = 2500
 def sign_in_button() -> dict:
     """The log-in page's button, when OpenID Connect is configured."""
     settings = protocol.oidc_settings(current_app.config)
-    if settings is None:
+    if settings is None or not has_request_context():  # e-mails rendered by a command
         return {"oidc_sign_in": None}
     url = url_for("oidc.sign_in", next=safe_next(request.args.get("next")))
     return {"oidc_sign_in": {"url": url, "label": settings.provider_name}}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms.auth import services
 from lms.auth.audit import services as audit
@@ -96,8 +96,7 @@ def _match(claims: SignInClaims, settings: rules.SignInSettings) -> User | None:
             "Your identity provider did not send your e-mail address. Ask IT to release "
             "the e-mail claim to Uptake."
         )
-    email = services.normalise_email(claims.email)
-    return db.session.scalar(select(User).where(func.lower(User.email) == email))
+    return services.get_user_by_email(claims.email)  # e-mails are kept in lower case
 
 
 def _create_person(claims: SignInClaims, settings: rules.SignInSettings, *, now) -> User:

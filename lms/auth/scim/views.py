@@ -7,7 +7,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from lms.auth.models import JobRole
-from lms.auth.scim import discovery, filters, services, tokens
+from lms.auth.scim import discovery, filters, groups, services, tokens
 from lms.auth.scim.mapping import ScimSettings, read_user, user_resource
 from lms.auth.scim.patch import apply_patch
 from lms.auth.scim.responses import answer, error_answer
@@ -51,7 +51,10 @@ def _http_error(error: HTTPException):
 @bp.before_request
 def _authenticate():
     """A live bearer token, else 401; and no body larger than SCIM's own limit."""
-    request.max_content_length = current_app.config["SCIM_MAX_REQUEST_BYTES"]
+    limit = current_app.config["SCIM_MAX_REQUEST_BYTES"]
+    request.max_content_length = limit  # a body sent without Content-Length stops there
+    if (request.content_length or 0) > limit:
+        raise ScimError(413, f"The body is larger than {limit // 1024} KB.")
     scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
     token = tokens.authenticate_token(presented.strip()) if scheme.lower() == "bearer" else None
     if token is None:
@@ -144,10 +147,10 @@ def search_everything():
     offset, limit = page_bounds(_text(params.get("startIndex")), _text(params.get("count")))
     tree = _filter_tree(params.get("filter"))
     user_total, users = services.list_users(tree, offset, limit, settings())
-    groups = services.list_groups(tree, settings())
+    found_groups = groups.list_groups(tree, settings())
     first_group = max(offset - user_total, 0)
-    page = users + groups[first_group : first_group + limit - len(users)]
-    return _list_answer(user_total + len(groups), page, offset, params)
+    page = users + found_groups[first_group : first_group + limit - len(users)]
+    return _list_answer(user_total + len(found_groups), page, offset, params)
 
 
 def _job_role_slugs() -> list[str]:
@@ -243,37 +246,37 @@ def _operations() -> list:
 @bp.get("/Groups")
 def list_groups():
     offset, limit = page_bounds(request.args.get("startIndex"), request.args.get("count"))
-    found = services.list_groups(_filter_tree(request.args.get("filter")), settings())
+    found = groups.list_groups(_filter_tree(request.args.get("filter")), settings())
     return _list_answer(len(found), found[offset : offset + limit], offset)
 
 
 @bp.get("/Groups/<group_id>")
 def get_group(group_id):
-    return answer(_shown(services.get_group(group_id, settings())))
+    return answer(_shown(groups.get_group(group_id, settings())))
 
 
 @bp.put("/Groups/<group_id>")
 def replace_group(group_id):
-    _check_version(services.get_group(group_id, settings()))
-    services.set_group(group_id, _body(), now=utcnow())
+    _check_version(groups.get_group(group_id, settings()))
+    groups.set_group(group_id, _body(), now=utcnow())
     db.session.commit()
-    return answer(_shown(services.get_group(group_id, settings())))
+    return answer(_shown(groups.get_group(group_id, settings())))
 
 
 @bp.patch("/Groups/<group_id>")
 def patch_group(group_id):
-    current = services.get_group(group_id, settings())
+    current = groups.get_group(group_id, settings())
     _check_version(current)
-    services.set_group(group_id, apply_patch(current, _operations()), now=utcnow())
+    groups.set_group(group_id, apply_patch(current, _operations()), now=utcnow())
     db.session.commit()
-    return answer(_shown(services.get_group(group_id, settings())))
+    return answer(_shown(groups.get_group(group_id, settings())))
 
 
 @bp.post("/Groups")
 def create_group():
     """Uptake's groups are its access roles: they exist already and no other can be made."""
     name = _body().get("displayName")
-    for group in services.list_groups(None, settings()):
+    for group in groups.list_groups(None, settings()):
         if group["displayName"] == name:
             raise ScimError(409, f"displayName {name} is group {group['id']}.", "uniqueness")
     raise ScimError(501, "Uptake's groups are its access roles (HR, admins); none can be added.")
@@ -281,5 +284,5 @@ def create_group():
 
 @bp.delete("/Groups/<group_id>")
 def delete_group(group_id):
-    services.get_group(group_id, settings())
+    groups.get_group(group_id, settings())
     raise ScimError(501, "Uptake's groups are its access roles; they cannot be deleted.")

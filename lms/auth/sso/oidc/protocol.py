@@ -228,6 +228,7 @@ def _jwks(metadata: dict, *, refresh: bool = False) -> dict:
 
 def sign_in_claims(settings: OidcSettings, claims: Mapping) -> SignInClaims:
     """What the ID token says about the person, under the configured claim names."""
+    rules.check_email_verified(dict(claims))
     hr_id = claims.get(settings.hr_id_claim) if settings.hr_id_claim else None
     return SignInClaims(
         email=claims.get(settings.email_claim),

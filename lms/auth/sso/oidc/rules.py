@@ -58,6 +58,16 @@ def check_callback(args: dict) -> str:
     return args["code"]
 
 
+def check_email_verified(claims: dict) -> None:
+    """A provider that says the e-mail is not verified (`email_verified` false) cannot be
+    taken at its word about it; one that says nothing is trusted, as Entra ID sends none."""
+    if claims.get("email_verified") is False:
+        raise OidcRefused(
+            "Your identity provider says your e-mail address is not verified. Verify it "
+            "there, then sign in again."
+        )
+
+
 def timestamp(now: datetime) -> int:
     """Seconds since the epoch of a naive UTC time (as lms.clock gives)."""
     return int(now.replace(tzinfo=UTC).timestamp())

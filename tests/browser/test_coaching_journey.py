@@ -16,7 +16,7 @@ from lms.auth.services import get_job_role, get_or_create_division
 from lms.clock import utcnow
 from lms.courses.curricula import assign_curricula
 from lms.database import db
-from tests.browser.walk import log_in
+from tests.browser.walk import assert_fits_and_meets_wcag, go_to, log_in
 from tests.coaching.conftest import (
     SALES_SKILLS,
     complete_required_courses,
@@ -49,27 +49,38 @@ def add_person(email: str, name: str, job_role: str, manager=None) -> User:
     return user
 
 
-@pytest.fixture(scope="module")
-def coaching(live_server):
-    """A proficient manager and their report, committed to the live server's database."""
+def add_team(live_server, tag: str, report_names: list[str]) -> SimpleNamespace:
+    """A proficient manager and their reports, each one skill (LAST_SKILL, practice passed)
+    short of onboarding complete, committed to the live server's database."""
     with live_server.app.app_context():
-        manager = add_person("mia.manager@example.com", "Mia Manager", "sales_manager")
-        report = add_person("rob.report@example.com", "Rob Report", "sales_rep", manager)
-        assign_curricula([manager, report], now=utcnow())
+        manager = add_person(f"mia.{tag}@example.com", "Mia Manager", "sales_manager")
+        reports = [
+            add_person(f"{name.split()[0].lower()}.{tag}@example.com", name, "sales_rep", manager)
+            for name in report_names
+        ]
+        assign_curricula([manager, *reports], now=utcnow())
         make_proficient(manager)
-        complete_required_courses(report)
-        for slug in SALES_SKILLS[:-1]:
-            sign(manager, report, slug)
-        pass_practice(
-            report, LAST_SKILL
-        )  # in the training CRM (tests/crm/bottlecrm/test_practice_journey)
-        people = SimpleNamespace(
+        for report in reports:
+            complete_required_courses(report)
+            for slug in SALES_SKILLS[:-1]:
+                sign(manager, report, slug)
+            pass_practice(
+                report, LAST_SKILL
+            )  # in the training CRM (tests/crm/bottlecrm/test_practice_journey)
+        team = SimpleNamespace(
             manager=SimpleNamespace(email=manager.email, name=manager.name),
-            report=SimpleNamespace(id=report.id, email=report.email, name=report.name),
+            reports=[SimpleNamespace(id=r.id, email=r.email, name=r.name) for r in reports],
         )
         db.session.commit()
         db.session.remove()
-    return people
+    team.report = team.reports[0]
+    return team
+
+
+@pytest.fixture(scope="module")
+def coaching(live_server):
+    """A proficient manager and their report."""
+    return add_team(live_server, "one", ["Rob Report"])
 
 
 def sign_step(page, report_name: str, step: int) -> None:
@@ -109,3 +120,37 @@ def test_the_report_sees_onboarding_complete_on_their_own_plan(page, live_server
     expect(page.locator("table.coaching")).to_contain_text(
         "Ran the weekly pipeline report unaided."
     )
+
+
+def sign_several(page, step: int, names: list[str]) -> None:
+    """From the board's "Sign several at once": the step's form, every name ticked, the
+    confirmation listing them, confirmed."""
+    go_to(page, "Coaching")
+    assert_fits_and_meets_wcag(page)
+    page.locator("#several-heading + ul").get_by_role("link", name=f"Step {step} (").click()
+    for name in names:
+        page.get_by_label(name).check()
+    if step == 1:
+        page.get_by_label("How was the skill shown?").select_option("one_to_one")
+    if step == 4:
+        page.get_by_label("Note for each of them").fill("Runs the weekly pipeline report unaided.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#to-sign li")).to_have_text(names)
+    assert_fits_and_meets_wcag(page)
+    page.get_by_role("button", name=f"Confirm {len(names)} sign-offs").click()
+
+
+def test_a_manager_signs_several_at_once_until_onboarding_completes(screen, live_server):
+    team = add_team(live_server, screen.size, ["Sam Several", "Tia Together"])
+    names = [report.name for report in team.reports]
+    log_in(screen, live_server.url, team.manager.email)
+    for step in (1, 2, 3):
+        sign_several(screen, step, names)
+        flash = screen.locator(".flash-success")
+        expect(flash).to_contain_text(f"is signed off for 2: {', '.join(names)}.")
+        expect(flash).not_to_contain_text("Onboarding is now complete")
+    sign_several(screen, 4, names)
+    expect(screen.locator(".flash-success")).to_contain_text(
+        f"Onboarding is now complete for {', '.join(names)}."
+    )
+    assert_fits_and_meets_wcag(screen)

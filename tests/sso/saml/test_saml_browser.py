@@ -1,5 +1,6 @@
 """A seeded person signs in through pysaml2's IdP, served on 127.0.0.1 by
-tests/sso/saml_idp/server.py, in Chromium: Uptake's log-in page, the IdP's, then My plan."""
+tests/sso/saml_idp/server.py, in Chromium: Uptake's log-in page, the IdP's, then My plan;
+logging out goes through the IdP's single logout and back to Uptake's log-in page."""
 
 import json
 import re
@@ -16,6 +17,7 @@ from playwright.sync_api import expect
 from lms.auth.sso.saml import provider
 from lms.config import PROJECT_ROOT
 from tests.browser.conftest import seed_people
+from tests.browser.walk import log_out
 from tests.conftest import load_reference_data
 from tests.live import live_uptake
 from tests.sso.saml.conftest import saml_settings
@@ -82,7 +84,7 @@ def saml_live(tmp_path_factory):
             idp.wait(timeout=10)
 
 
-def test_a_person_signs_in_through_the_identity_provider_and_lands_on_my_plan(page, saml_live):
+def test_a_person_signs_in_through_the_idp_lands_on_my_plan_and_logs_out_there_too(page, saml_live):
     page.goto(saml_live.url + "/")
     expect(page).to_have_url(re.compile(r"/login\?next="))
     page.get_by_role("link", name="Sign in with Contoso").click()
@@ -95,3 +97,11 @@ def test_a_person_signs_in_through_the_identity_provider_and_lands_on_my_plan(pa
     expect(page).to_have_url(saml_live.url + "/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My plan")
     expect(page.locator(".topbar .who")).to_have_text(saml_live.ann.name)
+
+    visited = []
+    page.on("request", lambda request: visited.append(request.url))
+    log_out(page)  # out of Uptake, then through the IdP's single logout, back to log-in
+    expect(page).to_have_url(saml_live.url + "/login")
+    assert any(url.startswith(saml_live.idp_url + "/slo/redirect?") for url in visited)
+    page.goto(saml_live.url + "/")
+    expect(page).to_have_url(re.compile(r"/login\?next="))

@@ -4,10 +4,15 @@ and people Uptake does not know, are refused with a page naming the problem, an 
 and nothing else changed."""
 
 import base64
+import html
+import re
 from datetime import timedelta
 from types import SimpleNamespace
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from saml2.response import IncorrectlySigned
+from saml2.xmldsig import SIG_RSA_SHA1
 from sqlalchemy import func, select
 
 from lms.auth.audit import services as audit
@@ -16,7 +21,7 @@ from lms.auth.sso.models import SignInLink
 from lms.auth.sso.saml.models import SamlRequest, UsedAssertion
 from lms.database import db
 from tests.sso.saml.conftest import post_answer
-from tests.sso.saml_idp.identity_provider import answer
+from tests.sso.saml_idp.identity_provider import answer, logout_answer, parse_logout_request
 
 ANN = "ann.saml@example.com"
 
@@ -160,3 +165,34 @@ def test_people_are_matched_by_the_hr_id_attribute_when_configured(
     assert post_answer(client, saml_response).status_code == 302
     link = db.session.scalar(select(SignInLink).where(SignInLink.provider == "saml"))
     assert link.user == person
+
+
+def provider_logout(response) -> str:
+    """The IdP's logout address Uptake's log-out leads to (a redirect, or a page's link)."""
+    if response.status_code == 302:
+        return response.headers["Location"]
+    return html.unescape(re.search(r'<a href="([^"]+)"', response.get_data(as_text=True))[1])
+
+
+def test_logging_out_logs_out_at_the_identity_provider_too(client, idp, saml_request, ann):
+    assert post_answer(client, answer(idp, saml_request(), email=ANN)).status_code == 302
+
+    location = urlsplit(provider_logout(client.post("/logout")))
+
+    assert (location.netloc, location.path) == ("idp.test", "/slo/redirect")
+    logout_request = parse_logout_request(idp, dict(parse_qsl(location.query)))  # signed
+    assert logout_request.name_id.text == ANN
+    assert logout_request.session_index
+    assert client.get("/account").status_code == 302
+    forged = dict(parse_qsl(location.query)) | {"SigAlg": SIG_RSA_SHA1}
+    with pytest.raises(IncorrectlySigned):
+        parse_logout_request(idp, forged)
+    back = urlsplit(logout_answer(idp, logout_request))
+    assert back.path == "/auth/saml/logged-out"
+    assert client.get(f"{back.path}?{back.query}").headers["Location"] == "/login"
+
+
+def test_a_password_log_out_does_not_visit_the_identity_provider(client, idp, ann, login):
+    login(ann)
+    response = client.post("/logout")
+    assert response.headers["Location"] == "/login"

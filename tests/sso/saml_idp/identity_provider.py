@@ -12,10 +12,16 @@ from cryptography.x509.oid import NameOID
 from saml2 import BINDING_HTTP_REDIRECT, class_name
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
+from saml2.response import IncorrectlySigned
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NameID
 from saml2.samlp import response_from_string
 from saml2.server import Server
-from saml2.sigver import get_xmlsec_binary, pre_signature_part, signed_instance_factory
+from saml2.sigver import (
+    get_xmlsec_binary,
+    pre_signature_part,
+    signed_instance_factory,
+    verify_redirect_signature,
+)
 
 AUTHN_PASSWORD = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 EMAIL = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
@@ -61,7 +67,8 @@ def identity_provider(base_url: str, directory: Path, sp_metadata: str | None) -
         "service": {
             "idp": {
                 "endpoints": {
-                    "single_sign_on_service": [(base_url + "/sso/redirect", BINDING_HTTP_REDIRECT)]
+                    "single_sign_on_service": [(base_url + "/sso/redirect", BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [(base_url + "/slo/redirect", BINDING_HTTP_REDIRECT)],
                 },
                 "policy": {
                     "default": {
@@ -90,6 +97,29 @@ def idp_metadata(server: Server) -> str:
 def parse_request(server: Server, saml_request: str):
     """The AuthnRequest an SP sent by the redirect binding (its `id`, ACS URL, issuer)."""
     return server.parse_authn_request(saml_request, BINDING_HTTP_REDIRECT).message
+
+
+def parse_logout_request(server: Server, query: dict):
+    """The LogoutRequest an SP sent by the redirect binding, its signature checked against
+    the SP's certificate in its metadata."""
+    message = server.parse_logout_request(query["SAMLRequest"], BINDING_HTTP_REDIRECT).message
+    certs = server.metadata.certs(message.issuer.text, "spsso", "signing")
+    crypto = server.sec.sec_backend
+    if not any(verify_redirect_signature(query, crypto, cert) for _name, cert in certs):
+        raise IncorrectlySigned("The LogoutRequest is not signed with the SP's key")
+    return message
+
+
+def logout_answer(server: Server, logout_request) -> str:
+    """Where the IdP sends the person after logging them out: the SP's single logout
+    address with a LogoutResponse (HTTP-Redirect)."""
+    sp_entity_id = logout_request.issuer.text
+    location = server.metadata.single_logout_service(sp_entity_id, BINDING_HTTP_REDIRECT, "spsso")[
+        0
+    ]["location"]
+    response = server.create_logout_response(logout_request, [BINDING_HTTP_REDIRECT])
+    info = server.apply_binding(BINDING_HTTP_REDIRECT, str(response), location, response=True)
+    return dict(info["headers"])["Location"]
 
 
 def answer(server: Server, request, **what) -> str:

@@ -5,7 +5,8 @@
 DIRECTORY holds Uptake's SP metadata (sp-metadata.xml) and the people who may sign in
 (people.json: {"username": {"password": …, "email": …, "name": …, "groups": […]}}). The
 IdP writes its own metadata to idp-metadata.xml there, then serves: /metadata, its log-in
-page at /sso/redirect (the redirect binding), and /login, which answers the SP by POST."""
+page at /sso/redirect (the redirect binding), /login, which answers the SP by POST, and
+single logout at /slo/redirect."""
 
 import html
 import json
@@ -19,6 +20,8 @@ from werkzeug.wrappers import Request, Response
 from tests.sso.saml_idp.identity_provider import (
     identity_provider,
     idp_metadata,
+    logout_answer,
+    parse_logout_request,
     parse_request,
     response_xml,
 )
@@ -73,6 +76,9 @@ def identity_provider_app(directory: Path, base_url: str):
             return log_in_page(request.args)
         if request.path == "/login" and request.method == "POST":
             return log_in(request.form)
+        if request.path == "/slo/redirect":
+            logout_request = parse_logout_request(server, request.args.to_dict())
+            return Response(status=302, headers={"Location": logout_answer(server, logout_request)})
         return Response("Not found", status=404)
 
     return serve

@@ -6,7 +6,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from saml2 import BINDING_HTTP_POST
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.metadata import create_metadata_string
@@ -16,6 +16,7 @@ from lms.errors import DomainError
 
 METADATA_PATH = "/auth/saml/metadata"
 ACS_PATH = "/auth/saml/acs"
+SLO_PATH = "/auth/saml/logged-out"
 METADATA_URL_KEPT_SECONDS = 3600
 
 
@@ -37,6 +38,11 @@ def acs_url(settings: Mapping) -> str:
     return settings["BASE_URL"] + ACS_PATH
 
 
+def slo_url(settings: Mapping) -> str:
+    """Where the IdP sends the person back after single logout."""
+    return settings["BASE_URL"] + SLO_PATH
+
+
 def sp_config(settings: Mapping, *, with_idp: bool = True) -> SPConfig:
     """pysaml2's configuration: signed assertions wanted, no unsolicited answers."""
     keys = {"key_file": settings["SAML_SP_KEY_FILE"], "cert_file": settings["SAML_SP_CERT_FILE"]}
@@ -45,7 +51,8 @@ def sp_config(settings: Mapping, *, with_idp: bool = True) -> SPConfig:
         "service": {
             "sp": {
                 "endpoints": {
-                    "assertion_consumer_service": [(acs_url(settings), BINDING_HTTP_POST)]
+                    "assertion_consumer_service": [(acs_url(settings), BINDING_HTTP_POST)],
+                    "single_logout_service": [(slo_url(settings), BINDING_HTTP_REDIRECT)],
                 },
                 "want_assertions_signed": True,
                 "want_response_signed": False,

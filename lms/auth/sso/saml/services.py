@@ -4,12 +4,15 @@ pysaml2's checks; which request was answered and which assertions were used are 
 
 import base64
 import binascii
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.response import AuthnResponse
+from saml2.saml import NameID
 from saml2.samlp import response_from_string
+from saml2.xmldsig import SIG_RSA_SHA256
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +33,25 @@ class SamlRefused(DomainError):
     """The IdP's answer failed a check; the message names the check."""
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """Who an answer signed in, where they were going, and their session at the IdP (the
+    NameID and session index a LogoutRequest names)."""
+
+    person: User
+    next_url: str | None
+    name_id: str
+    name_id_format: str | None
+    session_index: str | None
+
+    def logout_ticket(self) -> dict:
+        return {
+            "name_id": self.name_id,
+            "format": self.name_id_format,
+            "session_index": self.session_index,
+        }
+
+
 def start_sign_in(provider: Saml2Client, *, next_url: str | None, now: datetime) -> str:
     """An AuthnRequest to the IdP by the redirect binding, remembered for ten minutes: the
     URL to send the person to."""
@@ -44,7 +66,7 @@ def start_sign_in(provider: Saml2Client, *, next_url: str | None, now: datetime)
 
 def finish_sign_in(
     provider: Saml2Client, saml_response: str, *, names: rules.AttributeNames, now: datetime
-) -> tuple[User, str | None]:
+) -> SignedIn:
     """The person the IdP's answer signs in, and where they were going. The answer must be
     to a request Uptake sent in the last ten minutes, pass pysaml2's checks (signed
     assertion, audience, recipient, times), and carry an assertion never used before; each
@@ -60,7 +82,35 @@ def finish_sign_in(
     _forget_expired(now)
     _remember(assertion.id, _remember_until(response, now), now=now)
     person = person_for_sign_in(_claims(response, names), now=now)
-    return person, request.next_url
+    statements = assertion.authn_statement or [None]
+    return SignedIn(
+        person=person,
+        next_url=request.next_url,
+        name_id=(response.name_id.text or "").strip(),
+        name_id_format=response.name_id.format,
+        session_index=getattr(statements[0], "session_index", None),
+    )
+
+
+def logout_location(provider: Saml2Client, ticket: dict) -> str | None:
+    """The IdP's single logout (HTTP-Redirect) with a signed LogoutRequest for the session
+    `ticket` names; None when the IdP's metadata offers no single logout."""
+    idp = next(iter(provider.metadata.identity_providers()), None)
+    services = provider.metadata.single_logout_service(idp, BINDING_HTTP_REDIRECT, "idpsso")
+    if not services:
+        return None
+    location = services[0]["location"]
+    _request_id, logout_request = provider.create_logout_request(
+        location,
+        idp,
+        name_id=NameID(text=ticket["name_id"], format=ticket["format"]),
+        session_indexes=[ticket["session_index"]] if ticket.get("session_index") else None,
+        sign=False,  # the redirect binding signs the query string instead
+    )
+    info = provider.apply_binding(
+        BINDING_HTTP_REDIRECT, str(logout_request), location, sign=True, sigalg=SIG_RSA_SHA256
+    )
+    return dict(info["headers"])["Location"]
 
 
 def _request_answered_by(saml_response: str, *, now: datetime) -> SamlRequest:

@@ -6,9 +6,11 @@ from flask import (
     Response,
     abort,
     current_app,
+    has_request_context,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import login_user
@@ -21,17 +23,18 @@ from lms.database import db
 from lms.errors import DomainError
 
 bp = Blueprint("saml", __name__, url_prefix="/auth/saml")
+LOGOUT_TICKET_KEY = "saml_logout"  # the IdP session's NameID and index, for single logout
 
 
 @bp.app_context_processor
 def sign_in_button() -> dict:
     """The log-in page's button, when SAML is configured."""
-    if not provider.is_enabled(current_app.config):
-        return {"saml_sign_in": None}
+    if not provider.is_enabled(current_app.config) or not has_request_context():
+        return {"saml_sign_in": None}  # off, or an e-mail rendered by a command
     label = current_app.config["SAML_BUTTON_LABEL"]
     return {
         "saml_sign_in": {
-            "url": url_for("saml.sign_in", next=request.args.get("next")),
+            "url": url_for("saml.sign_in", next=safe_next(request.args.get("next"))),
             "label": label,
         }
     }
@@ -65,14 +68,34 @@ def acs():
     now = utcnow()
     try:
         sp = provider.service_provider(current_app.config)
-        person, next_url = services.finish_sign_in(
+        signed_in = services.finish_sign_in(
             sp, request.form.get("SAMLResponse", ""), names=_attribute_names(), now=now
         )
     except DomainError as exc:  # SamlRefused, SignInRefused, ProviderUnavailable
         return _refused(str(exc), now=now)
-    login_user(person)
+    login_user(signed_in.person)
+    session[LOGOUT_TICKET_KEY] = signed_in.logout_ticket()
     db.session.commit()
-    return redirect(next_url or url_for("courses.my_plan"))
+    return redirect(signed_in.next_url or url_for("courses.my_plan"))
+
+
+@bp.get("/logged-out")
+def logged_out():
+    """The IdP's answer to single logout: the person is logged out of Uptake already."""
+    _enabled_or_404()
+    return redirect(url_for("auth.login"))
+
+
+def single_logout_url() -> str | None:
+    """Where to send a person who logs out after signing in here: the IdP's single logout,
+    which comes back to the log-in page, when its metadata offers one."""
+    ticket = session.pop(LOGOUT_TICKET_KEY, None)
+    if ticket is None or not provider.is_enabled(current_app.config):
+        return None
+    try:
+        return services.logout_location(provider.service_provider(current_app.config), ticket)
+    except provider.ProviderUnavailable:
+        return None
 
 
 def _refused(reason: str, *, now):

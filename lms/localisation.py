@@ -6,13 +6,16 @@ language (and, for a moment, their time zone) inside `<time datetime="ISO">`, so
 still read ISO. Timestamps are stored as naive UTC (lms.clock).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale, get_timezone
+from flask_babel import force_locale, get_locale, get_timezone
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -20,6 +23,9 @@ from lms.extensions import babel
 from lms.locales import SHIPPED_LOCALES
 
 NOTHING = "—"
+# The (language, time zone) a message is being written in for someone other than the
+# person of the request, if any (see written_for).
+_WRITING_FOR: ContextVar[tuple[str, str] | None] = ContextVar("writing_for", default=None)
 
 
 def choose_locale(own: str | None, company: str | None, browser: str | None) -> str:
@@ -64,6 +70,20 @@ def recipient_time_zone(person) -> str:
     return choose_time_zone(person.time_zone, current_app.config["DEFAULT_TIME_ZONE"])
 
 
+@contextmanager
+def written_for(person) -> Iterator[None]:
+    """Words and dates built inside are in `person`'s language and time zone (anything with
+    `locale` and `time_zone`, a User or a row of them): notifications and e-mail, written
+    in someone else's request or in none, read as the recipient's own pages do."""
+    locale, zone = recipient_locale(person), recipient_time_zone(person)
+    token = _WRITING_FOR.set((locale, zone))
+    try:
+        with force_locale(locale):
+            yield
+    finally:
+        _WRITING_FOR.reset(token)
+
+
 def in_zone(moment: datetime, zone: str) -> datetime:
     """A stored naive-UTC moment as the wall-clock time in `zone`."""
     return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
@@ -98,6 +118,9 @@ def _shown(value, text: str) -> Markup:
 
 
 def _request_settings() -> dict:
+    writing_for = _WRITING_FOR.get()
+    if writing_for is not None:
+        return {"locale": writing_for[0], "zone": writing_for[1]}
     return {"locale": str(get_locale()), "zone": str(get_timezone())}
 
 

@@ -160,11 +160,13 @@ def _security_headers(response):
 
 
 MESSAGES = {
-    400: "That request could not be understood.",
-    403: "You do not have access to this page.",
-    404: "There is nothing here, or you may not see it.",
-    405: "That page cannot be used that way.",
-    413: "That file is too large.",
+    400: _l("That request could not be understood."),
+    403: _l("You do not have access to this page."),
+    404: _l("There is nothing here, or you may not see it."),
+    405: _l("That page cannot be used that way."),
+    413: _l("That file is too large."),
+    # The server's own failures stay in English: choosing a language reads the person from
+    # the database, which may be what failed.
     500: "Something went wrong on our side; nothing was saved. Try again, and if it happens "
     "again tell your administrator.",
     503: UNWRITABLE,

@@ -1,6 +1,7 @@
 """Notifications for many people at once: what a batch of statements brings (a CRM sync can
 award thousands of badges) is recorded in one INSERT, not one a person."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,7 +12,23 @@ from lms.communications import rules
 from lms.communications.models import MailDelivery, Notification
 from lms.communications.services import Notice, mail_enabled, muted_among, notification_row
 from lms.database import db
-from lms.value_lists import with_pairs
+from lms.localisation import written_for
+from lms.value_lists import among, with_pairs
+
+
+def send_written(addressed: list[tuple[int, Callable[[], Notice]]], *, now: datetime) -> None:
+    """`send_many`, each notice written — its builder called — in its recipient's language
+    and time zone (`written_for`): one read of their settings for them all."""
+    if not addressed:
+        return
+    ids = {user_id for user_id, _ in addressed}
+    query = select(User.id, User.locale, User.time_zone).where(among(User.id, ids))
+    settings = {row.id: row for row in db.session.execute(query)}
+    notices = []
+    for user_id, write in addressed:
+        with written_for(settings[user_id]):
+            notices.append((user_id, write()))
+    send_many(notices, now=now)
 
 
 def send_many(addressed: list[tuple[int, Notice]], *, now: datetime) -> None:

@@ -7,6 +7,7 @@ returns how many notifications it recorded."""
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -21,6 +22,7 @@ from lms.courses.rollout import get_go_live
 from lms.database import db
 from lms.gamification.incentives.rewards import board_words
 from lms.gamification.models import BoardPreference, RewardGrant
+from lms.localisation import day_text, recipient_locale, written_for
 
 CHUNK = 500
 
@@ -83,24 +85,23 @@ def send_training_reminders(now: datetime) -> int:
         .order_by(Enrollment.id)
     )
     for enrollment, person in rows:
-        notice = _training_notice(enrollment, today)
+        with written_for(person):
+            notice = _training_notice(enrollment, today)
         if notice is not None:
             count += send(person, notice, now=now, muted=person.id in muted) is not None
     return count
 
 
 def _training_notice(enrollment: Enrollment, today) -> Notice | None:
+    """The reminder of a course due soon or overdue, in the words of `written_for`."""
     course, due = enrollment.course, enrollment.due_on
+    words = {"course": course.title, "day": day_text(due), "minutes": course.minutes}
     if rules.is_overdue(due, today):
-        kind, title = rules.TRAINING_OVERDUE, f"Overdue: {course.title}"
-        body = (
-            f"{course.title} was due on {due.isoformat()}. It takes about {course.minutes} minutes."
-        )
+        kind, title = rules.TRAINING_OVERDUE, _("Overdue: %(course)s", **words)
+        body = _("%(course)s was due on %(day)s. It takes about %(minutes)s minutes.", **words)
     elif rules.is_due_soon(due, today):
-        kind, title = rules.TRAINING_DUE, f"Due soon: {course.title}"
-        body = (
-            f"{course.title} is due on {due.isoformat()}. It takes about {course.minutes} minutes."
-        )
+        kind, title = rules.TRAINING_DUE, _("Due soon: %(course)s", **words)
+        body = _("%(course)s is due on %(day)s. It takes about %(minutes)s minutes.", **words)
     else:
         return None
     return Notice(
@@ -166,19 +167,29 @@ def send_weekly_recognition(now: datetime) -> int:
     monday = rules.last_complete_week(now.date())
     start = datetime.combine(monday, datetime.min.time())
     end = start + timedelta(days=7)
+    muted, count, notices = muted_user_ids(), 0, {}
+    for person in db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)):
+        language = recipient_locale(person)
+        if language not in notices:
+            with written_for(person):
+                notices[language] = _recognition_notice(monday, start, end)
+        if notices[language] is None:
+            return 0  # nothing to recognise, in any language
+        count += send(person, notices[language], now=now, muted=person.id in muted) is not None
+    return count
+
+
+def _recognition_notice(monday, start: datetime, end: datetime) -> Notice | None:
+    """The week's recognition in the words of `written_for`; None when there is none."""
     lines = _winner_lines(start, end) + _champion_lines(start, end)
     if not lines:
-        return 0
-    notice = Notice(
+        return None
+    return Notice(
         key=rules.recognition_key(monday),
-        title=f"Recognition for the week of {monday.isoformat()}",
+        title=_("Recognition for the week of %(day)s", day=day_text(monday)),
         body="\n".join(lines),
         essential=False,
     )
-    muted, count = muted_user_ids(), 0
-    for person in db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)):
-        count += send(person, notice, now=now, muted=person.id in muted) is not None
-    return count
 
 
 def _winner_lines(start: datetime, end: datetime) -> list[str]:
@@ -194,10 +205,14 @@ def _winner_lines(start: datetime, end: datetime) -> list[str]:
         person = grant.user
         if preference and preference.show_name:
             who = person.name
+        elif person.division:
+            who = _("a colleague in %(division)s", division=person.division.name)
         else:
-            who = f"a colleague in {person.division.name if person.division else 'the company'}"
+            who = _("a colleague")
         board = board_words(grant)  # "Points this week, South, the week of 5 Oct 2026"
-        lines.append(f"Winner of {board}: {who} ({grant.prize})")
+        lines.append(
+            _("Winner of %(board)s: %(who)s (%(prize)s)", board=board, who=who, prize=grant.prize)
+        )
     return lines
 
 
@@ -210,7 +225,10 @@ def _champion_lines(start: datetime, end: datetime) -> list[str]:
         .where(Champion.named_at >= start, Champion.named_at < end, User.active.is_(True))
         .order_by(Champion.named_at, User.name)
     )
-    return [f"New CRM champion for {division}: {name}" for name, division in rows]
+    return [
+        _("New CRM champion for %(division)s: %(name)s", division=division, name=name)
+        for name, division in rows
+    ]
 
 
 SENDERS = (

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -166,7 +167,7 @@ def count_unread(person: User) -> int:
 
 def navigation_label(unread: int) -> str:
     """ "Notifications", with the unread count when there are any."""
-    return f"Notifications ({unread})" if unread else "Notifications"
+    return _("Notifications (%(unread)s)", unread=unread) if unread else _("Notifications")
 
 
 def get_own_notification(person: User, notification_id: int) -> Notification | None:

@@ -37,6 +37,8 @@ LEARNER_CODE = [
     "lms/auth/forms.py",
     "lms/auth/preferences.py",
     "lms/auth/views.py",
+    "lms/communications/milestones.py",
+    "lms/communications/schedule.py",
     "lms/courses/next_step.py",
     "lms/courses/progress.py",
     "lms/extensions.py",

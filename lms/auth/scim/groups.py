@@ -12,7 +12,7 @@ from lms.auth.scim import filters
 from lms.auth.scim.mapping import GROUP_NAMES, ScimSettings, group_resource
 from lms.auth.scim.models import ScimIdentity
 from lms.auth.scim.rules import ScimError, invalid_value
-from lms.auth.scim.services import VIA, get_user, not_found
+from lms.auth.scim.services import get_user, not_found
 from lms.database import db
 
 
@@ -39,7 +39,7 @@ def list_groups(tree, settings: ScimSettings) -> list[dict]:
     return [r for r in resources if tree is None or filters.matches(tree, r)]
 
 
-def set_group(role: str, resource, *, now: datetime) -> None:
+def set_group(role: str, resource, *, now: datetime, via: str) -> None:
     """Make the role's holders the group's members (PUT, or the result of a PATCH): those
     added are granted it, those left out lose it. Its name is Uptake's own."""
     if not isinstance(resource, dict):
@@ -51,10 +51,10 @@ def set_group(role: str, resource, *, now: datetime) -> None:
     holders = {str(person.id): person for person in group_members(role)}
     for member_id in sorted(wanted - holders.keys()):
         person = _member(member_id)
-        people.change_roles(person, person.roles | {role}, now=now, via=VIA)
+        people.change_roles(person, person.roles | {role}, now=now, via=via)
     for member_id in sorted(holders.keys() - wanted):
         person = holders[member_id]
-        people.change_roles(person, person.roles - {role}, now=now, via=VIA)
+        people.change_roles(person, person.roles - {role}, now=now, via=via)
 
 
 def _member_id(member) -> str:

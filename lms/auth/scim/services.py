@@ -23,7 +23,6 @@ from lms.database import db
 from lms.dates import parse_date
 from lms.errors import FieldError
 
-VIA = "SCIM"
 UNIQUE_FIELDS = {"email": "emails", "employee_id": f"{ENTERPRISE_SCHEMA}:employeeNumber"}
 
 
@@ -96,33 +95,36 @@ def _narrowed(query, equal: dict[str, str]):
 # Writing -----------------------------------------------------------------------------------
 
 
-def create_user(fields: UserFields, settings: ScimSettings, *, now: datetime) -> User:
-    """A new person, through create_person as for an import. A person the provider DELETEd
-    before comes back (same e-mail or userName): changed, reactivated, shown again."""
+def create_user(fields: UserFields, settings: ScimSettings, *, now: datetime, via: str) -> User:
+    """A new person, through create_person as for an import; `via` (the token) goes into
+    the audit log. A person the provider DELETEd before comes back (same e-mail or
+    userName): changed, reactivated, shown again."""
     returning = _deprovisioned_match(fields)
     if returning is not None:
         returning.deprovisioned_at = None
-        return replace_user(returning.user, fields, settings, now=now)
+        return replace_user(returning.user, fields, settings, now=now, via=via)
     _check_user_name(fields.user_name, None)
     details = _details(fields, settings, None, now=now)
-    person = _saving(lambda: people.create_person(details, now=now, via=VIA))
+    person = _saving(lambda: people.create_person(details, now=now, via=via))
     _save_identity(person, fields)
-    _set_active(person, fields.active, now=now)
+    _set_active(person, fields.active, now=now, via=via)
     return person
 
 
-def replace_user(person: User, fields: UserFields, settings: ScimSettings, *, now) -> User:
+def replace_user(
+    person: User, fields: UserFields, settings: ScimSettings, *, now: datetime, via: str
+) -> User:
     """Everything the provider says about a person, through update_person. Roles are left
     as they are: Groups grant them."""
     _check_user_name(fields.user_name, person)
     details = _details(fields, settings, person, now=now)
-    _saving(lambda: people.update_person(person, details, now=now, via=VIA))
+    _saving(lambda: people.update_person(person, details, now=now, via=via))
     _save_identity(person, fields)
-    _set_active(person, fields.active, now=now)
+    _set_active(person, fields.active, now=now, via=via)
     return person
 
 
-def deprovision_user(person: User, *, now: datetime) -> None:
+def deprovision_user(person: User, *, now: datetime, via: str) -> None:
     """DELETE: Uptake never deletes a person (their learning record stays). They are
     deactivated, and SCIM no longer shows them."""
     identity = db.session.get(ScimIdentity, person.id)
@@ -130,7 +132,7 @@ def deprovision_user(person: User, *, now: datetime) -> None:
         identity = ScimIdentity(user=person, **_user_name_columns(person.email))
         db.session.add(identity)
     identity.deprovisioned_at = now
-    _set_active(person, False, now=now)
+    _set_active(person, False, now=now, via=via)
 
 
 def _saving(save):
@@ -144,11 +146,11 @@ def _saving(save):
         raise invalid_value(f"{_attribute(exc.field)}: {exc}") from exc
 
 
-def _set_active(person: User, active: bool, *, now: datetime) -> None:
+def _set_active(person: User, active: bool, *, now: datetime, via: str) -> None:
     if person.active and not active:
-        people.deactivate_person(None, person, now=now, via=VIA)
+        people.deactivate_person(None, person, now=now, via=via)
     elif active and not person.active:
-        people.reactivate_person(person, actor=None, now=now, via=VIA)
+        people.reactivate_person(person, actor=None, now=now, via=via)
 
 
 def _deprovisioned_match(fields: UserFields) -> ScimIdentity | None:

@@ -62,6 +62,11 @@ def _authenticate():
     g.scim_token_name = token.name
 
 
+def _via() -> str:
+    """How the audit log says a change came: through SCIM, with which token."""
+    return f"SCIM ({g.scim_token_name})"
+
+
 def _body() -> dict:
     body = request.get_json(force=True, silent=True)
     if not isinstance(body, dict):
@@ -191,7 +196,7 @@ def get_user(user_id):
 @bp.post("/Users")
 def create_user():
     fields = read_user(_body(), settings())
-    person = services.create_user(fields, settings(), now=utcnow())
+    person = services.create_user(fields, settings(), now=utcnow(), via=_via())
     resource = _committed_user(person)
     return answer(resource, 201, headers={"Location": resource["meta"]["location"]})
 
@@ -200,7 +205,9 @@ def create_user():
 def replace_user(user_id):
     person, identity = services.get_user(user_id)
     _check_version(user_resource(person, identity, settings()))
-    services.replace_user(person, read_user(_body(), settings()), settings(), now=utcnow())
+    services.replace_user(
+        person, read_user(_body(), settings()), settings(), now=utcnow(), via=_via()
+    )
     return answer(_shown(_committed_user(person)))
 
 
@@ -210,7 +217,9 @@ def patch_user(user_id):
     current = user_resource(person, identity, settings())
     _check_version(current)
     patched = apply_patch(current, _operations())
-    services.replace_user(person, read_user(patched, settings()), settings(), now=utcnow())
+    services.replace_user(
+        person, read_user(patched, settings()), settings(), now=utcnow(), via=_via()
+    )
     return answer(_shown(_committed_user(person)))
 
 
@@ -218,7 +227,7 @@ def patch_user(user_id):
 def delete_user(user_id):
     person, identity = services.get_user(user_id)
     _check_version(user_resource(person, identity, settings()))
-    services.deprovision_user(person, now=utcnow())
+    services.deprovision_user(person, now=utcnow(), via=_via())
     db.session.commit()
     return answer(None, 204)
 
@@ -258,7 +267,7 @@ def get_group(group_id):
 @bp.put("/Groups/<group_id>")
 def replace_group(group_id):
     _check_version(groups.get_group(group_id, settings()))
-    groups.set_group(group_id, _body(), now=utcnow())
+    groups.set_group(group_id, _body(), now=utcnow(), via=_via())
     db.session.commit()
     return answer(_shown(groups.get_group(group_id, settings())))
 
@@ -267,7 +276,7 @@ def replace_group(group_id):
 def patch_group(group_id):
     current = groups.get_group(group_id, settings())
     _check_version(current)
-    groups.set_group(group_id, apply_patch(current, _operations()), now=utcnow())
+    groups.set_group(group_id, apply_patch(current, _operations()), now=utcnow(), via=_via())
     db.session.commit()
     return answer(_shown(groups.get_group(group_id, settings())))
 

@@ -44,7 +44,7 @@ def test_a_role_granted_by_scim_is_audited(scim, make_user):
     ann = make_user()
     scim.patch("/Groups/hr", {"op": "add", "path": "members", "value": [{"value": str(ann.id)}]})
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "person.roles"))
-    assert entry.details == {"granted": ["hr"], "removed": [], "via": "SCIM"}
+    assert entry.details == {"granted": ["hr"], "removed": [], "via": "SCIM (Entra ID)"}
 
 
 def test_put_sets_the_members(scim, make_user):

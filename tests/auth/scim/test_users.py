@@ -51,16 +51,19 @@ def test_answers_are_scim_json_with_meta_and_etag(scim):
     assert meta["created"].endswith("Z") and meta["lastModified"].endswith("Z")
 
 
-def test_a_scim_new_hire_gets_the_same_curriculum_as_an_imported_one(scim, make_user):
+def test_a_scim_new_hire_gets_the_same_curriculum_and_coaching_as_an_imported_one(scim, make_user):
     from lms.auth.people_import import import_people, validate_file
+    from lms.coaching.queries import list_coachees, required_courses_not_done
     from tests.conftest import T0
 
+    boss = make_user(email="boss@example.com", job_role="sales_manager")
     rows = validate_file(
         "email,name,job_role,division,manager_email,hire_date,roles\n"
-        "imported@example.com,Imp Orted,sales_rep,North,,2026-10-01,\n"
+        "imported@example.com,Imp Orted,sales_rep,North,boss@example.com,2026-10-01,\n"
     )
     import_people(rows, now=T0)
-    created = person(scim.create("scim@example.com"))
+    manager = {"manager": {"value": str(boss.id)}, "department": "North"}
+    created = person(scim.create("scim@example.com", **{ENTERPRISE: manager}))
     imported = db.session.scalar(select(User).where(User.email == "imported@example.com"))
 
     def courses(someone):
@@ -68,13 +71,16 @@ def test_a_scim_new_hire_gets_the_same_curriculum_as_an_imported_one(scim, make_
         return sorted(db.session.scalars(query))
 
     assert courses(created) and courses(created) == courses(imported)
+    to_do = required_courses_not_done([created.id, imported.id])
+    assert to_do[created.id] == to_do[imported.id]
+    assert {created, imported} <= set(list_coachees(boss))  # their manager coaches both
 
 
 def test_create_is_audited_as_scim(scim):
     created = person(scim.create())
     about = (AuditEntry.subject_type == "person", AuditEntry.subject_id == created.id)
     entry = db.session.scalar(select(AuditEntry).where(*about))
-    assert entry.action == "person.added" and entry.details["via"] == "SCIM"
+    assert entry.action == "person.added" and entry.details["via"] == "SCIM (Entra ID)"
 
 
 def test_unknown_job_role_names_the_attribute_and_the_valid_slugs(scim):
@@ -233,7 +239,7 @@ def test_delete_deactivates_keeps_the_record_and_hides_them(scim, course):
             AuditEntry.action == "person.deactivated",
         )
     )
-    assert deactivated.details == {"via": "SCIM"}
+    assert deactivated.details == {"via": "SCIM (Entra ID)"}
 
 
 def test_a_deleted_person_provisioned_again_comes_back(scim):

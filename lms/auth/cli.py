@@ -7,6 +7,7 @@ import click
 
 from lms.auth import people_import, rules, services
 from lms.auth.links import issue_password_link, password_links
+from lms.auth.sso.people import unlink_sign_ins
 from lms.clock import utcnow
 from lms.database import db
 from lms.spreadsheets import write_rows
@@ -93,3 +94,16 @@ def password_link_command(email):
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(link)
+
+
+@users_cli.command("unlink-sign-in")
+@click.argument("email")
+def unlink_sign_in_command(email):
+    """Forget the identity-provider accounts linked to a person (their account there was
+    replaced): the next sign-in matches them by e-mail or HR id again."""
+    person = services.get_user_by_email(email)
+    if person is None:
+        raise click.ClickException(f"Nobody in Uptake has the e-mail {email}")
+    count = unlink_sign_ins(person, now=utcnow())
+    db.session.commit()
+    click.echo(f"{count} identity-provider account(s) unlinked from {person.email}.")

@@ -102,3 +102,15 @@ def test_a_refused_sign_in_is_recorded(app):
     assert (
         entry.summary == "Refused a oidc sign-in for x@example.com: Uptake has nobody matching x."
     )
+
+
+def test_another_account_of_the_same_provider_is_refused_until_unlinked(make_user, runner):
+    ann = make_user(email="ann@example.com")
+    person_for_sign_in(claims(subject="old"), now=T0, settings=BY_EMAIL)
+    with pytest.raises(SignInRefused, match="already signs in with another oidc account"):
+        person_for_sign_in(claims(subject="new"), now=T0, settings=BY_EMAIL)
+    result = runner.invoke(args=["users", "unlink-sign-in", "ann@example.com"])
+    assert "1 identity-provider account(s) unlinked" in result.output
+    assert person_for_sign_in(claims(subject="new"), now=T0, settings=BY_EMAIL) is ann
+    [entry] = entries(audit.SIGN_IN_UNLINKED)
+    assert entry.details == {"accounts": ["oidc:old"]}

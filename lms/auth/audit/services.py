@@ -35,6 +35,7 @@ CRM_ACCOUNT_MATCHED = "crm.account_matched"
 SCIM_TOKEN, SCIM_TOKEN_CREATED, SCIM_TOKEN_REVOKED = "scim_token", "scim.token", "scim.revoked"
 SIGN_IN_LINKED = "sign_in.linked"
 SIGN_IN_REFUSED = "sign_in.refused"
+SIGN_IN_UNLINKED = "sign_in.unlinked"
 
 PERSON_SAVED = {"added": PERSON_ADDED, "changed": PERSON_CHANGED, "roles": ROLES_CHANGED}
 
@@ -61,6 +62,7 @@ ACTIONS = {
     SCIM_TOKEN_REVOKED: "SCIM token revoked",
     SIGN_IN_LINKED: "Identity-provider account linked",
     SIGN_IN_REFUSED: "Identity-provider sign-in refused",
+    SIGN_IN_UNLINKED: "Identity-provider accounts unlinked",
 }
 
 

@@ -57,7 +57,9 @@ def person_for_sign_in(
     else the person with the HR id (when matching by HR id) or the e-mail (any case); else,
     only when the company allows it, a new person made as an import makes them. Inactive
     people are refused. The provider's groups then set the HR and admin roles it governs,
-    recorded in the audit log. `settings` default to the application's."""
+    recorded in the audit log. A person keeps one account per provider: another account
+    with their e-mail or HR id (an address handed on to someone new, say) is refused until
+    an admin unlinks the first (`unlink_sign_ins`). `settings` default to the application's."""
     settings = settings or sign_in_settings(current_app.config)
     link = _link_for(claims)
     person = link.user if link else _match(claims, settings)
@@ -68,6 +70,7 @@ def person_for_sign_in(
             f"{person.email} has been deactivated in Uptake. Ask HR if this is a mistake."
         )
     if link is None:
+        _check_no_other_account(person, claims)
         link = _link(person, claims, now=now)
     link.last_signed_in_at = now
     _apply_groups(person, claims, settings, now=now)
@@ -126,6 +129,36 @@ def _create_person(claims: SignInClaims, settings: rules.SignInSettings, *, now)
         return services.create_person(details, now=now, via=_via(claims))
     except DomainError as exc:
         raise SignInRefused(f"Uptake cannot add {who}: {exc}") from exc
+
+
+def _check_no_other_account(person: User, claims: SignInClaims) -> None:
+    linked = db.session.scalar(
+        select(SignInLink.id).where(
+            SignInLink.user_id == person.id, SignInLink.provider == claims.provider
+        )
+    )
+    if linked is not None:
+        raise SignInRefused(
+            f"{person.email} already signs in with another {claims.provider} account. If "
+            "this is a new account for the same person, ask an administrator to unlink the old "
+            "one."
+        )
+
+
+def unlink_sign_ins(person: User, *, now: datetime, actor: User | None = None) -> int:
+    """Forget every provider account linked to a person (their account was replaced): the
+    next sign-in matches them by e-mail or HR id again. Returns how many were linked."""
+    links = list(db.session.scalars(select(SignInLink).where(SignInLink.user_id == person.id)))
+    for link in links:
+        db.session.delete(link)
+    if links:
+        accounts = [f"{link.provider}:{link.subject}" for link in links]
+        summary = f"Unlinked {person.name}'s identity-provider accounts ({', '.join(accounts)})."
+        details = {"accounts": accounts}
+        audit.record_about(
+            person, audit.SIGN_IN_UNLINKED, summary, actor=actor, now=now, details=details
+        )
+    return len(links)
 
 
 def _link(person: User, claims: SignInClaims, *, now: datetime) -> SignInLink:

@@ -155,3 +155,16 @@ def test_the_check_finds_what_it_looks_for(laptop, demo):
     log_in(laptop, demo.url, LEARNER, DEMO_PASSWORD)
     laptop.evaluate("document.querySelector('main').append(document.createElement('img'))")
     assert any(found.startswith("image-alt") for found in accessibility_violations(laptop))
+
+
+def test_hr_reads_the_data_quality_board_and_its_bar(screen, demo):
+    """The chart's words keep their size on a phone; the 70% bar is drawn across every row."""
+    log_in(screen, demo.url, HR, DEMO_PASSWORD)
+    screen.goto(demo.url + "/leaderboards?board=quality-week")
+    chart = screen.locator(".board-chart").first
+    expect(chart.locator(".chart-bar-line-label")).to_have_text("70% bar")
+    rows = chart.locator(".chart-row")
+    expect(rows.locator(".chart-bar-line")).to_have_count(rows.count())
+    size = rows.first.locator(".chart-label").evaluate("label => getComputedStyle(label).fontSize")
+    assert float(size.removesuffix("px")) >= 14
+    assert_fits_and_meets_wcag(screen)

@@ -134,6 +134,25 @@ def moment_text(value: datetime) -> str:
     return format_moment(value, **_request_settings())
 
 
+def time_text(value: datetime) -> str:
+    """The minute of a moment in the person's time zone and language (11:30 PM; 23:30)."""
+    settings = _request_settings()
+    return format_time(in_zone(value, settings["zone"]), "short", locale=settings["locale"])
+
+
+def span_text(start: datetime, end: datetime) -> str:
+    """From one moment to another, the day said once when both fall on it in the person's
+    time zone: "Oct 20, 2026, 9:31 AM – 10:26 AM"."""
+    if day_text(start) == day_text(end):
+        return f"{moment_text(start)} – {time_text(end)}"
+    return f"{moment_text(start)} – {moment_text(end)}"
+
+
+def short_day_text(value: date) -> str:
+    """A day without its year, for a chart's axis (20 Oct; 20 oct)."""
+    return format_date(value, "d MMM", locale=_request_settings()["locale"])
+
+
 def show_day(value: date | datetime | None) -> Markup | str:
     """The `|date` filter: a day in the person's language (a moment: its day in their
     time zone); "—" for none."""

@@ -9,6 +9,7 @@ from lms.adoption import charts, measures, signals
 from lms.adoption import rules as r
 from lms.adoption.content import AdoptionContent
 from lms.coaching.rules import STEPS
+from lms.localisation import short_day_text
 
 SHOWN_SIGNALS = 100  # the page lists this many; the CSV has them all
 TABLES = ("weekly", "onboarding", "coaching", "signals")
@@ -67,7 +68,7 @@ def get_dashboard(
 
 
 def _charts(shown, weekly, target, onboarding, coaching) -> dict[str, object]:
-    labels = [week.strftime("%d %b") for week in shown]
+    labels = [short_day_text(week) for week in shown]
     return {
         "rates": {
             group: charts.line_chart(

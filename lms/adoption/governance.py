@@ -17,6 +17,7 @@ from lms.feedback.models import Feedback
 from lms.feedback.rules import AREAS, STATUSES
 from lms.gamification.incentives.rewards import board_words
 from lms.gamification.models import RewardGrant
+from lms.localisation import short_day_text
 
 OPEN_FEEDBACK = ("new", "planned")
 
@@ -53,7 +54,7 @@ def get_summary(quarter, today: date, content: AdoptionContent, target_percent: 
     weekly = measures.get_weekly(weeks)
     company = weekly[measures.COMPANY]
     target = target_percent / 100
-    labels = [week.strftime("%d %b") for week in weeks]
+    labels = [short_day_text(week) for week in weeks]
     chart = charts.line_chart(
         "Adoption rate by week this quarter",
         labels,

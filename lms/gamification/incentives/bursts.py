@@ -35,6 +35,7 @@ from lms.auth.models import User
 from lms.courses.models import Enrollment, QuizAttempt
 from lms.database import db
 from lms.gamification.models import PointsEntry
+from lms.localisation import span_text
 
 AWARDS = "awards"
 QUIZ_PASSES = "quiz passes"
@@ -81,9 +82,8 @@ class Window:
 
     @property
     def label(self) -> str:
-        """As "2026-10-20 09:31–10:26"; the end's date too when it falls on another day."""
-        last = "%H:%M" if self.last.date() == self.start.date() else "%Y-%m-%d %H:%M"
-        return f"{self.start:%Y-%m-%d %H:%M}–{self.last.strftime(last)}"
+        """As "Oct 20, 2026, 9:31 AM – 10:26 AM", in the reader's language and time zone."""
+        return span_text(self.start, self.last)
 
 
 @dataclass(frozen=True)

@@ -45,19 +45,20 @@ def days_before(day: date, days: int, count: int) -> list[datetime]:
     ]
 
 
-def test_an_hour_across_midnight_is_one_window():
+def test_an_hour_across_midnight_is_one_window(app):
     moments = every(MIDNIGHT - timedelta(minutes=20), 12, timedelta(minutes=4))
     window = bursts.busiest_window(moments, HOUR)
     assert (window.start, window.last, window.count) == (moments[0], moments[-1], 12)
-    assert window.label == "2026-10-20 23:40–2026-10-21 00:24"
+    # Said in the reader's language and zone (UTC here): both days named.
+    assert window.label == "Oct 20, 2026, 11:40\u202fPM – Oct 21, 2026, 12:24\u202fAM"
     # Cut at midnight, neither day's part reaches the minimum.
     assert max(sum(m < MIDNIGHT for m in moments), sum(m >= MIDNIGHT for m in moments)) < 12
 
 
-def test_an_hour_across_the_hour_is_one_window():
+def test_an_hour_across_the_hour_is_one_window(app):
     moments = every(datetime(2026, 10, 20, 9, 31), 12, timedelta(minutes=5))
     window = bursts.busiest_window(moments, HOUR)
-    assert (window.count, window.label) == (12, "2026-10-20 09:31–10:26")
+    assert (window.count, window.label) == (12, "Oct 20, 2026, 9:31\u202fAM – 10:26\u202fAM")
     assert bursts.is_burst(window.count, bursts.usual_count([], HOUR), HOUR_RULE)
 
 
@@ -126,7 +127,7 @@ def test_flagged_against_own_usual(make_user):
         (spiky, DAY, 30, 2),
     ]
     assert flagged[0].reason == (
-        "30 awards within an hour (2026-10-20 09:00–09:29): at least 12,"
+        "30 awards within an hour (Oct 20, 2026, 9:00\u202fAM – 9:29\u202fAM): at least 12,"
         " and more than 4× their usual 2.0"
     )
 
@@ -173,7 +174,8 @@ def test_a_quiz_speed_run_is_flagged(make_user, course):
         None,
     )
     assert burst.reason == (
-        "3 quiz passes within an hour (2026-10-20 09:10–09:40): at least 3, whatever their usual"
+        "3 quiz passes within an hour (Oct 20, 2026, 9:10\u202fAM – 9:40\u202fAM): at least 3,"
+        " whatever their usual"
     )
 
 

@@ -196,3 +196,22 @@ def test_a_password_log_out_does_not_visit_the_identity_provider(client, idp, an
     login(ann)
     response = client.post("/logout")
     assert response.headers["Location"] == "/login"
+
+
+def test_a_second_answer_to_an_answered_request_is_refused(client, app, idp, saml_request, ann):
+    request = saml_request()
+    assert post_answer(client, answer(idp, request, email=ANN)).status_code == 302
+    other_browser, before = app.test_client(), counts()
+    response = post_answer(other_browser, answer(idp, request, email=ANN))
+    assert_refused(other_browser, response, "already been completed", before)
+
+
+def test_xml_with_entities_is_refused_unread(client, idp, ann):
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+        '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="x" '
+        'Version="2.0" IssueInstant="2026-12-06T00:00:00Z">&b;</samlp:Response>'
+    )
+    before = counts()
+    response = post_answer(client, base64.b64encode(bomb.encode()).decode())
+    assert_refused(client, response, "could not be read", before)

@@ -6,7 +6,7 @@ and nothing else changed."""
 import base64
 import html
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
@@ -215,3 +215,13 @@ def test_xml_with_entities_is_refused_unread(client, idp, ann):
     before = counts()
     response = post_answer(client, base64.b64encode(bomb.encode()).decode())
     assert_refused(client, response, "could not be read", before)
+
+
+def test_requests_and_assertions_past_their_time_are_forgotten(client, idp, saml_request, ann):
+    long_ago = datetime(2026, 1, 1)
+    db.session.add(SamlRequest(id="id-old", sent_at=long_ago, expires_at=long_ago))
+    db.session.add(UsedAssertion(id="id-used", used_at=long_ago, expires_at=long_ago))
+    db.session.commit()
+    saml_request()
+    assert db.session.get(SamlRequest, "id-old") is None
+    assert db.session.get(UsedAssertion, "id-used") is None

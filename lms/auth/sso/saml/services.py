@@ -54,7 +54,8 @@ class SignedIn:
 
 def start_sign_in(provider: Saml2Client, *, next_url: str | None, now: datetime) -> str:
     """An AuthnRequest to the IdP by the redirect binding, remembered for ten minutes: the
-    URL to send the person to."""
+    URL to send the person to. Requests and assertions past their time are forgotten."""
+    _forget_expired(now)
     request_id, info = provider.prepare_for_authenticate(binding=BINDING_HTTP_REDIRECT)
     db.session.add(
         SamlRequest(

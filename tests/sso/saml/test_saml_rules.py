@@ -53,3 +53,11 @@ def test_each_failed_check_is_named():
     }
     for (classes, message), words in cases.items():
         assert words in rules.refusal_for(list(classes), message), (classes, message)
+
+
+def test_a_transient_name_id_is_not_the_account_the_e_mail_is():
+    assert rules.lasting_subject("_9f3a", rules.NAMEID_TRANSIENT, "Ann@Example.com") == (
+        "ann@example.com"
+    )
+    assert rules.lasting_subject("00u1abc", "persistent", "ann@example.com") == "00u1abc"
+    assert rules.lasting_subject("ann@example.com", rules.NAMEID_EMAIL, None) == "ann@example.com"

@@ -4,6 +4,7 @@ Pure: plain values in, answers out."""
 from dataclasses import dataclass
 
 NAMEID_EMAIL = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+NAMEID_TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
 
 REFUSED_UNSIGNED = (
     "The identity provider's assertion is not signed. Uptake accepts only signed assertions: "
@@ -67,6 +68,14 @@ def person_values(
         "name": first_value(attributes, names.name),
         "groups": tuple(value for value in attributes.get(names.groups, []) if value),
     }
+
+
+def lasting_subject(name_id: str, name_id_format: str | None, email: str | None) -> str:
+    """The account id to link the person by: the NameID, unless it is transient (new at
+    every sign-in), when the e-mail stands in for it."""
+    if name_id_format == NAMEID_TRANSIENT and email:
+        return email.strip().lower()
+    return name_id
 
 
 # pysaml2 says what failed in the class of its exception, and for some checks only in its

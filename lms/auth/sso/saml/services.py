@@ -172,7 +172,8 @@ def _claims(response: AuthnResponse, names: rules.AttributeNames) -> SignInClaim
         name_id=(name_id.text or "").strip(),
         name_id_format=name_id.format,
     )
-    return SignInClaims(**values, provider=PROVIDER, subject=(name_id.text or "").strip())
+    subject = rules.lasting_subject((name_id.text or "").strip(), name_id.format, values["email"])
+    return SignInClaims(**values, provider=PROVIDER, subject=subject)
 
 
 def _attributes(response: AuthnResponse) -> dict[str, list[str]]:

@@ -47,7 +47,10 @@ def set_group(role: str, resource, *, now: datetime, via: str) -> None:
     name = resource.get("displayName")
     if name is not None and name != GROUP_NAMES[role]:
         raise ScimError(400, f"displayName of group {role} is {GROUP_NAMES[role]}.", "mutability")
-    wanted = {_member_id(member) for member in resource.get("members") or []}
+    members = resource.get("members") or []
+    if not isinstance(members, list):
+        raise invalid_value('members must be a list of {"value": id}.')
+    wanted = {_member_id(member) for member in members}
     holders = {str(person.id): person for person in group_members(role)}
     for member_id in sorted(wanted - holders.keys()):
         person = _member(member_id)

@@ -172,11 +172,18 @@ def read_user(resource, settings: ScimSettings) -> UserFields:
     user_name = _text(resource, "userName")
     if not user_name:
         raise invalid_value("userName is required.")
+    external_id = _text(resource, "externalId")
+    for attribute, value, longest in (
+        ("userName", user_name, 254),
+        ("externalId", external_id, 255),
+    ):
+        if value is not None and len(value) > longest:
+            raise invalid_value(f"{attribute} is longer than {longest} characters.")
     email = _email(resource, user_name)
     active = _first(resource, "active")
     return UserFields(
         user_name=user_name,
-        external_id=_text(resource, "externalId"),
+        external_id=external_id,
         email=email,
         name=_name(resource, email),
         job_role=_text(resource, settings.job_role_attribute),

@@ -182,7 +182,7 @@ def _check_user_name(user_name: str, person: User | None) -> None:
 
 
 def _user_name_columns(user_name: str) -> dict:
-    return {"user_name": user_name[:254], "user_name_key": user_name.lower()[:254]}
+    return {"user_name": user_name, "user_name_key": user_name.lower()}
 
 
 def _save_identity(person: User, fields: UserFields) -> None:

@@ -71,6 +71,8 @@ def _body() -> dict:
     body = request.get_json(force=True, silent=True)
     if not isinstance(body, dict):
         raise ScimError(400, "The body must be a JSON object.", "invalidSyntax")
+    if "\\u0000" in request.get_data(as_text=True):  # no database column can hold one
+        raise invalid_value("The body holds a NUL character (\\u0000).")
     return body
 
 
@@ -244,7 +246,8 @@ def _committed_user(person) -> dict:
 
 def _operations() -> list:
     body = _body()
-    if PATCH_OP not in body.get("schemas", [PATCH_OP]):
+    schemas = body.get("schemas", [PATCH_OP])
+    if not isinstance(schemas, list) or PATCH_OP not in schemas:
         raise invalid_value(f"A PATCH body's schemas must name {PATCH_OP}.")
     return body.get("Operations")
 

@@ -255,3 +255,12 @@ def test_active_false_deactivates_and_true_reactivates(scim):
     assert person(created).active is False
     scim("PUT", f"/Users/{created['id']}", new_user(active=True))
     assert person(created).active is True
+
+
+def test_too_long_and_nul_values_are_refused_naming_them(scim):
+    long_name = scim("POST", "/Users", new_user("a" * 250 + "@example.com"))
+    assert long_name.status_code == 400 and "userName is longer" in long_name.get_json()["detail"]
+    nul = scim("POST", "/Users", new_user(externalId="x\u0000y"))
+    assert nul.status_code == 400 and "NUL" in nul.get_json()["detail"]
+    nul_filter = scim("GET", '/Users?filter=userName eq "a\u0000"')
+    assert nul_filter.status_code == 400 and nul_filter.get_json()["status"] == "400"

@@ -98,3 +98,11 @@ def test_a_token_of_another_sign_in_is_refused():
 def test_a_token_without_a_nonce_is_refused():
     with pytest.raises(OidcRefused):
         verify(id_token(nonce=None))
+
+
+def test_the_issuer_is_compared_as_the_provider_spells_it():
+    slashed = {**METADATA, "issuer": ISSUER + "/"}
+    token = id_token(iss=ISSUER + "/")
+    assert verify_id_token(
+        token, settings=SETTINGS, metadata=slashed, nonce="n-1", now=NOW, jwks=JWKS
+    )

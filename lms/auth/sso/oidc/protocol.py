@@ -174,7 +174,9 @@ def verify_id_token(
     except InvalidKeyIdError:
         token = _decode(id_token, jwks or _jwks(metadata, refresh=True), algorithms)
     options = {
-        "iss": {"essential": True, "value": settings.issuer},
+        # The discovery document's own spelling (a trailing slash and all), already
+        # checked against OIDC_ISSUER.
+        "iss": {"essential": True, "value": metadata.get("issuer", settings.issuer)},
         "aud": {"essential": True, "value": settings.client_id},
         "exp": {"essential": True},
         "nonce": {"essential": True, "value": nonce},

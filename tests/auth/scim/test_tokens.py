@@ -61,7 +61,7 @@ def test_only_admins_see_the_token_pages(client, make_user, login):
 
 
 def test_the_admin_menu_links_the_token_page(client, admin):
-    assert "/provisioning/tokens" in client.get("/provisioning/tokens").get_data(as_text=True)
+    assert 'href="/provisioning/tokens"' in client.get("/audit").get_data(as_text=True)
 
 
 def test_a_body_larger_than_the_limit_is_refused(app, scim):
@@ -86,3 +86,9 @@ def test_scim_needs_no_csrf_token(app, scim):
 def test_an_unknown_scim_address_is_a_scim_404(scim):
     response = scim("GET", "/Nothing")
     assert response.status_code == 404 and response.get_json()["status"] == "404"
+
+
+def test_token_changes_are_in_the_audit_log(client, admin):
+    client.post("/provisioning/tokens/new", data={"name": "Okta"})
+    log = client.get("/audit").get_data(as_text=True)
+    assert "Created SCIM token Okta" in log

@@ -136,6 +136,7 @@ def test_a_person_uptake_does_not_know_is_refused(client, idp, saml_request, ann
     request, before = saml_request(), counts()
     response = post_answer(client, answer(idp, request, email="stranger@example.com"))
     assert_refused(client, response, "nobody matching stranger@example.com", before)
+    assert any("sign-in for stranger@example.com" in summary for summary in refusals())
 
 
 def test_something_that_is_not_a_saml_response_is_refused(client, idp, ann):

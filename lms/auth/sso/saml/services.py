@@ -17,7 +17,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
-from lms.auth.sso.people import SignInClaims, person_for_sign_in
+from lms.auth.sso.people import SignInClaims, SignInRefused, person_for_sign_in
 from lms.auth.sso.saml import rules
 from lms.auth.sso.saml.models import SamlRequest, UsedAssertion
 from lms.database import db
@@ -30,7 +30,12 @@ ASSERTION_REMEMBERED = timedelta(days=1)
 
 
 class SamlRefused(DomainError):
-    """The IdP's answer failed a check; the message names the check."""
+    """The IdP's answer failed a check, or named someone Uptake does not sign in; the
+    message says which. `who` is the person the verified assertion named, if it got so far."""
+
+    def __init__(self, reason: str, *, who: str | None = None):
+        super().__init__(reason)
+        self.who = who
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ def finish_sign_in(
     """The person the IdP's answer signs in, and where they were going. The answer must be
     to a request Uptake sent in the last ten minutes, pass pysaml2's checks (signed
     assertion, audience, recipient, times), and carry an assertion never used before; each
-    request is answered once. Raises SamlRefused, or SignInRefused for the person."""
+    request is answered once. Raises SamlRefused."""
     request = _request_answered_by(saml_response, now=now)
     response = _verified(provider, saml_response, request)
     assertion = response.assertion
@@ -82,7 +87,11 @@ def finish_sign_in(
     request.answered_at = now
     _forget_expired(now)
     _remember(assertion.id, _remember_until(response, now), now=now)
-    person = person_for_sign_in(_claims(response, names), now=now)
+    claims = _claims(response, names)
+    try:
+        person = person_for_sign_in(claims, now=now)
+    except SignInRefused as exc:
+        raise SamlRefused(str(exc), who=claims.email or claims.subject) from exc
     statements = assertion.authn_statement or [None]
     return SignedIn(
         person=person,

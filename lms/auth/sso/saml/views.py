@@ -71,8 +71,8 @@ def acs():
         signed_in = services.finish_sign_in(
             sp, request.form.get("SAMLResponse", ""), names=_attribute_names(), now=now
         )
-    except DomainError as exc:  # SamlRefused, SignInRefused, ProviderUnavailable
-        return _refused(str(exc), now=now)
+    except DomainError as exc:  # SamlRefused, ProviderUnavailable
+        return _refused(str(exc), now=now, who=getattr(exc, "who", None))
     login_user(signed_in.person)
     session[LOGOUT_TICKET_KEY] = signed_in.logout_ticket()
     db.session.commit()
@@ -98,11 +98,11 @@ def single_logout_url() -> str | None:
         return None
 
 
-def _refused(reason: str, *, now):
+def _refused(reason: str, *, now, who: str | None = None):
     """Nothing of the attempt is kept but the audit entry and the log line."""
     db.session.rollback()
-    current_app.logger.warning("SAML sign-in refused: %s", reason)
-    record_refused(services.PROVIDER, reason, now=now, who=None)
+    current_app.logger.warning("SAML sign-in refused (%s): %s", who, reason)
+    record_refused(services.PROVIDER, reason, now=now, who=who)
     db.session.commit()
     return render_template("auth/sign_in_refused.html", reason=reason), 403
 

@@ -175,8 +175,11 @@ def matches(tree, resource: dict) -> bool:
 def values_at(resource: dict, path: str) -> list:
     """Every value at an attribute path ("name.givenName", "emails.value", or prefixed with a
     schema URN), multi-valued attributes flattened; names regardless of case."""
+    names = split_path(path)
+    if names[0].lower().startswith("urn:") and get_ignoring_case(resource, names[0]) is None:
+        names = names[1:]  # the resource's core schema, named in full: its own attributes
     current = [resource]
-    for name in split_path(path):
+    for name in names:
         found = []
         for item in current:
             if isinstance(item, dict):

@@ -85,12 +85,15 @@ def _split(path: str):
 
 
 def _names(resource: dict, attribute: str) -> list[str]:
-    """The names along a path; a schema URN alone names the whole extension."""
+    """The names along a path; a schema URN alone names the whole extension, and the core
+    schema's URN before an attribute names the attribute itself."""
     schemas = [*resource.get("schemas", []), *(key for key in resource if key.startswith("urn:"))]
     for schema in schemas:
         if schema.lower() == attribute.lower():
             return [schema]
-    return filters.split_path(attribute)
+    names = filters.split_path(attribute)
+    core = (resource.get("schemas") or [""])[0]
+    return names[1:] if names[0].lower() == core.lower() else names  # the core's, in full
 
 
 def _check_writable(names: list[str], value, original: dict, path: str) -> None:

@@ -36,6 +36,7 @@ ANN = {
         ('title pr or userName ew ".org"', False),
         ('meta.lastModified gt "2026-01-01T00:00:00Z"', True),
         ('userName ne "bob@example.com"', True),
+        ('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "ann@example.com"', True),
     ],
 )
 def test_filters_match_as_rfc_7644_says(text, matched):
@@ -111,3 +112,9 @@ def test_project_keeps_id_and_schemas_and_knows_sub_attributes():
     }
     hidden = project(ANN, [], ["name.givenName", "meta", "id"])
     assert hidden["name"] == {"familyName": "Lee"} and "meta" not in hidden and hidden["id"] == "7"
+
+
+def test_patch_paths_may_name_the_core_schema_in_full():
+    path = "urn:ietf:params:scim:schemas:core:2.0:User:name.givenName"
+    patched = apply_patch(ANN, [{"op": "replace", "path": path, "value": "Annie"}])
+    assert patched["name"] == {"givenName": "Annie", "familyName": "Lee"}

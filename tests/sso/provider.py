@@ -16,9 +16,12 @@ CLIENT_ID, CLIENT_SECRET = "uptake", "uptake-test-secret"
 
 
 @contextmanager
-def running_provider(*, redirect_uris, accounts, post_logout_redirect_uris=()):
+def running_provider(
+    *, redirect_uris, accounts, post_logout_redirect_uris=(), claims_in_userinfo_only=False
+):
     """Yield the issuer URL of a provider that knows one client (CLIENT_ID) with these
-    redirect URIs, and `accounts` ({login: claims}) to sign in as on its login page."""
+    redirect URIs, and `accounts` ({login: claims}) to sign in as on its login page; their
+    claims in the ID token, or (`claims_in_userinfo_only`) from userinfo alone."""
     node = shutil.which("node")
     if node is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         pytest.skip("no oidc-provider: run `make oidc-deps` (node and npm)")
@@ -29,6 +32,7 @@ def running_provider(*, redirect_uris, accounts, post_logout_redirect_uris=()):
         "REDIRECT_URIS": ",".join(redirect_uris),
         "POST_LOGOUT_REDIRECT_URIS": ",".join(post_logout_redirect_uris),
         "ACCOUNTS": json.dumps(accounts),
+        "CONFORM_ID_TOKEN_CLAIMS": "1" if claims_in_userinfo_only else "0",
     }
     process = subprocess.Popen(
         [node, str(PROVIDER_DIR / "provider.js")],

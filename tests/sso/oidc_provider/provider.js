@@ -3,6 +3,7 @@
 //   PORT            where to listen on 127.0.0.1 (0: any free port)
 //   CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS (comma-separated)
 //   ACCOUNTS        JSON: {"login": {"email": ..., "name": ..., "groups": [...]}}
+//   CONFORM_ID_TOKEN_CLAIMS=1  the e-mail, name and groups from userinfo only
 // Prints "listening <issuer>" once it serves. The development login page takes the account's
 // login and any password: the test signs in as one of ACCOUNTS.
 import { generateKeyPairSync } from 'node:crypto';
@@ -36,8 +37,9 @@ server.listen(Number(env.PORT || 0), '127.0.0.1', () => {
       profile: ['name'],
       groups: ['groups'],
     },
-    // Claims in the ID token itself, as Entra ID and Okta can be set to send them.
-    conformIdTokenClaims: false,
+    // Claims in the ID token itself, as Entra ID and Okta can be set to send them; with
+    // CONFORM_ID_TOKEN_CLAIMS=1, only from userinfo, as the specification has it.
+    conformIdTokenClaims: env.CONFORM_ID_TOKEN_CLAIMS === '1',
     cookies: { keys: ['uptake-test-provider'] },
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
     async findAccount(ctx, id) {

@@ -134,7 +134,31 @@ def finish_sign_in(
         access_token=token.get("access_token"),
         now=now,
     )
+    if settings.email_claim not in claims and token.get("access_token"):
+        claims = _with_userinfo(claims, metadata, token["access_token"])
     return sign_in_claims(settings, claims), token["id_token"]
+
+
+def _with_userinfo(claims: dict, metadata: dict, access_token: str) -> dict:
+    """The ID token's claims completed from the userinfo endpoint, for providers that keep
+    the e-mail and groups out of the ID token; the ID token's own claims win, and userinfo
+    must be about the same person (`sub`)."""
+    endpoint = metadata.get("userinfo_endpoint")
+    if not endpoint:
+        return claims
+    try:
+        response = requests.get(
+            endpoint,
+            headers={"Authorization": f"Bearer {access_token}"},
+            timeout=HTTP_TIMEOUT_SECONDS,
+        )
+        response.raise_for_status()
+        info = response.json()
+    except (requests.RequestException, ValueError) as exc:
+        raise OidcRefused("Your identity provider would not say who you are (userinfo).") from exc
+    if info.get("sub") != claims["sub"]:
+        raise OidcRefused("Your identity provider's userinfo names someone else.")
+    return info | claims
 
 
 def _exchange_code(settings, metadata, code, code_verifier, redirect_uri) -> dict:

@@ -6,7 +6,6 @@ from lms.auth.sso.rules import (
     display_name,
     may_use_password,
     roles_from_groups,
-    split_groups,
 )
 
 MAPPED = SignInSettings(hr_groups=frozenset({"HR"}), admin_groups=frozenset({"IT Admins"}))
@@ -42,7 +41,3 @@ def test_only_the_break_glass_account_keeps_its_password_when_off():
 def test_a_person_made_without_a_name_is_named_after_their_e_mail():
     assert display_name(None, "ann.lee@example.com") == "ann.lee"
     assert display_name(" Ann Lee ", "ann@example.com") == "Ann Lee"
-
-
-def test_group_settings_are_comma_separated():
-    assert split_groups(" HR , IT Admins,,") == frozenset({"HR", "IT Admins"})

@@ -59,8 +59,3 @@ def may_use_password(email: str | None, policy: PasswordPolicy) -> bool:
 def display_name(name: str | None, email: str) -> str:
     """The name to create a person with: the provider's, else the e-mail's local part."""
     return (name or "").strip() or email.split("@", 1)[0]
-
-
-def split_groups(text: str | None) -> frozenset[str]:
-    """Group names or ids from a setting such as "Uptake HR, 4f1c-…": comma-separated."""
-    return frozenset(part.strip() for part in (text or "").split(",") if part.strip())

@@ -1,6 +1,6 @@
 """The people directory and its admin pages: list, show, create, edit, deactivate, import."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -10,6 +10,7 @@ from lms.auth.audit import rules as audit_rules
 from lms.auth.audit import services as audit
 from lms.auth.forms import ChampionForm, ConfirmForm, ImportForm, PersonForm
 from lms.auth.links import issue_password_link, password_links
+from lms.auth.sso.passwords import may_have_password, password_policy
 from lms.auth.views import bp
 from lms.clock import utcnow
 from lms.database import db
@@ -49,6 +50,8 @@ def show_person(person_id):
         person=person,
         reports=services.list_reports_tree(person),
         can_edit=rules.can_edit_people(current_user.roles),
+        # not while password sign-in is off (but for the break-glass account)
+        can_issue_password_link=may_have_password(person, password_policy(current_app.config)),
         confirm=ConfirmForm(),
         audit_entries=audit.list_recent_about(person) if can_audit else None,
         actions=audit.ACTIONS,

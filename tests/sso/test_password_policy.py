@@ -95,3 +95,15 @@ def test_switching_passwords_off_needs_a_break_glass_account(tmp_path):
         tmp_path, {"SECRET_KEY": "x", "PASSWORD_SIGN_IN": "off", "BREAK_GLASS_EMAIL": "Root@X.com"}
     )
     assert (settings["PASSWORD_SIGN_IN"], settings["BREAK_GLASS_EMAIL"]) == (False, "root@x.com")
+
+
+def test_the_person_page_offers_a_password_link_only_while_passwords_are_on(
+    client, app, monkeypatch, make_user, root
+):
+    ann = make_user()
+    log_in(client, root.email)
+    assert "Password link" in client.get(f"/people/{ann.id}").get_data(as_text=True)
+    monkeypatch.setitem(app.config, "PASSWORD_SIGN_IN", False)
+    monkeypatch.setitem(app.config, "BREAK_GLASS_EMAIL", root.email)
+    assert "Password link" not in client.get(f"/people/{ann.id}").get_data(as_text=True)
+    assert "Password link" in client.get(f"/people/{root.id}").get_data(as_text=True)

@@ -9,6 +9,7 @@ from lms.auth.forms import ChangePasswordForm, LoginForm, PreferencesForm, SetPa
 from lms.auth.preferences import set_preferences
 from lms.auth.sso import passwords
 from lms.auth.sso.oidc import views as oidc_views
+from lms.auth.sso.rules import may_use_password
 from lms.auth.sso.saml import views as saml_views
 from lms.clock import utcnow
 from lms.database import db
@@ -22,7 +23,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("courses.my_plan"))
     form = LoginForm()
-    policy = passwords.password_policy(current_app.config)
+    policy = _password_policy()
     if form.validate_on_submit():
         try:
             passwords.check_password_sign_in(form.email.data, policy)
@@ -66,9 +67,12 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
+            passwords.check_password_sign_in(current_user.email, _password_policy())
             services.change_password(current_user, form.current_password.data, form.password.data)
         except FieldError as exc:
             getattr(form, exc.field).errors.append(str(exc))
+        except passwords.PasswordSignInOff as exc:
+            flash(str(exc), "error")
         else:
             db.session.commit()
             # The session id includes the password fingerprint. The person, not the proxy:
@@ -108,16 +112,22 @@ def _preferences_form() -> PreferencesForm:
 
 def _account_page(password_form, preferences_form):
     return render_template(
-        "auth/account.html", form=password_form, preferences_form=preferences_form
+        "auth/account.html",
+        form=password_form,
+        preferences_form=preferences_form,
+        offer_password=may_use_password(current_user.email, _password_policy()),
     )
+
+
+def _password_policy():
+    return passwords.password_policy(current_app.config)
 
 
 @bp.route("/password/<token>", methods=["GET", "POST"])
 def set_password(token):
     secret, max_age = current_app.config["SECRET_KEY"], current_app.config["PASSWORD_LINK_MAX_AGE"]
     try:
-        policy = passwords.password_policy(current_app.config)
-        passwords.check_password_link(token, policy, secret=secret, max_age=max_age)
+        passwords.check_password_link(token, _password_policy(), secret=secret, max_age=max_age)
     except DomainError as exc:
         return render_template("auth/sign_in_refused.html", reason=str(exc)), 403
     form = SetPasswordForm()

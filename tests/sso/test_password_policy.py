@@ -9,7 +9,7 @@ from lms.auth.models import AuditEntry
 from lms.auth.services import password_link_token
 from lms.config import ConfigError, from_environment
 from lms.database import db
-from tests.conftest import PASSWORD
+from tests.conftest import FAST_HASH, PASSWORD
 
 SWITCHED_OFF = "Password sign-in is switched off"
 
@@ -107,3 +107,20 @@ def test_the_person_page_offers_a_password_link_only_while_passwords_are_on(
     monkeypatch.setitem(app.config, "BREAK_GLASS_EMAIL", root.email)
     assert "Password link" not in client.get(f"/people/{ann.id}").get_data(as_text=True)
     assert "Password link" in client.get(f"/people/{root.id}").get_data(as_text=True)
+
+
+def test_when_off_the_account_page_offers_no_password_change(client, app, make_user, monkeypatch):
+    ann = make_user()
+    log_in(client, ann.email)
+    assert "Change password" in client.get("/account").get_data(as_text=True)
+    monkeypatch.setitem(app.config, "PASSWORD_SIGN_IN", False)
+    monkeypatch.setitem(app.config, "BREAK_GLASS_EMAIL", "root@example.com")
+    assert "Change password" not in client.get("/account").get_data(as_text=True)
+    form = {
+        "current_password": PASSWORD,
+        "password": "a new long passphrase",
+        "confirm": "a new long passphrase",
+    }
+    response = client.post("/account", data=form)
+    assert SWITCHED_OFF in response.get_data(as_text=True)
+    assert ann.password_hash == FAST_HASH

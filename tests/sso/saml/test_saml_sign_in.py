@@ -18,10 +18,16 @@ from sqlalchemy import func, select
 from lms.auth.audit import services as audit
 from lms.auth.models import AuditEntry, User
 from lms.auth.sso.models import SignInLink
+from lms.auth.sso.saml import provider
 from lms.auth.sso.saml.models import SamlRequest, UsedAssertion
 from lms.database import db
 from tests.sso.saml.conftest import post_answer
-from tests.sso.saml_idp.identity_provider import answer, logout_answer, parse_logout_request
+from tests.sso.saml_idp.identity_provider import (
+    answer,
+    logout_answer,
+    logout_request_to_sp,
+    parse_logout_request,
+)
 
 ANN = "ann.saml@example.com"
 
@@ -226,3 +232,30 @@ def test_requests_and_assertions_past_their_time_are_forgotten(client, idp, saml
     saml_request()
     assert db.session.get(SamlRequest, "id-old") is None
     assert db.session.get(UsedAssertion, "id-used") is None
+
+
+def test_a_logout_at_the_identity_provider_ends_the_persons_sessions(
+    client, app, idp, saml_request, ann
+):
+    assert post_answer(client, answer(idp, saml_request(), email=ANN)).status_code == 302
+    request_url = urlsplit(logout_request_to_sp(idp, provider.entity_id(app.config), ANN))
+
+    response = app.test_client().get(f"{request_url.path}?{request_url.query}")
+
+    back = urlsplit(response.headers["Location"])
+    assert (back.netloc, back.path) == ("idp.test", "/slo/redirect")
+    query = dict(parse_qsl(back.query))
+    assert {"SAMLResponse", "SigAlg", "Signature"} <= set(query)
+    assert client.get("/account").status_code == 302  # Ann's browser is logged out too
+
+
+def test_an_unsigned_logout_request_ends_nothing(client, app, idp, saml_request, ann):
+    assert post_answer(client, answer(idp, saml_request(), email=ANN)).status_code == 302
+    entity_id = provider.entity_id(app.config)
+    request_url = urlsplit(logout_request_to_sp(idp, entity_id, ANN, sign=False))
+
+    response = app.test_client().get(f"{request_url.path}?{request_url.query}")
+
+    assert response.status_code == 400
+    assert "not signed by the identity provider" in response.get_data(as_text=True)
+    assert client.get("/account").status_code == 200

@@ -22,6 +22,7 @@ from saml2.sigver import (
     signed_instance_factory,
     verify_redirect_signature,
 )
+from saml2.xmldsig import SIG_RSA_SHA256
 
 AUTHN_PASSWORD = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 EMAIL = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
@@ -119,6 +120,21 @@ def logout_answer(server: Server, logout_request) -> str:
     ]["location"]
     response = server.create_logout_response(logout_request, [BINDING_HTTP_REDIRECT])
     info = server.apply_binding(BINDING_HTTP_REDIRECT, str(response), location, response=True)
+    return dict(info["headers"])["Location"]
+
+
+def logout_request_to_sp(server: Server, sp_metadata_url: str, name_id: str, *, sign=True):
+    """The address of a LogoutRequest from the IdP (someone logged out there) to the SP's
+    single logout, for `name_id`, its query string signed with the IdP's key or not."""
+    location = server.metadata.single_logout_service(
+        sp_metadata_url, BINDING_HTTP_REDIRECT, "spsso"
+    )[0]["location"]
+    _id, request = server.create_logout_request(
+        location, sp_metadata_url, name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=name_id)
+    )
+    info = server.apply_binding(
+        BINDING_HTTP_REDIRECT, str(request), location, sign=sign, sigalg=SIG_RSA_SHA256
+    )
     return dict(info["headers"])["Location"]
 
 

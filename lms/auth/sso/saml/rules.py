@@ -33,6 +33,10 @@ REFUSED_REPLAYED = (
 REFUSED_ANSWERED = "This sign-in has already been completed. Start again from the log-in page."
 REFUSED_UNREADABLE = "The identity provider's answer could not be read as a SAML response."
 REFUSED_UNVERIFIED = "Uptake could not verify the identity provider's answer."
+REFUSED_LOGOUT_UNSIGNED = (
+    "This logout request is not signed by the identity provider Uptake trusts, so nobody was "
+    "logged out."
+)
 
 
 @dataclass(frozen=True)

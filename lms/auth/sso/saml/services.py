@@ -10,9 +10,7 @@ from datetime import UTC, datetime, timedelta
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.response import AuthnResponse
-from saml2.saml import NameID
 from saml2.samlp import response_from_string
-from saml2.xmldsig import SIG_RSA_SHA256
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
@@ -100,27 +98,6 @@ def finish_sign_in(
         name_id_format=response.name_id.format,
         session_index=getattr(statements[0], "session_index", None),
     )
-
-
-def logout_location(provider: Saml2Client, ticket: dict) -> str | None:
-    """The IdP's single logout (HTTP-Redirect) with a signed LogoutRequest for the session
-    `ticket` names; None when the IdP's metadata offers no single logout."""
-    idp = next(iter(provider.metadata.identity_providers()), None)
-    services = provider.metadata.single_logout_service(idp, BINDING_HTTP_REDIRECT, "idpsso")
-    if not services:
-        return None
-    location = services[0]["location"]
-    _request_id, logout_request = provider.create_logout_request(
-        location,
-        idp,
-        name_id=NameID(text=ticket["name_id"], format=ticket["format"]),
-        session_indexes=[ticket["session_index"]] if ticket.get("session_index") else None,
-        sign=False,  # the redirect binding signs the query string instead
-    )
-    info = provider.apply_binding(
-        BINDING_HTTP_REDIRECT, str(logout_request), location, sign=True, sigalg=SIG_RSA_SHA256
-    )
-    return dict(info["headers"])["Location"]
 
 
 def _request_answered_by(saml_response: str, *, now: datetime) -> SamlRequest:

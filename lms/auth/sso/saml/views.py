@@ -17,7 +17,7 @@ from flask_login import login_user
 
 from lms.auth.rules import safe_next
 from lms.auth.sso.people import record_refused
-from lms.auth.sso.saml import provider, rules, services
+from lms.auth.sso.saml import logout, provider, rules, services
 from lms.clock import utcnow
 from lms.database import db
 from lms.errors import DomainError
@@ -81,9 +81,20 @@ def acs():
 
 @bp.get("/logged-out")
 def logged_out():
-    """The IdP's answer to single logout: the person is logged out of Uptake already."""
+    """Single logout, from the IdP: its answer to Uptake's LogoutRequest (the person is
+    logged out of Uptake already), or its own LogoutRequest, which ends the person's
+    sessions here before the IdP gets its answer."""
     _enabled_or_404()
-    return redirect(url_for("auth.login"))
+    if "SAMLRequest" not in request.args:
+        return redirect(url_for("auth.login"))
+    try:
+        sp = provider.service_provider(current_app.config)
+        answer_at = logout.end_sessions_at_idp_request(sp, request.args.to_dict())
+    except DomainError as exc:  # LogoutRefused, ProviderUnavailable
+        current_app.logger.warning("SAML logout request refused: %s", exc)
+        abort(400, description=str(exc))
+    db.session.commit()
+    return redirect(answer_at)
 
 
 def single_logout_url() -> str | None:
@@ -93,7 +104,7 @@ def single_logout_url() -> str | None:
     if ticket is None or not provider.is_enabled(current_app.config):
         return None
     try:
-        return services.logout_location(provider.service_provider(current_app.config), ticket)
+        return logout.logout_location(provider.service_provider(current_app.config), ticket)
     except provider.ProviderUnavailable:
         return None
 

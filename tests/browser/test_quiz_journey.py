@@ -16,6 +16,7 @@ from lms.auth.models import User
 from lms.courses.models import Course, Enrollment, QuizAttempt
 from lms.courses.progress import current_questions
 from lms.database import db
+from lms.localisation import format_moment
 from tests.browser.walk import answer_quiz, finish_lessons, log_in, quiz_answers
 
 pytestmark = pytest.mark.browser
@@ -94,7 +95,7 @@ def test_a_learner_fails_twice_waits_and_then_passes(page, live_server):
     opens_at = latest_failure_at(live_server, nina.email) + WAIT
     wait = page.locator("#quiz-wait")
     expect(wait).to_contain_text("After two attempts that did not pass, the quiz opens again at")
-    expect(wait).to_contain_text(f"{opens_at:%H:%M} UTC")
+    expect(wait).to_contain_text(format_moment(opens_at, locale="en", zone="UTC"))
     expect(wait).to_contain_text("time to read the lessons again")
     expect(page.get_by_role("button", name="Submit answers")).to_have_count(0)
 

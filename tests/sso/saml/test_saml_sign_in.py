@@ -21,9 +21,10 @@ from lms.auth.sso.models import SignInLink
 from lms.auth.sso.saml import provider
 from lms.auth.sso.saml.models import SamlRequest, UsedAssertion
 from lms.database import db
-from tests.sso.saml.conftest import post_answer
+from tests.sso.saml.conftest import IDP_URL, post_answer
 from tests.sso.saml_idp.identity_provider import (
     answer,
+    identity_provider,
     logout_answer,
     logout_request_to_sp,
     parse_logout_request,
@@ -258,4 +259,18 @@ def test_an_unsigned_logout_request_ends_nothing(client, app, idp, saml_request,
 
     assert response.status_code == 400
     assert "not signed by the identity provider" in response.get_data(as_text=True)
+    assert client.get("/account").status_code == 200
+
+
+def test_a_logout_request_signed_with_another_key_ends_nothing(
+    client, app, idp, saml_request, ann, tmp_path
+):
+    assert post_answer(client, answer(idp, saml_request(), email=ANN)).status_code == 302
+    (tmp_path / "impostor").mkdir()
+    impostor = identity_provider(IDP_URL, tmp_path / "impostor", str(tmp_path / "sp-metadata.xml"))
+    request_url = urlsplit(logout_request_to_sp(impostor, provider.entity_id(app.config), ANN))
+
+    response = app.test_client().get(f"{request_url.path}?{request_url.query}")
+
+    assert response.status_code == 400
     assert client.get("/account").status_code == 200

@@ -274,3 +274,10 @@ def test_a_logout_request_signed_with_another_key_ends_nothing(
 
     assert response.status_code == 400
     assert client.get("/account").status_code == 200
+
+
+def test_an_assertion_id_longer_than_uptake_keeps_is_refused(client, idp, saml_request, ann):
+    request, before = saml_request(), counts()
+    saml_response = answer(idp, request, email=ANN, assertion_id="_" + "a" * 150)
+    response = post_answer(client, saml_response)
+    assert_refused(client, response, "could not verify", before)

@@ -154,10 +154,12 @@ def response_xml(
     audience: str | None = None,
     sign: bool = True,
     shift: datetime.timedelta | None = None,
+    assertion_id: str | None = None,
 ) -> str:
     """The IdP's Response to `request` for `email` (and `extra` attributes). `audience`
     replaces the SP's entity ID, `sign=False` leaves the assertion unsigned, and `shift`
-    moves every time in it (the assertion is signed after either change)."""
+    moves every time in it, `assertion_id` replaces the assertion's ID (the assertion is
+    signed after any change)."""
     identity = {EMAIL: [email], NAME: [name or email], GROUPS: list(groups), **(extra or {})}
     xml = str(
         server.create_authn_response(
@@ -175,6 +177,8 @@ def response_xml(
         xml = re.sub(r"(<(?:\w+:)?Audience>)[^<]*(<)", rf"\g<1>{audience}\g<2>", xml)
     if shift:
         xml = re.sub(r'(\w+)="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"', _shifted(shift), xml)
+    if assertion_id:
+        xml = re.sub(r'(<(?:\w+:)?Assertion [^>]*ID=")[^"]*', rf"\g<1>{assertion_id}", xml)
     return _signed(server, xml) if sign else xml
 
 

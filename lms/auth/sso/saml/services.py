@@ -23,6 +23,7 @@ from lms.errors import DomainError
 
 PROVIDER = "saml"
 REQUEST_LIFETIME = timedelta(minutes=10)
+MAX_ID_LENGTH = 100  # of the kept request and assertion IDs (models)
 # An assertion without an end of validity is remembered this long after use.
 ASSERTION_REMEMBERED = timedelta(days=1)
 
@@ -78,6 +79,8 @@ def finish_sign_in(
     request = _request_answered_by(saml_response, now=now)
     response = _verified(provider, saml_response, request)
     assertion = response.assertion
+    if not assertion.id or len(assertion.id) > MAX_ID_LENGTH:
+        raise SamlRefused(rules.REFUSED_UNVERIFIED)
     if db.session.get(UsedAssertion, assertion.id) is not None:
         raise SamlRefused(rules.REFUSED_REPLAYED)
     if request.answered_at is not None:
@@ -107,7 +110,8 @@ def _request_answered_by(saml_response: str, *, now: datetime) -> SamlRequest:
         in_response_to = response_from_string(xml).in_response_to
     except (binascii.Error, ValueError, TypeError, AttributeError, SyntaxError) as exc:
         raise SamlRefused(rules.REFUSED_UNREADABLE) from exc
-    request = db.session.get(SamlRequest, in_response_to) if in_response_to else None
+    ours = in_response_to and len(in_response_to) <= MAX_ID_LENGTH  # Uptake's are shorter
+    request = db.session.get(SamlRequest, in_response_to) if ours else None
     if request is None or request.expires_at <= now:
         raise SamlRefused(rules.REFUSED_UNSOLICITED)
     return request

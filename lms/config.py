@@ -260,6 +260,8 @@ def scim_settings(env) -> dict:
     User carries the job role (SCIM_JOB_ROLE_ATTRIBUTE, `title` unless another is named,
     such as urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter) and
     which the hire date (SCIM_HIRE_DATE_ATTRIBUTE; none: the day the person is created);
+    membership of which pushed groups grants HR and admin (SCIM_HR_GROUPS, default "Uptake
+    HR"; SCIM_ADMIN_GROUPS, default "Uptake admins"; comma-separated, any case);
     SCIM_MAX_REQUEST_KB bounds a request's body."""
     size = env.get("SCIM_MAX_REQUEST_KB", "1024").strip()
     if not size.isdigit() or int(size) < 1:
@@ -268,6 +270,8 @@ def scim_settings(env) -> dict:
         "SCIM_JOB_ROLE_ATTRIBUTE": env.get("SCIM_JOB_ROLE_ATTRIBUTE", "").strip() or "title",
         "SCIM_HIRE_DATE_ATTRIBUTE": env.get("SCIM_HIRE_DATE_ATTRIBUTE", "").strip() or None,
         "SCIM_MAX_REQUEST_BYTES": int(size) * 1024,
+        "SCIM_HR_GROUPS": _names(env, "SCIM_HR_GROUPS") or frozenset({"Uptake HR"}),
+        "SCIM_ADMIN_GROUPS": _names(env, "SCIM_ADMIN_GROUPS") or frozenset({"Uptake admins"}),
     }
 
 

@@ -72,7 +72,7 @@ def schemas(settings: ScimSettings, job_roles: list[str]) -> list[dict]:
     found = [
         (USER_SCHEMA, "User", "A person in Uptake", core_user),
         (ENTERPRISE_SCHEMA, "EnterpriseUser", "Their place in the company", enterprise),
-        (GROUP_SCHEMA, "Group", "An access role in Uptake", _group_attributes()),
+        (GROUP_SCHEMA, "Group", "A group; some grant HR or admin", _group_attributes()),
     ] + [(urn, "UptakeUser", "Uptake's own attributes", defs) for urn, defs in extra.items()]
     return [
         {
@@ -170,6 +170,7 @@ def _user_attributes() -> list[dict]:
                 attribute("value", **read_only),
                 attribute("$ref", "reference", references=["Group"], **read_only),
                 attribute("display", **read_only),
+                attribute("type", canonical=["direct"], **read_only),
             ],
         ),
     ]
@@ -192,15 +193,14 @@ def _enterprise_attributes() -> list[dict]:
 
 def _group_attributes() -> list[dict]:
     return [
-        attribute("displayName", required=True, uniqueness="server", mutability="readOnly"),
+        attribute("displayName", required=True, uniqueness="server"),
         attribute(
             "members",
             "complex",
             multi=True,
             sub=[
-                attribute("value", mutability="immutable"),
+                attribute("value", mutability="immutable", description="The person's id"),
                 attribute("$ref", "reference", mutability="immutable"),
-                attribute("display", mutability="readOnly"),
                 attribute("type", canonical=["User"], mutability="immutable"),
             ],
         ),

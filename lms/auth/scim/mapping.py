@@ -30,14 +30,21 @@ from lms.auth.scim.rules import (
     read_bool,
 )
 
-GROUP_NAMES = {"hr": "Uptake HR", "admin": "Uptake admins"}
-
 
 @dataclass(frozen=True)
 class ScimSettings:
     base_url: str  # ends in /scim/v2
     job_role_attribute: str = "title"
     hire_date_attribute: str | None = None
+    # The access roles membership of a group grants: (role, group names, lower-cased).
+    role_groups: tuple[tuple[str, frozenset[str]], ...] = ()
+
+
+def roles_from_groups(group_names, settings: ScimSettings) -> set[str]:
+    """The access roles a person's groups grant them: a role when one of its groups is
+    among theirs (names regardless of case)."""
+    names = {name.lower() for name in group_names}
+    return {role for role, granting in settings.role_groups if granting & names}
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,9 @@ def location(settings: ScimSettings, resource_type: str, resource_id) -> str:
     return f"{settings.base_url}/{resource_type}s/{resource_id}"
 
 
-def user_resource(person, identity, settings: ScimSettings) -> dict:
-    """The person as a SCIM User, with meta (its version hashes everything else)."""
+def user_resource(person, identity, settings: ScimSettings, groups=()) -> dict:
+    """The person as a SCIM User, with the groups they are in and meta (its version hashes
+    everything else)."""
     enterprise = {"employeeNumber": person.employee_id}
     if person.division is not None:
         enterprise["department"] = person.division.name
@@ -81,8 +89,13 @@ def user_resource(person, identity, settings: ScimSettings) -> dict:
         "active": person.active,
         ENTERPRISE_SCHEMA: enterprise,
         "groups": [
-            {"value": role, "display": GROUP_NAMES[role], "$ref": location(settings, "Group", role)}
-            for role in sorted(person.roles & GROUP_NAMES.keys())
+            {
+                "value": str(group.id),
+                "display": group.display_name,
+                "$ref": location(settings, "Group", group.id),
+                "type": "direct",
+            }
+            for group in groups
         ],
     }
     _put(resource, settings.job_role_attribute, person.job_role.slug)
@@ -93,23 +106,20 @@ def user_resource(person, identity, settings: ScimSettings) -> dict:
     )
 
 
-def group_resource(role: str, members: list, settings: ScimSettings) -> dict:
-    """An access role as a SCIM Group: its members are the people who hold it."""
+def group_resource(group, members: list, settings: ScimSettings) -> dict:
+    """A pushed group as a SCIM Group, its members as SCIM shows them."""
     resource = {
         "schemas": [GROUP_SCHEMA],
-        "id": role,
-        "displayName": GROUP_NAMES[role],
+        "id": str(group.id),
+        "externalId": group.external_id,
+        "displayName": group.display_name,
         "members": [
-            {
-                "value": str(person.id),
-                "display": person.name,
-                "type": "User",
-                "$ref": location(settings, "User", person.id),
-            }
+            {"value": str(person.id), "$ref": location(settings, "User", person.id), "type": "User"}
             for person in members
         ],
     }
-    return with_meta(resource, "Group", location(settings, "Group", role), None)
+    url = location(settings, "Group", group.id)
+    return with_meta(_without_empty(resource), "Group", url, group)
 
 
 def _name_and_emails(person, identity) -> dict:
@@ -131,12 +141,12 @@ def _name_and_emails(person, identity) -> dict:
     return shown
 
 
-def with_meta(resource: dict, resource_type: str, url: str, person) -> dict:
+def with_meta(resource: dict, resource_type: str, url: str, stored) -> dict:
+    """meta: what and where it is, when its row was made and changed, and its version."""
     digest = hashlib.sha1(json.dumps(resource, sort_keys=True).encode()).hexdigest()
     meta = {"resourceType": resource_type, "location": url, "version": etag_for(digest)}
-    if person is not None:
-        meta["created"] = _timestamp(person.created_at)
-        meta["lastModified"] = _timestamp(max(person.updated_at, person.created_at))
+    meta["created"] = _timestamp(stored.created_at)
+    meta["lastModified"] = _timestamp(max(stored.updated_at, stored.created_at))
     return resource | {"meta": meta}
 
 

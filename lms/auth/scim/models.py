@@ -48,3 +48,34 @@ class ScimIdentity(db.Model):
     deprovisioned_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class ScimGroup(db.Model):
+    """A group the identity provider pushed. Membership of a group named in SCIM_HR_GROUPS
+    or SCIM_ADMIN_GROUPS grants that access role; other groups are kept, and mean nothing
+    more in Uptake."""
+
+    __tablename__ = "scim_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    # displayName is unique regardless of case: kept lower-cased to match.
+    display_name_key: Mapped[str] = mapped_column(String(255), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    members: Mapped[list[User]] = relationship(
+        secondary="scim_group_members", order_by=User.id, lazy="selectin", viewonly=True
+    )
+
+
+class ScimGroupMember(db.Model):
+    __tablename__ = "scim_group_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("scim_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

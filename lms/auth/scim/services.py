@@ -17,7 +17,7 @@ from lms.auth.scim.mapping import (
     UserFields,
     user_resource,
 )
-from lms.auth.scim.models import ScimIdentity
+from lms.auth.scim.models import ScimGroup, ScimGroupMember, ScimIdentity
 from lms.auth.scim.rules import ENTERPRISE_SCHEMA, ScimError, invalid_value
 from lms.database import db
 from lms.dates import parse_date
@@ -53,6 +53,33 @@ def get_user(user_id: str) -> tuple[User, ScimIdentity | None]:
     return row.User, row.ScimIdentity
 
 
+def memberships(user_ids) -> dict[int, list[ScimGroup]]:
+    """The groups each person is in, by their id."""
+    rows = db.session.execute(
+        select(ScimGroupMember.user_id, ScimGroup)
+        .join(ScimGroup, ScimGroup.id == ScimGroupMember.group_id)
+        .where(ScimGroupMember.user_id.in_(list(user_ids)))
+        .order_by(ScimGroup.id)
+    )
+    found: dict[int, list[ScimGroup]] = {}
+    for user_id, group in rows:
+        found.setdefault(user_id, []).append(group)
+    return found
+
+
+def user_json(person: User, identity: ScimIdentity | None, settings: ScimSettings) -> dict:
+    """The person as a SCIM User, with the groups they are in."""
+    return user_resource(person, identity, settings, memberships([person.id]).get(person.id, []))
+
+
+def _users_json(rows, settings: ScimSettings) -> list[dict]:
+    groups = memberships([row.User.id for row in rows])
+    return [
+        user_resource(row.User, row.ScimIdentity, settings, groups.get(row.User.id, []))
+        for row in rows
+    ]
+
+
 def list_users(tree, offset: int, limit: int, settings: ScimSettings) -> tuple[int, list[dict]]:
     """(how many match, the page of them as SCIM Users), in id order. The filter's top-level
     equalities on userName, e-mail, externalId, id and employeeNumber narrow the query; the
@@ -61,12 +88,11 @@ def list_users(tree, offset: int, limit: int, settings: ScimSettings) -> tuple[i
     if tree is None:
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = db.session.execute(query.offset(offset).limit(limit)).all()
-        return total, [user_resource(row.User, row.ScimIdentity, settings) for row in rows]
+        return total, _users_json(rows, settings)
     query = _narrowed(query, filters.equalities(tree))
+    rows = db.session.execute(query).all()
     found = [
-        resource
-        for row in db.session.execute(query).all()
-        if filters.matches(tree, resource := user_resource(row.User, row.ScimIdentity, settings))
+        resource for resource in _users_json(rows, settings) if filters.matches(tree, resource)
     ]
     return len(found), found[offset : offset + limit]
 

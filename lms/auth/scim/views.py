@@ -7,8 +7,9 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from lms.auth.models import JobRole
+from lms.auth.rules import ROLE_ADMIN, ROLE_HR
 from lms.auth.scim import discovery, filters, groups, services, tokens
-from lms.auth.scim.mapping import ScimSettings, read_user, user_resource
+from lms.auth.scim.mapping import ScimSettings, read_user
 from lms.auth.scim.patch import apply_patch
 from lms.auth.scim.responses import answer, error_answer
 from lms.auth.scim.rules import (
@@ -32,6 +33,10 @@ def settings() -> ScimSettings:
         base_url=config["BASE_URL"] + bp.url_prefix,
         job_role_attribute=config["SCIM_JOB_ROLE_ATTRIBUTE"],
         hire_date_attribute=config["SCIM_HIRE_DATE_ATTRIBUTE"],
+        role_groups=(
+            (ROLE_HR, frozenset(name.lower() for name in config["SCIM_HR_GROUPS"])),
+            (ROLE_ADMIN, frozenset(name.lower() for name in config["SCIM_ADMIN_GROUPS"])),
+        ),
     )
 
 
@@ -206,7 +211,7 @@ def create_user():
 @bp.put("/Users/<user_id>")
 def replace_user(user_id):
     person, identity = services.get_user(user_id)
-    _check_version(user_resource(person, identity, settings()))
+    _check_version(services.user_json(person, identity, settings()))
     services.replace_user(
         person, read_user(_body(), settings()), settings(), now=utcnow(), via=_via()
     )
@@ -216,7 +221,7 @@ def replace_user(user_id):
 @bp.patch("/Users/<user_id>")
 def patch_user(user_id):
     person, identity = services.get_user(user_id)
-    current = user_resource(person, identity, settings())
+    current = services.user_json(person, identity, settings())
     _check_version(current)
     patched = apply_patch(current, _operations())
     services.replace_user(
@@ -228,7 +233,7 @@ def patch_user(user_id):
 @bp.delete("/Users/<user_id>")
 def delete_user(user_id):
     person, identity = services.get_user(user_id)
-    _check_version(user_resource(person, identity, settings()))
+    _check_version(services.user_json(person, identity, settings()))
     services.deprovision_user(person, now=utcnow(), via=_via())
     db.session.commit()
     return answer(None, 204)
@@ -236,7 +241,7 @@ def delete_user(user_id):
 
 def _user(user_id: str) -> dict:
     person, identity = services.get_user(user_id)
-    return user_resource(person, identity, settings())
+    return services.user_json(person, identity, settings())
 
 
 def _committed_user(person) -> dict:
@@ -252,7 +257,7 @@ def _operations() -> list:
     return body.get("Operations")
 
 
-# Groups: Uptake's access roles ------------------------------------------------------------
+# Groups ------------------------------------------------------------------------------------
 
 
 @bp.get("/Groups")
@@ -264,37 +269,41 @@ def list_groups():
 
 @bp.get("/Groups/<group_id>")
 def get_group(group_id):
-    return answer(_shown(groups.get_group(group_id, settings())))
-
-
-@bp.put("/Groups/<group_id>")
-def replace_group(group_id):
-    _check_version(groups.get_group(group_id, settings()))
-    groups.set_group(group_id, _body(), now=utcnow(), via=_via())
-    db.session.commit()
-    return answer(_shown(groups.get_group(group_id, settings())))
-
-
-@bp.patch("/Groups/<group_id>")
-def patch_group(group_id):
-    current = groups.get_group(group_id, settings())
-    _check_version(current)
-    groups.set_group(group_id, apply_patch(current, _operations()), now=utcnow(), via=_via())
-    db.session.commit()
-    return answer(_shown(groups.get_group(group_id, settings())))
+    return answer(_shown(groups.group_json(groups.get_group(group_id), settings())))
 
 
 @bp.post("/Groups")
 def create_group():
-    """Uptake's groups are its access roles: they exist already and no other can be made."""
-    name = _body().get("displayName")
-    for group in groups.list_groups(None, settings()):
-        if group["displayName"] == name:
-            raise ScimError(409, f"displayName {name} is group {group['id']}.", "uniqueness")
-    raise ScimError(501, "Uptake's groups are its access roles (HR, admins); none can be added.")
+    group = groups.create_group(_body(), settings(), now=utcnow(), via=_via())
+    db.session.commit()
+    resource = groups.group_json(group, settings())
+    return answer(resource, 201, headers={"Location": resource["meta"]["location"]})
+
+
+@bp.put("/Groups/<group_id>")
+def replace_group(group_id):
+    group = groups.get_group(group_id)
+    _check_version(groups.group_json(group, settings()))
+    groups.replace_group(group, _body(), settings(), now=utcnow(), via=_via())
+    db.session.commit()
+    return answer(_shown(groups.group_json(group, settings())))
+
+
+@bp.patch("/Groups/<group_id>")
+def patch_group(group_id):
+    group = groups.get_group(group_id)
+    current = groups.group_json(group, settings())
+    _check_version(current)
+    patched = apply_patch(current, _operations())
+    groups.replace_group(group, patched, settings(), now=utcnow(), via=_via())
+    db.session.commit()
+    return answer(_shown(groups.group_json(group, settings())))
 
 
 @bp.delete("/Groups/<group_id>")
 def delete_group(group_id):
-    groups.get_group(group_id, settings())
-    raise ScimError(501, "Uptake's groups are its access roles; they cannot be deleted.")
+    group = groups.get_group(group_id)
+    _check_version(groups.group_json(group, settings()))
+    groups.delete_group(group, settings(), now=utcnow(), via=_via())
+    db.session.commit()
+    return answer(None, 204)

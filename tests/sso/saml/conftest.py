@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from lms.auth.sso.saml import provider
+from lms.database import db
 from tests.browser.conftest import browser, page  # noqa: F401  (Chromium, for the walk)
 from tests.sso.saml_idp.identity_provider import (
     identity_provider,
@@ -15,6 +16,7 @@ from tests.sso.saml_idp.identity_provider import (
 )
 
 IDP_URL = "http://idp.test"
+ANN = "ann.saml@example.com"
 
 
 def saml_settings(directory, idp_metadata_file) -> dict:
@@ -70,3 +72,11 @@ def saml_request(client, idp):
 
 def post_answer(client, saml_response: str):
     return client.post("/auth/saml/acs", data={"SAMLResponse": saml_response})
+
+
+@pytest.fixture
+def ann(make_user):
+    """A person the IdP signs in, committed (a refused sign-in rolls back to here)."""
+    person = make_user(email=ANN, name="Ann Saml")
+    db.session.commit()
+    return person

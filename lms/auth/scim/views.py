@@ -4,6 +4,7 @@ included, is application/scim+json. Views read the request, call one service, an
 
 from flask import Blueprint, Response, current_app, g, request
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from lms.auth.models import JobRole
@@ -44,6 +45,13 @@ def settings() -> ScimSettings:
 def _scim_error(error: ScimError):
     db.session.rollback()
     return error_answer(error)
+
+
+@bp.errorhandler(IntegrityError)
+def _clash(_error: IntegrityError):
+    """Two requests making the same person or group at once: the second is told, as SCIM says."""
+    db.session.rollback()
+    return error_answer(ScimError(409, "Another request has just made the same.", "uniqueness"))
 
 
 @bp.errorhandler(HTTPException)

@@ -38,6 +38,13 @@ def is_time_zone(name: str) -> bool:
     return name in time_zone_names()
 
 
+def N_(message: str) -> str:
+    """Mark `message` for the catalogue without translating it: pure modules name their
+    words this way (labels, statuses), and the page translates them where it shows them,
+    with `_(word)` in a template or `gettext` in Python."""
+    return message
+
+
 def is_shipped_locale(code: str) -> bool:
     """Whether Uptake ships pages in the language `code` (en, es)."""
     return code in SHIPPED_LOCALES

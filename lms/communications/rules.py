@@ -13,6 +13,8 @@ them and to their manager —, a reward granted).
 
 from datetime import date, timedelta
 
+from lms.locales import N_
+
 MAIL_STATUSES = ("failed", "pending", "sent")
 MAX_MAIL_ATTEMPTS = 8
 
@@ -26,18 +28,18 @@ COMMUNICATION, TRAINING_DUE, TRAINING_OVERDUE = "communication", "training_due",
 COACHING_WAITING, RECOGNITION, FEEDBACK = "coaching_waiting", "recognition", "feedback"
 BADGE_EARNED, LEVEL_REACHED, REWARD_GRANTED = "badge_earned", "level_reached", "reward_granted"
 ONBOARDING_COMPLETE, REPORT_ONBOARDED = "onboarding_complete", "report_onboarded"
-KIND_LABELS = {
-    COMMUNICATION: "Communication plan",
-    TRAINING_DUE: "Training due soon",
-    TRAINING_OVERDUE: "Training overdue",
-    COACHING_WAITING: "Coaching step waiting",
-    RECOGNITION: "Weekly recognition",
-    FEEDBACK: "Feedback answered",
-    BADGE_EARNED: "Badge earned",
-    LEVEL_REACHED: "Level reached",
-    ONBOARDING_COMPLETE: "Onboarding complete",
-    REPORT_ONBOARDED: "Report onboarded",
-    REWARD_GRANTED: "Reward granted",
+KIND_LABELS = {  # in English; pages translate them (N_)
+    COMMUNICATION: N_("Communication plan"),
+    TRAINING_DUE: N_("Training due soon"),
+    TRAINING_OVERDUE: N_("Training overdue"),
+    COACHING_WAITING: N_("Coaching step waiting"),
+    RECOGNITION: N_("Weekly recognition"),
+    FEEDBACK: N_("Feedback answered"),
+    BADGE_EARNED: N_("Badge earned"),
+    LEVEL_REACHED: N_("Level reached"),
+    ONBOARDING_COMPLETE: N_("Onboarding complete"),
+    REPORT_ONBOARDED: N_("Report onboarded"),
+    REWARD_GRANTED: N_("Reward granted"),
 }
 ESSENTIAL_COMMUNICATIONS = ("crm-launch", "go-live", "welcome", "training-reminder")
 

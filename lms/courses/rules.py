@@ -4,20 +4,23 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from lms.locales import N_
+
 KINDS = frozenset(
     {"computer_literacy", "business_process", "crm_application", "remedial", "new_hire", "manager"}
 )
-KIND_LABELS = {
-    "new_hire": "New-hire training",
-    "computer_literacy": "Computer literacy",
-    "business_process": "Business process",
-    "crm_application": "CRM application",
-    "remedial": "Remedial",
-    "manager": "Manager training",
+KIND_LABELS = {  # in English; pages translate them (N_)
+    "new_hire": N_("New-hire training"),
+    "computer_literacy": N_("Computer literacy"),
+    "business_process": N_("Business process"),
+    "crm_application": N_("CRM application"),
+    "remedial": N_("Remedial"),
+    "manager": N_("Manager training"),
 }
 FAILURES_BEFORE_REMEDIAL = 2
 
-NOT_STARTED, IN_PROGRESS, DONE, OVERDUE = "not started", "in progress", "done", "overdue"
+NOT_STARTED, IN_PROGRESS = N_("not started"), N_("in progress")
+DONE, OVERDUE = N_("done"), N_("overdue")
 
 
 def due_date(hire_date: date, due_days: int | None) -> date | None:

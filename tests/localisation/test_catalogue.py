@@ -16,7 +16,14 @@ from tests.localisation.template_text import untranslated
 
 TEMPLATES = PROJECT_ROOT / "lms" / "templates"
 TRANSLATIONS = PROJECT_ROOT / "lms" / "translations"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "N_": None,  # lms.locales.N_: words of pure modules, translated where shown
+}
 PROPER_NOUNS = {"Uptake", "· Uptake"}  # the product's name is the same in every language
 # The pages a learner uses, which every shipped language translates in full.
 LEARNER_TEMPLATES = [
@@ -37,10 +44,12 @@ LEARNER_CODE = [
     "lms/auth/forms.py",
     "lms/auth/preferences.py",
     "lms/auth/views.py",
+    "lms/communications/rules.py",
     "lms/communications/milestones.py",
     "lms/communications/schedule.py",
     "lms/courses/next_step.py",
     "lms/courses/progress.py",
+    "lms/courses/rules.py",
     "lms/extensions.py",
 ]
 

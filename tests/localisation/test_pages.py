@@ -107,3 +107,17 @@ def test_a_bad_choice_is_refused_naming_the_field(client, login, make_user, fiel
     field = next(name for name, value in fields.items() if value)
     assert f'id="preferences-{field}-error">{message}' in html
     assert (person.locale, person.time_zone) == (None, None)
+
+
+def test_words_of_pure_modules_are_translated_where_shown(client, login, make_user, course):
+    """Course kinds, course statuses and notification kinds are named in English by their
+    rules (lms.locales.N_) and shown in the reader's language."""
+    learner = make_user()
+    learner.locale = "es"
+    assign_course(learner, course("lead-to-order"), now=LATE, due_on=None)
+    login(learner)
+    catalogue = page(client, "/courses")
+    assert "Procesos de negocio" in catalogue and "Business process" not in catalogue
+    assert "sin empezar" in catalogue and "not started" not in catalogue
+    plan = page(client, "/")
+    assert "Procesos de negocio" in plan

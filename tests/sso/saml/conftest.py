@@ -1,7 +1,7 @@
 """SAML sign-in against pysaml2's own IdP: Uptake's SP key pair and the IdP's, each side's
 metadata written where the other reads it."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -12,7 +12,7 @@ from tests.sso.saml_idp.identity_provider import (
     identity_provider,
     idp_metadata,
     make_key_pair,
-    parse_request,
+    parse_signed_request,
 )
 
 IDP_URL = "http://idp.test"
@@ -65,7 +65,7 @@ def saml_request(client, idp):
         assert response.status_code == 302, response.get_data(as_text=True)
         location = urlsplit(response.headers["Location"])
         assert location.netloc == "idp.test"
-        return parse_request(idp, parse_qs(location.query)["SAMLRequest"][0])
+        return parse_signed_request(idp, dict(parse_qsl(location.query)))
 
     return start
 

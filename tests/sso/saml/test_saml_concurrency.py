@@ -2,7 +2,7 @@
 in once; the others are refused as replayed. The requests run in threads, each with its own
 session and connection, so the test uses a database of its own with committed data."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from tests.browser.walk import person
 from tests.conftest import app_of_its_own, load_reference_data, run_at_once
 from tests.databases import BACKEND
 from tests.sso.saml.conftest import IDP_URL, connect
-from tests.sso.saml_idp.identity_provider import answer, parse_request
+from tests.sso.saml_idp.identity_provider import answer, parse_signed_request
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgresql", reason="concurrent requests need PostgreSQL (row locks, threads)"
@@ -32,7 +32,7 @@ def test_one_assertion_posted_at_once_by_several_browsers_signs_in_once(tmp_path
     with app_of_its_own(tmp_path / "db", seed) as app:
         idp = connect(app.config, tmp_path, IDP_URL)
         location = app.test_client().get("/auth/saml/sign-in").headers["Location"]
-        request = parse_request(idp, parse_qs(urlsplit(location).query)["SAMLRequest"][0])
+        request = parse_signed_request(idp, dict(parse_qsl(urlsplit(location).query)))
         saml_response = answer(idp, request, email=ANN)
         statuses = [None] * BROWSERS
 

@@ -13,6 +13,7 @@ def test_the_metadata_names_the_entity_the_acs_and_the_certificate(client, idp, 
     assert 'Location="http://lms.test/auth/saml/acs"' in xml
     assert "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" in xml
     assert 'WantAssertionsSigned="true"' in xml
+    assert 'AuthnRequestsSigned="true"' in xml
     assert "X509Certificate" in xml
     assert provider.entity_id(app.config) == "http://lms.test/auth/saml/metadata"
 

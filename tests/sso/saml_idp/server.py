@@ -23,6 +23,7 @@ from tests.sso.saml_idp.identity_provider import (
     logout_answer,
     parse_logout_request,
     parse_request,
+    parse_signed_request,
     response_xml,
 )
 
@@ -73,6 +74,7 @@ def identity_provider_app(directory: Path, base_url: str):
         if request.path == "/metadata":
             return Response(idp_metadata(server), mimetype="application/samlmetadata+xml")
         if request.path == "/sso/redirect":
+            parse_signed_request(server, request.args.to_dict())  # else an error, a 500
             return log_in_page(request.args)
         if request.path == "/login" and request.method == "POST":
             return log_in(request.form)

@@ -44,7 +44,8 @@ def slo_url(settings: Mapping) -> str:
 
 
 def sp_config(settings: Mapping, *, with_idp: bool = True) -> SPConfig:
-    """pysaml2's configuration: signed assertions wanted, no unsolicited answers."""
+    """pysaml2's configuration: signed assertions wanted, no unsolicited answers; Uptake's
+    own requests signed."""
     keys = {"key_file": settings["SAML_SP_KEY_FILE"], "cert_file": settings["SAML_SP_CERT_FILE"]}
     config = {
         "entityid": entity_id(settings),
@@ -57,7 +58,7 @@ def sp_config(settings: Mapping, *, with_idp: bool = True) -> SPConfig:
                 "want_assertions_signed": True,
                 "want_response_signed": False,
                 "allow_unsolicited": False,
-                "authn_requests_signed": False,
+                "authn_requests_signed": True,  # the redirect's query string is signed
             }
         },
         **keys,

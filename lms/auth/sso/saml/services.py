@@ -11,6 +11,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.response import AuthnResponse
 from saml2.samlp import response_from_string
+from saml2.xmldsig import SIG_RSA_SHA256
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
@@ -57,10 +58,13 @@ class SignedIn:
 
 
 def start_sign_in(provider: Saml2Client, *, next_url: str | None, now: datetime) -> str:
-    """An AuthnRequest to the IdP by the redirect binding, remembered for ten minutes: the
-    URL to send the person to. Requests and assertions past their time are forgotten."""
+    """An AuthnRequest to the IdP by the redirect binding, its query string signed with
+    Uptake's key, remembered for ten minutes: the URL to send the person to. Requests and
+    assertions past their time are forgotten."""
     _forget_expired(now)
-    request_id, info = provider.prepare_for_authenticate(binding=BINDING_HTTP_REDIRECT)
+    request_id, info = provider.prepare_for_authenticate(
+        binding=BINDING_HTTP_REDIRECT, sign=True, sigalg=SIG_RSA_SHA256
+    )
     db.session.add(
         SamlRequest(
             id=request_id, next_url=next_url, sent_at=now, expires_at=now + REQUEST_LIFETIME

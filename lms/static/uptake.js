@@ -36,8 +36,8 @@ document.addEventListener("click", async (event) => {
   }
 });
 
-// On a phone the main menu folds behind its Menu button (uptake.css, below 700px). Without
-// this script nothing folds: the class "js" is what lets the stylesheet hide it.
+// On a phone or a tablet the main menu folds behind its Menu button (uptake.css, below
+// 960px). Without this script nothing folds: the class "js" is what lets the stylesheet hide it.
 document.documentElement.classList.add("js");
 document.addEventListener("click", (event) => {
   const toggle = event.target.closest(".menu-toggle");

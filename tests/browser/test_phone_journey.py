@@ -85,6 +85,19 @@ def test_the_main_menu_fits_one_line_on_a_laptop(browser, demo, who, width):
     page.close()
 
 
+@pytest.mark.parametrize("width", [768, 900])
+def test_on_a_tablet_the_menu_folds_rather_than_wrap(browser, demo, width):
+    """An admin's menu, the longest, would take two lines below a laptop's width."""
+    page = browser.new_page(viewport={"width": width, "height": 1024})
+    log_in(page, demo.url, ADMIN, DEMO_PASSWORD)
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu).to_be_hidden()
+    page.get_by_role("button", name="Menu").click()
+    expect(menu).to_be_visible()
+    expect(menu.get_by_role("link", name="Incentives")).to_be_visible()
+    page.close()
+
+
 def test_the_menu_under_ones_name_opens_by_keyboard(laptop, demo):
     log_in(laptop, demo.url, HR, DEMO_PASSWORD)
     own_pages = laptop.get_by_role("navigation", name="Account")

@@ -32,6 +32,8 @@ LEARNER_TEMPLATES = [
     "auth/account.html",
     "auth/login.html",
     "auth/set_password.html",
+    "auth/sign_in_refused.html",
+    "auth/signing_out.html",
     "communications/notifications.html",
     "courses/attempt.html",
     "courses/catalogue.html",

@@ -25,6 +25,7 @@ from lms.gamification.points import engine
 from lms.gamification.points.history import points_lines
 from lms.gamification.points.rebuild import rebuild
 from lms.gamification.ruleset import current_ruleset
+from lms.localisation import format_day
 from lms.xapi.clients import authority_for
 from lms.xapi.models import (
     OutboxItem,
@@ -389,7 +390,9 @@ def test_a_contest_period_before_the_horizon_has_no_standings_but_says_why(
     page = client.get(
         f"/leaderboards?board=contest-weekly-feature-champion&start={OLD.date().isoformat()}"
     )
-    assert f"archived up to {HORIZON.date().isoformat()}" in page.get_data(as_text=True)
+    day = format_day(HORIZON.date(), locale="en", zone="UTC")
+    said = f'archived up to <time datetime="{HORIZON.date().isoformat()}">{day}</time>'
+    assert said in page.get_data(as_text=True)
 
 
 def test_points_history_names_what_an_archived_statement_was_about(

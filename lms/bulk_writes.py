@@ -55,6 +55,46 @@ def update_rows(table: Table, rows: list[dict], *, key: str = "id") -> None:
     connection.exec_driver_sql(sql, _for_sqlite(rows))
 
 
+def add_to_rows(
+    table: Table,
+    rows: list[dict],
+    *,
+    key: str = "id",
+    added: tuple[str, ...] = (),
+    latest: tuple[str, ...] = (),
+) -> None:
+    """UPDATE the row whose `key` each row gives: add the row's `added` columns to what is
+    stored and keep the later of each `latest` column (a NULL stored counts as earlier), so
+    that what another transaction wrote meanwhile is kept, not written over. On PostgreSQL
+    the rows are locked in key order first: two such updates of overlapping rows wait for
+    each other rather than deadlock (an UPDATE alone locks rows in the order its join
+    yields them). Keys must be distinct."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    name = table.name
+    if connection.dialect.name == "postgresql":
+        key_type = table.c[key].type.compile(dialect=connection.dialect)
+        connection.exec_driver_sql(
+            f"SELECT {key} FROM {name} WHERE {key} = ANY(CAST(%(keys)s AS {key_type}[])) "
+            f"ORDER BY {key} FOR UPDATE",
+            {"keys": sorted(row[key] for row in rows)},
+        )
+        source, arrays = unnest_rows(table, rows, alias="given")
+        settings = [f"{c} = {name}.{c} + given.{c}" for c in added]
+        settings += [f"{c} = greatest({name}.{c}, given.{c})" for c in latest]
+        sql = (
+            f"UPDATE {name} SET {', '.join(settings)} FROM {source} "
+            f"WHERE {name}.{key} = given.{key}"
+        )
+        connection.exec_driver_sql(sql, arrays)
+        return
+    settings = [f"{c} = {c} + :{c}" for c in added]
+    settings += [f"{c} = max(coalesce({c}, :{c}), :{c})" for c in latest]
+    sql = f"UPDATE {name} SET {', '.join(settings)} WHERE {key} = :{key}"
+    connection.exec_driver_sql(sql, _for_sqlite(rows))
+
+
 def expire_held(model, ids: set) -> None:
     """Instances of `model` the session holds among these ids (rows just written past the
     ORM) are read again, as written, when next used."""

@@ -7,9 +7,9 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from lms.bulk_writes import add_rows, expire_held, insert_rows, update_rows
+from lms.bulk_writes import add_rows, add_to_rows, expire_held, insert_rows, update_rows
 from lms.crm.connections import create_connection
-from lms.crm.models import CrmRecord
+from lms.crm.models import CrmAccount, CrmRecord
 from lms.database import db
 from lms.gamification.models import PointsTally
 from lms.value_lists import among, with_pairs
@@ -80,6 +80,32 @@ def test_insert_and_update_rows_with_json_floats_and_nulls():
         later,
     )
     assert records["L2"].score == 1.0 and records["L2"].name == "A lead"
+
+
+def test_add_to_rows_adds_and_keeps_the_later_time_a_null_being_earlier():
+    connection = create_connection(
+        name="Adding CRM", kind="generic", base_url="https://crm.adding.example", now=NOW
+    )
+    accounts = [
+        CrmAccount(connection_id=connection.id, crm_id=f"u{n}", name=f"U{n}",
+                   first_seen_at=NOW, events_unmatched=n, last_event_at=at)
+        for n, at in ((1, None), (2, NOW))
+    ]  # fmt: skip
+    db.session.add_all(accounts)
+    db.session.flush()
+    later, earlier = datetime(2026, 12, 6, 8), datetime(2026, 12, 1, 8)
+    add_to_rows(
+        CrmAccount.__table__,
+        [
+            {"id": accounts[1].id, "last_event_at": earlier, "events_unmatched": 5},
+            {"id": accounts[0].id, "last_event_at": later, "events_unmatched": 0},
+        ],
+        added=("events_unmatched",),
+        latest=("last_event_at",),
+    )
+    expire_held(CrmAccount, {a.id for a in accounts})
+    assert [(a.events_unmatched, a.last_event_at) for a in accounts] == [(1, later), (7, NOW)]
+    add_to_rows(CrmAccount.__table__, [], added=("events_unmatched",))  # nothing to do
 
 
 def test_add_rows_inserts_then_adds_and_keeps_the_later_time(make_user):

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import events as domain_events
 from lms.auth.audit import services as audit
 from lms.auth.models import User
-from lms.bulk_writes import expire_held, insert_rows, update_rows
+from lms.bulk_writes import add_to_rows, expire_held, insert_rows, update_rows
 from lms.crm import profile
 from lms.crm.connections import KINDS, MATCHED_BY_EMAIL, MATCHED_BY_HR_ID
 from lms.crm.connectors.base import CONVERTED, CREATED, RECORD_OBJECTS, UPDATED, CrmEvent, CrmUser
@@ -99,21 +98,20 @@ def ingest(
 
 def _note_activity(accounts: dict, newest: dict[str, datetime], unmatched: Counter) -> None:
     """Each acting account's newest event and its events read while nobody was matched,
-    in one statement rather than an UPDATE per account at the next flush (the accounts
-    the session holds are given the values as written, or read again)."""
-    rows, read_as_columns = [], set()
-    for crm_id, at in newest.items():
-        account = accounts[crm_id]  # flushed by note_users: it has its id
-        last = at if account.last_event_at is None else max(at, account.last_event_at)
-        count = account.events_unmatched + unmatched[crm_id]
-        rows.append({"id": account.id, "last_event_at": last, "events_unmatched": count})
-        if isinstance(account, CrmAccount):  # held by the session: as written, not stale
-            set_committed_value(account, "last_event_at", last)
-            set_committed_value(account, "events_unmatched", count)
-        else:
-            read_as_columns.add(account.id)
-    update_rows(CrmAccount.__table__, rows)
-    expire_held(CrmAccount, read_as_columns)
+    in one statement rather than an UPDATE per account at the next flush: added to what is
+    stored, not written over it, since another ingest for the same connection (a webhook
+    while a sync runs) may have changed them since they were read. The accounts the session
+    holds are read again when next used."""
+    rows = [
+        {
+            "id": accounts[crm_id].id,  # flushed by note_users: it has its id
+            "last_event_at": at,
+            "events_unmatched": unmatched[crm_id],
+        }
+        for crm_id, at in newest.items()
+    ]
+    add_to_rows(CrmAccount.__table__, rows, added=("events_unmatched",), latest=("last_event_at",))
+    expire_held(CrmAccount, {row["id"] for row in rows})
 
 
 def store_new(

@@ -1,8 +1,9 @@
-"""View decorators that check access before a view runs."""
+"""View decorators that check access before a view runs, and the answer for a page that
+shows a secret once."""
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user, login_required
 
 
@@ -20,3 +21,10 @@ def allowed_if(predicate):
         return checked
 
     return decorate
+
+
+def never_cached(page: str):
+    """A page showing a secret (an LRS client's, a SCIM token): no cache may keep it."""
+    response = current_app.make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from lms.auth import rules
-from lms.auth.access import allowed_if
+from lms.auth.access import allowed_if, never_cached
 from lms.auth.services import get_person_for
 from lms.clock import utcnow
 from lms.database import db
@@ -55,7 +55,7 @@ def new_client():
             form.name.errors.append(str(exc))
         else:
             db.session.commit()
-            return _never_cached(
+            return never_cached(
                 render_template(
                     "lrs/clients_created.html",
                     client=client,
@@ -89,10 +89,3 @@ def revoke_client(client_id):
 def _lrs_endpoint() -> str:
     """Where clients send their requests."""
     return current_app.config["BASE_URL"] + "/xapi/"
-
-
-def _never_cached(page: str):
-    """The secret must not linger in any cache."""
-    response = current_app.make_response(page)
-    response.headers["Cache-Control"] = "no-store"
-    return response

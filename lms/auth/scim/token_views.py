@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 
 from lms.auth import rules
-from lms.auth.access import allowed_if
+from lms.auth.access import allowed_if, never_cached
 from lms.auth.scim import tokens
 from lms.auth.scim.forms import RevokeTokenForm, ScimTokenForm
 from lms.auth.scim.models import ScimToken
@@ -37,12 +37,11 @@ def new_token():
             form.name.errors.append(str(exc))
         else:
             db.session.commit()
-            page = render_template(
-                "scim_tokens/created.html", token=token, text=text, endpoint=_endpoint()
+            return never_cached(
+                render_template(
+                    "scim_tokens/created.html", token=token, text=text, endpoint=_endpoint()
+                )
             )
-            response = current_app.make_response(page)
-            response.headers["Cache-Control"] = "no-store"  # the token must linger nowhere
-            return response
     return render_template("scim_tokens/new.html", form=form)
 
 

@@ -43,6 +43,7 @@ def _import_models() -> None:
     import lms.coaching.models
     import lms.communications.models
     import lms.courses.models
+    import lms.courses.packages.models
     import lms.crm.models
     import lms.feedback.models
     import lms.gamification.models

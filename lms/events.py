@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from lms.auth.models import Division, User
     from lms.coaching.models import CoachingSignOff, OnboardingCompletion
     from lms.courses.models import Course, Enrollment, Lesson, QuizAttempt
+    from lms.courses.packages.models import LaunchSession, UnitProgress
     from lms.gamification.badges.rules import BadgeSpec
     from lms.gamification.models import BadgeAward, RewardGrant
     from lms.gamification.rules import Level
@@ -84,6 +85,58 @@ class QuizSubmitted:
 @dataclass(frozen=True)
 class CourseCompleted:
     enrollment: "Enrollment"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class UnitLaunched:
+    """A package's unit (cmi5 AU, SCORM SCO) was launched: the session is open.
+    `launch_url` is the URL the learner's browser was sent to."""
+
+    session: "LaunchSession"
+    launch_url: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class UnitSessionAbandoned:
+    """A cmi5 session was left without a Terminated statement: a new launch of the unit
+    replaced it, or an admin closed it."""
+
+    session: "LaunchSession"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class UnitWaived:
+    """An admin waived a learner's unit (cmi5 waived: the requirement is met otherwise)."""
+
+    progress: "UnitProgress"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class PackageNodesSatisfied:
+    """A learner met the moveOn criteria of these blocks, and of the course itself when
+    `course` is true (cmi5 satisfied statements). `session` is the launch that did it,
+    None for a waiver."""
+
+    enrollment: "Enrollment"
+    block_ids: tuple[str, ...]  # publisher ids of the blocks newly satisfied
+    course: bool
+    session: "LaunchSession | None"
+    now: datetime
+
+
+@dataclass(frozen=True)
+class ScormCommitted:
+    """A SCORM SCO committed its runtime data: `before` and `after` are the data model
+    (cmi.*) as stored before and after the commit, which the xAPI record turns into
+    statements (ADL's SCORM-to-xAPI conventions)."""
+
+    session: "LaunchSession"
+    before: dict
+    after: dict
     now: datetime
 
 

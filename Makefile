@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test install lint test-sqlite test-postgresql browser-deps saml-deps oidc-deps
+.PHONY: demo test install assets lint test-sqlite test-postgresql browser-deps saml-deps oidc-deps
 
 $(BIN)/lms: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,12 @@ $(BIN)/lms: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(BIN)/lms
 
-install: $(BIN)/lms
+install: $(BIN)/lms assets
+
+# The SCORM runtime (scorm-again, from npm) copied into lms/static/vendor/ for the player page.
+assets:
+	npm ci --prefix assets --no-audit --no-fund --silent
+	npm run build --prefix assets --silent
 
 demo: install
 	$(BIN)/lms demo

@@ -13,7 +13,7 @@ from lms.database import db
 from lms.xapi import vocabulary as v
 from lms.xapi.clients import lms_authority
 from lms.xapi.models import Statement as StoredStatement
-from lms.xapi.recording import coaching, courses
+from lms.xapi.recording import coaching, courses, scorm
 from lms.xapi.recording.parts import actor, iso_timestamp, verb
 from lms.xapi.settings import LrsSettings, lrs_settings
 from lms.xapi.store.write import FreshStatement, link_statements_to, store_batch
@@ -77,6 +77,8 @@ def statements_for(event, settings: LrsSettings) -> list[Statement]:
             return [badge_earned(award, badge, now, settings) for award, badge in awards]
         case events.PracticeTaskPassed(attempt, now):
             return [courses.practice_passed(attempt, now, settings)]
+        case events.ScormCommitted(session, before, after, now):
+            return scorm.scorm_statements(session, before, after, now, settings)
     return []
 
 

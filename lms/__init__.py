@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.coaching import views as coaching_views
     from lms.communications import views as communications_views
     from lms.courses import views as courses_views
+    from lms.courses.packages import views as package_views
     from lms.crm import views as crm_views
     from lms.feedback import views as feedback_views
     from lms.gamification import views as gamification_views
@@ -86,6 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(saml_views.bp)
     csrf.exempt(saml_views.acs)  # the IdP posts it; its signed assertion stands in for a token
     app.register_blueprint(courses_views.bp)
+    app.register_blueprint(package_views.bp)
+    csrf.exempt(package_views.fetch)  # the AU posts it; the single-use token is the secret
     app.register_blueprint(coaching_views.bp)
     app.register_blueprint(communications_views.bp)
     app.register_blueprint(feedback_views.bp)

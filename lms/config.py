@@ -275,6 +275,30 @@ def scim_settings(env) -> dict:
     }
 
 
+def package_settings(env, instance_path: Path) -> dict:
+    """Where imported e-learning packages' files live and how big one may be. Behind several
+    app servers PACKAGE_DIR must be one shared directory (NFS, a mounted volume): each
+    package's files are written once, under a name of their own, before the database points
+    at them."""
+    return {
+        "PACKAGE_DIR": Path(env.get("PACKAGE_DIR") or instance_path / "packages"),
+        "PACKAGE_MAX_MB": _whole_number(env, "PACKAGE_MAX_MB", 500),
+        "PACKAGE_MAX_FILES": _whole_number(env, "PACKAGE_MAX_FILES", 10_000),
+        # How long an AU's LRS credentials last after its launch, at most (cmi5 8.2.1: "limited
+        # to the duration of the session"; a session ends sooner when the AU terminates).
+        "CMI5_SESSION_HOURS": _whole_number(env, "CMI5_SESSION_HOURS", 12),
+    }
+
+
+def _whole_number(env, name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
     """Every setting the application reads, as a dict for `app.config`."""
     env = os.environ if environ is None else environ
@@ -314,4 +338,5 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         **mail_settings(env, instance_path),
         **sign_in_settings(env),
         **scim_settings(env),
+        **package_settings(env, instance_path),
     }

@@ -17,6 +17,7 @@ from lms.courses.forms import AssignForm
 from lms.courses.models import Course, QuizAttempt
 from lms.courses.models import laid_out as layout_of
 from lms.courses.next_step import BROWSE, SEE_COACHING, NextStep
+from lms.courses.packages import views as package_pages
 from lms.database import db
 from lms.errors import DomainError, FieldError
 from lms.gamification.ruleset import current_ruleset
@@ -99,6 +100,8 @@ def show_course(slug):
     enrollment = progress.get_enrollment(current_user, course)
     if enrollment is None and not progress.can_take(current_user, course):
         abort(404)
+    if course.package is not None:
+        return package_pages.course_page(course, enrollment)
     lessons = progress.visible_lessons(course, current_user)
     done = progress.done_lesson_ids(enrollment) if enrollment else set()
     tasks = practice.live_tasks([course.id])
@@ -135,6 +138,8 @@ def start_course(slug):
         return redirect(url_for("courses.show_course", slug=slug))
     lesson = progress.resume_lesson(enrollment)
     db.session.commit()
+    if course.package is not None:  # its units are launched from the course page
+        return redirect(url_for("courses.show_course", slug=slug))
     if lesson is None:
         return redirect(url_for("courses.quiz", slug=slug))
     return redirect(url_for("courses.show_lesson", slug=slug, lesson_slug=lesson.slug))

@@ -17,6 +17,9 @@ SCOPE_WRITE = "statements/write"
 SCOPE_READ_ALL = "statements/read"
 SCOPE_READ_MINE = "statements/read/mine"
 SCOPE_VOID = "statements/void"
+# Not a scope a client is given: the credentials a cmi5 AU fetches at launch, which write only
+# its own session's statements, never void, and read and write only its learner's documents.
+SCOPE_AU_SESSION = "cmi5/au-session"
 SCOPES = {
     SCOPE_WRITE: "write statements and documents",
     SCOPE_READ_ALL: "read all statements and documents",

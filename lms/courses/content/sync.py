@@ -17,7 +17,7 @@ from lms.auth.models import JobRole
 from lms.courses.content.bundle import CurriculumSpec, JobRoleSpec, Rollout, SkillSpec
 from lms.courses.content.reading import ContentProblem, read_content
 from lms.courses.content.sync_changes import Changes, SyncReport, delete_unwanted, upsert
-from lms.courses.content.sync_courses import sync_courses
+from lms.courses.content.sync_courses import sync_courses, uploaded_package
 from lms.courses.curricula import assign_all_curricula
 from lms.courses.models import (
     Communication,
@@ -117,9 +117,14 @@ def _sync_curricula(
     """Each role's coaching target, courses, coaching skills and communications become
     exactly what its file says; a role without a file has none."""
     targets = _Table(_rows_by(JobRoleSettings, "job_role_id"), report["coaching targets"])
-    items = _Table(
-        _rows_by(CurriculumItem, "job_role_id", "course_id"), report["curriculum courses"]
-    )
+    # Uploaded package courses are placed in curricula on their upload page, not here.
+    uploaded = {course.id for course in courses.values() if uploaded_package(course)}
+    content_items = {
+        key: item
+        for key, item in _rows_by(CurriculumItem, "job_role_id", "course_id").items()
+        if item.course_id not in uploaded
+    }
+    items = _Table(content_items, report["curriculum courses"])
     coached = _Table(
         _rows_by(CurriculumSkill, "job_role_id", "skill_id"), report["curriculum skills"]
     )

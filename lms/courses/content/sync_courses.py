@@ -51,13 +51,18 @@ def sync_courses(
             report["courses"].updated += 1
     wanted = {spec.slug for spec in specs}
     for course in courses.values():
-        if course.slug in wanted:
+        if course.slug in wanted or uploaded_package(course):
             continue
         retire_practice_tasks(tasks[course.id], report["practice tasks"], now)
         if course.retired_at is None:
             course.retired_at = now
             report["courses"].retired += 1
     return courses
+
+
+def uploaded_package(course: Course) -> bool:
+    """A course an admin uploaded as a package: content/ neither lists nor retires it."""
+    return course.package is not None and course.package.origin == "upload"
 
 
 def _load_courses() -> dict[str, Course]:

@@ -10,7 +10,7 @@ from flask import Response, g, jsonify, request
 
 from lms.clock import utcnow
 from lms.database import db
-from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_WRITE
+from lms.xapi.clients import SCOPE_AU_SESSION, SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_WRITE
 from lms.xapi.errors import XapiError
 from lms.xapi.lrs import resource_params
 from lms.xapi.lrs.directory import canonical_activity, person_object
@@ -21,6 +21,7 @@ from lms.xapi.store.concurrency import Preconditions
 from lms.xapi.store.documents import DocumentKey
 
 READ_SCOPES = (SCOPE_READ_ALL, SCOPE_READ_MINE)
+LAUNCH_DATA = "LMS.LaunchData"  # written by Uptake at each cmi5 launch (cmi5 10.0)
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,10 @@ def delete_document(resource: DocumentResource):
 def _register(resource: DocumentResource) -> None:
     """The four methods of one document resource (HEAD comes with GET)."""
     for method, handler, scopes in (
-        ("GET", read_documents, READ_SCOPES),
-        ("PUT", put_document, (SCOPE_WRITE,)),
-        ("POST", post_document, (SCOPE_WRITE,)),
-        ("DELETE", delete_document, (SCOPE_WRITE,)),
+        ("GET", read_documents, (*READ_SCOPES, SCOPE_AU_SESSION)),
+        ("PUT", put_document, (SCOPE_WRITE, SCOPE_AU_SESSION)),
+        ("POST", post_document, (SCOPE_WRITE, SCOPE_AU_SESSION)),
+        ("DELETE", delete_document, (SCOPE_WRITE, SCOPE_AU_SESSION)),
     ):
         view = lrs_resource(*scopes)(_bound(handler, resource))
         endpoint = f"{method.lower()}_{resource.kind}"
@@ -192,7 +193,7 @@ def _key(resource: DocumentResource, method: str, *, needs_id: bool) -> Document
     required = resource.context_params() | ({resource.id_param} if needs_id else set())
     resource_params.check_parameters(params, resource.allowed_params(method), required)
     agent_key = resource_params.agent(params)[1] if resource.by_agent else ""
-    return DocumentKey(
+    key = DocumentKey(
         kind=resource.kind,
         document_id=(
             resource_params.document_id(params, resource.id_param)
@@ -203,6 +204,24 @@ def _key(resource: DocumentResource, method: str, *, needs_id: bool) -> Document
         agent_key=agent_key,
         registration=resource_params.registration(params) if resource.by_registration else "",
     )
+    if g.get("lrs_au_session_id") is not None:
+        _check_au_may(resource, key, method)
+    return key
+
+
+def _check_au_may(resource: DocumentResource, key: DocumentKey, method: str) -> None:
+    """A cmi5 AU reads and writes only its learner's documents, reads activity profiles,
+    and never changes LMS.LaunchData (cmi5 10.2.1): 403 otherwise."""
+    if resource.by_agent and key.agent_key != g.lrs_au_agent_key:
+        raise XapiError(403, "agent: an AU's credentials reach only its own learner's documents")
+    if not resource.by_agent and method != "GET":
+        raise XapiError(403, "An AU's credentials cannot change activity profiles.")
+    if (
+        resource.kind == documents.STATE
+        and method != "GET"
+        and key.document_id in ("", LAUNCH_DATA)
+    ):
+        raise XapiError(403, f"{LAUNCH_DATA} is written by the LMS; an AU may only read it.")
 
 
 def _preconditions() -> Preconditions:

@@ -6,9 +6,16 @@ from functools import wraps
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from lms.clock import utcnow
+from lms.courses.packages import launching
 from lms.database import db, read_only
-from lms.xapi.clients import authenticate_client, authority_for, client_scopes
+from lms.xapi.clients import (
+    SCOPE_AU_SESSION,
+    authenticate_client,
+    authority_for,
+    client_scopes,
+)
 from lms.xapi.errors import XapiError
+from lms.xapi.store.identifiers import agent_key
 from lms.xapi.validation.formats import format_timestamp
 
 XAPI_VERSION = "1.0.3"
@@ -91,9 +98,31 @@ def authenticate() -> None:
             g.lrs_client_id = client.id
             g.lrs_scopes = client_scopes(client)
             g.lrs_authority = authority_for(client, current_app.config["BASE_URL"])
+            g.lrs_au_session_id = None
+        elif auth is not None and auth.type == "basic":
+            client = _au_session(auth.username or "", auth.password or "")
         db.session.commit()  # nothing was written; this ends the read
     if client is None:
         raise XapiError(401, "Valid LRS client credentials (HTTP Basic) are required.")
+
+
+def _au_session(key: str, secret: str):
+    """A cmi5 AU's session credentials (fetched at launch), into `g` like a client's."""
+    session = launching.authenticate_au(key, secret, now=utcnow())
+    if session is None:
+        return None
+    base_url = current_app.config["BASE_URL"]
+    actor = launching.cmi5_actor(session.progress.enrollment.user, base_url)
+    g.lrs_client_id = None
+    g.lrs_scopes = {SCOPE_AU_SESSION}
+    g.lrs_authority = {
+        "objectType": "Agent",
+        "name": session.progress.unit.title,
+        "account": {"homePage": base_url, "name": key},
+    }
+    g.lrs_au_session_id = session.id
+    g.lrs_au_agent_key = agent_key(actor)
+    return session
 
 
 def lrs_resource(*any_of_scopes: str):

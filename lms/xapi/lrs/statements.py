@@ -7,8 +7,16 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import events
 from lms.clock import utcnow
+from lms.courses.packages import tracking
+from lms.courses.packages.models import LaunchSession
 from lms.database import db
-from lms.xapi.clients import SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_VOID, SCOPE_WRITE
+from lms.xapi.clients import (
+    SCOPE_AU_SESSION,
+    SCOPE_READ_ALL,
+    SCOPE_READ_MINE,
+    SCOPE_VOID,
+    SCOPE_WRITE,
+)
 from lms.xapi.errors import XapiError
 from lms.xapi.lrs.http import bp, lrs_resource
 from lms.xapi.lrs.multipart import parse_multipart, statement_parts
@@ -30,7 +38,7 @@ def about():
 
 
 @bp.put("/statements")
-@lrs_resource(SCOPE_WRITE)
+@lrs_resource(SCOPE_WRITE, SCOPE_AU_SESSION)
 def put_statement():
     """Store one statement under the id the statementId parameter gives: 204 (2.1.1)."""
     _only_parameters({"statementId"})
@@ -51,7 +59,7 @@ def put_statement():
 
 
 @bp.post("/statements")
-@lrs_resource(SCOPE_WRITE)
+@lrs_resource(SCOPE_WRITE, SCOPE_AU_SESSION)
 def post_statements():
     """Store a statement or an array of them; 200 with their ids in order (2.1.2)."""
     _only_parameters(set())
@@ -112,8 +120,15 @@ def _store(statements: list, attachments) -> list[str]:
 
 def _store_once(statements: list, attachments) -> list[str]:
     """Store, then what follows statements from outside (points, badges) in the same
-    transaction."""
+    transaction. A cmi5 AU's statements are checked against the cmi5 rules first (403
+    when one breaks them: cmi5 6.3), and what they say moves its unit on."""
     now = utcnow()
+    session = _au_session()
+    if session is not None:
+        try:
+            facts = tracking.check_au_statements(session, statements)
+        except tracking.AuStatementRefused as refused:
+            raise XapiError(403, str(refused)) from None
     batch = store_batch(
         statements,
         authority=g.lrs_authority,
@@ -124,7 +139,16 @@ def _store_once(statements: list, attachments) -> list[str]:
         may_void_others=SCOPE_VOID in g.lrs_scopes,
     )
     events.publish(events.StatementsReceived(fresh=tuple(batch.fresh), now=now))
+    if session is not None:
+        scores = tracking.scaled_scores(statements)
+        tracking.record_au_statements(session, facts, scores, now=now)
     return batch.ids
+
+
+def _au_session():
+    """The cmi5 launch session whose AU is sending, or None for an LRS client."""
+    session_id = g.get("lrs_au_session_id")
+    return None if session_id is None else db.session.get(LaunchSession, session_id)
 
 
 def _reader_scope() -> int | None:

@@ -95,3 +95,27 @@ TYPE_BADGE = "http://activitystrea.ms/schema/1.0/badge"
 def badge_iri(base_url: str, badge_key: str) -> str:
     """A badge (its Open Badges BadgeClass is hosted at this address)."""
     return f"{base_url}/badges/{badge_key}"
+
+
+# cmi5 (the xAPI profile for launched e-learning units): its verbs beyond ADL's, its
+# categories, context and result extensions, and the activity types of a package's blocks and
+# course. Fixed IRIs, as the cmi5 specification names them.
+VERB_INITIALIZED = ADL_VERBS + "initialized"
+VERB_TERMINATED = ADL_VERBS + "terminated"
+ADL_W3ID_VERBS = "https://w3id.org/xapi/adl/verbs/"
+VERB_ABANDONED = ADL_W3ID_VERBS + "abandoned"
+VERB_WAIVED = ADL_W3ID_VERBS + "waived"
+VERB_SATISFIED = ADL_W3ID_VERBS + "satisfied"
+CMI5 = "https://w3id.org/xapi/cmi5/"
+CMI5_CATEGORY = CMI5 + "context/categories/cmi5"
+CMI5_CATEGORY_MOVEON = CMI5 + "context/categories/moveon"
+CMI5_EXT_SESSION_ID = CMI5 + "context/extensions/sessionid"
+CMI5_EXT_MASTERY_SCORE = CMI5 + "context/extensions/masteryscore"
+CMI5_EXT_LAUNCH_MODE = CMI5 + "context/extensions/launchmode"
+CMI5_EXT_LAUNCH_URL = CMI5 + "context/extensions/launchurl"
+CMI5_EXT_MOVE_ON = CMI5 + "context/extensions/moveon"
+CMI5_EXT_LAUNCH_PARAMETERS = CMI5 + "context/extensions/launchparameters"
+CMI5_EXT_PROGRESS = CMI5 + "result/extensions/progress"
+CMI5_EXT_REASON = CMI5 + "result/extensions/reason"
+TYPE_CMI5_BLOCK = CMI5 + "activitytype/block"
+TYPE_CMI5_COURSE = CMI5 + "activitytype/course"

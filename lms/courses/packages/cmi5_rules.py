@@ -9,32 +9,11 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from lms.courses.packages.structure import BlockSpec, PackageSpec
+from lms.xapi import vocabulary as v
 
-CMI5 = "https://w3id.org/xapi/cmi5/"
-CATEGORY_CMI5 = CMI5 + "context/categories/cmi5"
-CATEGORY_MOVEON = CMI5 + "context/categories/moveon"
-EXT_SESSION_ID = CMI5 + "context/extensions/sessionid"
-EXT_MASTERY_SCORE = CMI5 + "context/extensions/masteryscore"
-EXT_LAUNCH_MODE = CMI5 + "context/extensions/launchmode"
-EXT_LAUNCH_URL = CMI5 + "context/extensions/launchurl"
-EXT_MOVE_ON = CMI5 + "context/extensions/moveon"
-EXT_LAUNCH_PARAMETERS = CMI5 + "context/extensions/launchparameters"
-EXT_PROGRESS = CMI5 + "result/extensions/progress"
-EXT_REASON = CMI5 + "result/extensions/reason"
-TYPE_BLOCK = CMI5 + "activitytype/block"
-TYPE_COURSE = CMI5 + "activitytype/course"
-
-ADL = "http://adlnet.gov/expapi/verbs/"
-VERB_LAUNCHED, VERB_INITIALIZED = ADL + "launched", ADL + "initialized"
-VERB_COMPLETED, VERB_PASSED, VERB_FAILED = ADL + "completed", ADL + "passed", ADL + "failed"
-VERB_TERMINATED, VERB_VOIDED = ADL + "terminated", ADL + "voided"
-VERB_ABANDONED = "https://w3id.org/xapi/adl/verbs/abandoned"
-VERB_WAIVED = "https://w3id.org/xapi/adl/verbs/waived"
-VERB_SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
-
-AU_VERBS = (VERB_INITIALIZED, VERB_COMPLETED, VERB_PASSED, VERB_FAILED, VERB_TERMINATED)
-LMS_VERBS = (VERB_LAUNCHED, VERB_ABANDONED, VERB_WAIVED, VERB_SATISFIED)
-JUDGED = (VERB_COMPLETED, VERB_PASSED, VERB_FAILED)  # satisfaction data: Normal mode only
+AU_VERBS = (v.VERB_INITIALIZED, v.VERB_COMPLETED, v.VERB_PASSED, v.VERB_FAILED, v.VERB_TERMINATED)
+LMS_VERBS = (v.VERB_LAUNCHED, v.VERB_ABANDONED, v.VERB_WAIVED, v.VERB_SATISFIED)
+JUDGED = (v.VERB_COMPLETED, v.VERB_PASSED, v.VERB_FAILED)  # satisfaction data: Normal mode only
 LAUNCH_PARAMETER_NAMES = ("endpoint", "fetch", "actor", "registration", "activityId")
 WAIVE_REASONS = ("Tested Out", "Equivalent AU", "Equivalent Outside Activity", "Administrative")
 _UTC_SUFFIXES = ("Z", "+00:00", "+0000", "+00")
@@ -79,7 +58,8 @@ def context_template(*, session_id: str, unit_publisher_id: str, course_publishe
     grouping = [{"id": unit_publisher_id, "objectType": "Activity"}]
     if course_publisher_id != unit_publisher_id:
         grouping.append({"id": course_publisher_id, "objectType": "Activity"})
-    return {"contextActivities": {"grouping": grouping}, "extensions": {EXT_SESSION_ID: session_id}}
+    extensions = {v.CMI5_EXT_SESSION_ID: session_id}
+    return {"contextActivities": {"grouping": grouping}, "extensions": extensions}
 
 
 def launch_data(
@@ -222,14 +202,14 @@ def _after(statement, facts: SessionFacts, index: int) -> SessionFacts:
     _check_envelope(statement, verb, facts, refuse)
     context = statement["context"]
     categories = _ids(context.get("contextActivities", {}).get("category"))
-    defined = CATEGORY_CMI5 in categories
-    if CATEGORY_MOVEON in categories and not (defined and verb in JUDGED):
+    defined = v.CMI5_CATEGORY in categories
+    if v.CMI5_CATEGORY_MOVEON in categories and not (defined and verb in JUDGED):
         refuse("only cmi5 completed, passed and failed carry the moveOn category (9.6.2.2)")
     if verb in LMS_VERBS:
         refuse(f"{_name(verb)} is the LMS's to send, not the AU's (9.3)")
     if facts.terminated:
         refuse("the session is terminated: nothing may follow terminated (9.3.8)")
-    if not facts.initialized and not (defined and verb == VERB_INITIALIZED):
+    if not facts.initialized and not (defined and verb == v.VERB_INITIALIZED):
         refuse("the first statement of a session must be a cmi5 initialized statement (7.1.1)")
     _check_progress(statement.get("result") or {}, refuse)
     if not defined:
@@ -240,7 +220,7 @@ def _after(statement, facts: SessionFacts, index: int) -> SessionFacts:
 def _check_envelope(statement: dict, verb, facts: SessionFacts, refuse) -> None:
     """What every statement of the session needs, defined or allowed: its own id and a UTC
     timestamp, the launch's actor, registration, session id and publisher id grouping."""
-    if verb == VERB_VOIDED:
+    if verb == v.VERB_VOIDED:
         refuse("an AU may not void statements (6.3)")
     if not statement.get("id"):
         refuse("the AU must give every statement an id (9.1)")
@@ -257,7 +237,8 @@ def _check_envelope(statement: dict, verb, facts: SessionFacts, refuse) -> None:
     if context.get("registration") != facts.registration:
         refuse("context.registration must be the launch's registration (9.6.1)")
     extensions = context.get("extensions")
-    if not isinstance(extensions, dict) or extensions.get(EXT_SESSION_ID) != facts.session_id:
+    session_id = extensions.get(v.CMI5_EXT_SESSION_ID) if isinstance(extensions, dict) else None
+    if session_id != facts.session_id:
         refuse("the context must carry the session id extension of the launch (9.6.3.1)")
     activities = context.get("contextActivities")
     if not isinstance(activities, dict):
@@ -276,21 +257,21 @@ def _after_defined(statement: dict, verb: str, facts: SessionFacts, refuse) -> S
         refuse(f"{_name(verb)} may not be sent in {facts.launch_mode} mode, only Normal (10.2.2)")
     result = statement.get("result")
     _check_result(verb, result if isinstance(result, dict) else {}, statement, facts, refuse)
-    if verb == VERB_INITIALIZED:
+    if verb == v.VERB_INITIALIZED:
         if facts.initialized:
             refuse("the session is initialized already (9.3.2)")
         return replace(facts, initialized=True)
-    if verb == VERB_COMPLETED:
+    if verb == v.VERB_COMPLETED:
         if facts.completed:
             refuse("completed was sent already in this registration (9.3.3)")
         return replace(facts, completed=True)
-    if verb == VERB_PASSED:
+    if verb == v.VERB_PASSED:
         if facts.passed:
             refuse("passed was sent already in this registration (9.3.4)")
         if facts.failed_in_session:
             refuse("failed was sent already in this session: one of passed and failed (9.3)")
         return replace(facts, passed=True)
-    if verb == VERB_FAILED:
+    if verb == v.VERB_FAILED:
         if facts.passed:
             refuse("failed may not follow passed in a registration (9.3)")
         if facts.failed_in_session:
@@ -304,26 +285,27 @@ def _check_result(verb: str, result: dict, statement: dict, facts: SessionFacts,
     success only on passed (true) and failed (false); a score only on those two, consistent
     with the mastery score; a duration on completed, passed, failed and terminated."""
     name = _name(verb)
-    if verb == VERB_COMPLETED and result.get("completion") is not True:
+    if verb == v.VERB_COMPLETED and result.get("completion") is not True:
         refuse("completed needs result.completion true (9.5.3)")
-    if verb != VERB_COMPLETED and "completion" in result:
+    if verb != v.VERB_COMPLETED and "completion" in result:
         refuse(f"{name} may not carry result.completion (9.5.3)")
-    if verb in (VERB_PASSED, VERB_FAILED) and result.get("success") is not (verb == VERB_PASSED):
-        refuse(f"{name} needs result.success {str(verb == VERB_PASSED).lower()} (9.5.2)")
-    if verb not in (VERB_PASSED, VERB_FAILED) and "success" in result:
+    judged = verb in (v.VERB_PASSED, v.VERB_FAILED)
+    if judged and result.get("success") is not (verb == v.VERB_PASSED):
+        refuse(f"{name} needs result.success {str(verb == v.VERB_PASSED).lower()} (9.5.2)")
+    if not judged and "success" in result:
         refuse(f"{name} may not carry result.success (9.5.2)")
-    if verb in JUDGED and CATEGORY_MOVEON not in _ids(
+    if verb in JUDGED and v.CMI5_CATEGORY_MOVEON not in _ids(
         statement["context"]["contextActivities"].get("category")
     ):
         refuse(f"{name} needs the moveOn category activity (9.6.2.2)")
     if "score" in result:
         _check_score(verb, result["score"], statement["context"], facts, refuse)
-    if verb != VERB_INITIALIZED and "duration" not in result:
+    if verb != v.VERB_INITIALIZED and "duration" not in result:
         refuse(f"{name} needs result.duration (9.5.4.1)")
 
 
 def _check_score(verb: str, score, context: dict, facts: SessionFacts, refuse) -> None:
-    if verb not in (VERB_PASSED, VERB_FAILED):
+    if verb not in (v.VERB_PASSED, v.VERB_FAILED):
         refuse(f"{_name(verb)} may not carry a score: only passed and failed do (9.5.1)")
     score = score if isinstance(score, dict) else {}
     if "raw" in score and not ("min" in score and "max" in score):
@@ -331,23 +313,23 @@ def _check_score(verb: str, score, context: dict, facts: SessionFacts, refuse) -
     mastery = facts.mastery_score
     if mastery is None:
         return
-    stated = context["extensions"].get(EXT_MASTERY_SCORE)
+    stated = context["extensions"].get(v.CMI5_EXT_MASTERY_SCORE)
     if not _is_number(stated) or abs(stated - mastery) > 1e-9:
         refuse(f"a judged score needs the masteryScore extension, {mastery} (9.6.3.2)")
     scaled = score.get("scaled")
     if not _is_number(scaled):
         return
-    if verb == VERB_PASSED and scaled < mastery:
+    if verb == v.VERB_PASSED and scaled < mastery:
         refuse(f"passed with a scaled score {scaled} below the mastery score {mastery} (9.3.4)")
-    if verb == VERB_FAILED and scaled >= mastery:
+    if verb == v.VERB_FAILED and scaled >= mastery:
         refuse(f"failed with a scaled score {scaled} not below the mastery score {mastery} (9.3.5)")
 
 
 def _check_progress(result: dict, refuse) -> None:
     extensions = result.get("extensions") if isinstance(result, dict) else None
-    if not isinstance(extensions, dict) or EXT_PROGRESS not in extensions:
+    if not isinstance(extensions, dict) or v.CMI5_EXT_PROGRESS not in extensions:
         return
-    progress = extensions[EXT_PROGRESS]
+    progress = extensions[v.CMI5_EXT_PROGRESS]
     if not (isinstance(progress, int) and not isinstance(progress, bool) and 0 <= progress <= 100):
         refuse("the progress extension must be a whole number from 0 to 100 (9.5.5.1)")
 

@@ -167,7 +167,8 @@ def parse_xml(xml: bytes, source: str) -> _Document:
         ) from None
     except ParseError as exc:
         line, _column = exc.position
-        raise PackageError(f"{source}: line {line}: is not well-formed XML ({exc.msg})") from None
+        reason = re.sub(r": line \d+, column \d+$", "", str(exc))
+        raise PackageError(f"{source}: line {line}: is not well-formed XML ({reason})") from None
     return _Document(root, recorder.lines, source)
 
 

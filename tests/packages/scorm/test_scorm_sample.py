@@ -1,0 +1,18 @@
+"""Uptake's own SCORM 1.2 sample package (tests/packages/samples/scorm12-sample), which the
+player's browser tests launch: its manifest reads as two SCOs, and every file it names is there."""
+
+from pathlib import Path
+
+from lms.courses.packages.structure import read_scorm_manifest
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "scorm12-sample"
+
+
+def test_the_sample_is_two_scos_the_second_with_a_mastery_score():
+    spec = read_scorm_manifest((SAMPLE / "imsmanifest.xml").read_bytes())
+    assert spec.standard == "scorm12"
+    assert [(u.publisher_id, u.title, u.url, u.mastery_score) for u in spec.units] == [
+        ("welcome", "Welcome", "welcome.html", None),
+        ("check", "Check", "check.html", 0.8),
+    ]
+    assert all((SAMPLE / name).is_file() for name in spec.referenced_files)

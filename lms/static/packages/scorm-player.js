@@ -94,7 +94,7 @@
   }
 
   function sayFinished() {
-    const place = document.querySelector("[data-scorm-status]");
+    const place = document.querySelector("#scorm-status, [data-scorm-status]");
     const status = document.createElement("p");
     status.setAttribute("role", "status");
     status.className = "scorm-status";

@@ -13,7 +13,7 @@ from lms.database import db
 from lms.xapi import vocabulary as v
 from lms.xapi.clients import lms_authority
 from lms.xapi.models import Statement as StoredStatement
-from lms.xapi.recording import coaching, courses, scorm
+from lms.xapi.recording import cmi5, coaching, courses, scorm
 from lms.xapi.recording.parts import actor, iso_timestamp, verb
 from lms.xapi.settings import LrsSettings, lrs_settings
 from lms.xapi.store.write import FreshStatement, link_statements_to, store_batch
@@ -77,9 +77,22 @@ def statements_for(event, settings: LrsSettings) -> list[Statement]:
             return [badge_earned(award, badge, now, settings) for award, badge in awards]
         case events.PracticeTaskPassed(attempt, now):
             return [courses.practice_passed(attempt, now, settings)]
+        case events.UnitLaunched(session, launch_url, now) if _is_cmi5(session.progress):
+            return [cmi5.launched(session, launch_url, now, settings)]
+        case events.UnitSessionAbandoned(session, now) if _is_cmi5(session.progress):
+            return [cmi5.abandoned(session, now, settings)]
+        case events.UnitWaived(progress, now) if _is_cmi5(progress):
+            return [cmi5.waived(progress, now, settings)]
+        case events.PackageNodesSatisfied(enrollment, block_ids, course, session, now):
+            return cmi5.nodes_satisfied(enrollment, block_ids, course, session, now, settings)
         case events.ScormCommitted(session, before, after, now):
             return scorm.scorm_statements(session, before, after, now, settings)
     return []
+
+
+def _is_cmi5(progress) -> bool:
+    """A cmi5 unit's progress (a SCORM unit's launch is recorded by its own statements)."""
+    return progress.unit.package.standard == "cmi5"
 
 
 def badge_earned(award, badge, now, settings) -> Statement:

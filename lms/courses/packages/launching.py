@@ -262,7 +262,7 @@ def find_session(session_id: str) -> LaunchSession | None:
     return db.session.scalar(select(LaunchSession).where(LaunchSession.session_id == session_id))
 
 
-WAIVE_REASONS = ("Tested Out", "Equivalent AU", "Equivalent Outside Activity", "Administrative")
+WAIVE_REASONS = cmi5_rules.WAIVE_REASONS
 
 
 def waive_unit(enrollment: Enrollment, unit: PackageUnit, reason: str, *, now: datetime) -> bool:

@@ -14,6 +14,7 @@ from lms.courses.packages import cmi5_rules, scorm_rules, structure
 from lms.courses.packages.models import LaunchSession, PackageUnit, UnitProgress
 from lms.database import db
 from lms.errors import DomainError
+from lms.xapi import vocabulary as v
 
 SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
 
@@ -88,7 +89,7 @@ def scaled_scores(statements: list) -> list[float]:
     for statement in statements:
         verb = (statement.get("verb") or {}).get("id")
         scaled = ((statement.get("result") or {}).get("score") or {}).get("scaled")
-        if verb in (cmi5_rules.VERB_PASSED, cmi5_rules.VERB_FAILED) and scaled is not None:
+        if verb in (v.VERB_PASSED, v.VERB_FAILED) and scaled is not None:
             found.append(float(scaled))
     return found
 
@@ -152,8 +153,9 @@ def commit_scorm(
     if session.launch_mode == "Normal":
         _apply_outcome(progress, outcome, now)
     db.session.flush()
-    if clean != before:
-        events.publish(events.ScormCommitted(session=session, before=before, after=clean, now=now))
+    # Every commit: one that changes no data may still open or end the session (recording's
+    # scorm_statements records nothing for a commit that says nothing new).
+    events.publish(events.ScormCommitted(session=session, before=before, after=clean, now=now))
     evaluate_satisfaction(progress.enrollment, session=session, now=now)
     return outcome
 

@@ -112,6 +112,8 @@ def _absolute(path: str) -> str:
 def play(slug, unit_id, session_id):
     session = _own_session(slug, unit_id, session_id)
     unit = session.progress.unit
+    if unit.package.standard not in tracking.SCORM_VERSIONS:
+        abort(404)  # a cmi5 AU is launched at its own address, not in the player
     return render_template(
         "packages/player.html",
         course=unit.package.course,

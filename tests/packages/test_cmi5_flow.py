@@ -108,13 +108,12 @@ def au_statement(launched, data, verb, *, result=None, moveon=False, category=Tr
 
 
 def send(client, token, statement):
-    response = client.put(
+    return client.put(
         "/xapi/statements",
         query_string={"statementId": statement["id"]},
         json=statement,
         headers=au_headers(token),
     )
-    return response
 
 
 def open_session(client, course, position):

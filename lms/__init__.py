@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.coaching import views as coaching_views
     from lms.communications import views as communications_views
     from lms.courses import views as courses_views
+    from lms.courses.packages import admin_views as packages_admin_views
     from lms.courses.packages import views as package_views
     from lms.crm import views as crm_views
     from lms.feedback import views as feedback_views
@@ -87,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(saml_views.bp)
     csrf.exempt(saml_views.acs)  # the IdP posts it; its signed assertion stands in for a token
     app.register_blueprint(courses_views.bp)
+    app.register_blueprint(packages_admin_views.bp)
     app.register_blueprint(package_views.bp)
     csrf.exempt(package_views.fetch)  # the AU posts it; the single-use token is the secret
     app.register_blueprint(coaching_views.bp)
@@ -120,6 +122,7 @@ def _register_cli(app: Flask) -> None:
     from lms.coaching.cli import onboarding_cli
     from lms.communications.cli import notify_cli
     from lms.courses.cli import content_cli
+    from lms.courses.packages.cli import packages_cli
     from lms.crm.cli import crm_cli
     from lms.demo.command import demo_command
     from lms.gamification.cli import gamification_cli
@@ -130,6 +133,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(adoption_cli)
     app.cli.add_command(onboarding_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(packages_cli)
     app.cli.add_command(crm_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(xapi_cli)

@@ -46,6 +46,10 @@ def session_facts(session: LaunchSession) -> cmi5_rules.SessionFacts:
         completed=progress.completed_at is not None,
         passed=progress.passed_at is not None,
         failed=progress.failed_at is not None,
+        # One of passed or failed per session; a later session may pass after a failure.
+        failed_in_session=(
+            progress.failed_at is not None and progress.failed_at >= session.launched_at
+        ),
     )
 
 
@@ -74,8 +78,10 @@ def record_au_statements(
         progress.completed_at = now
     if after.passed and not before.passed:
         progress.passed_at = now
-    if after.failed and not before.failed:
-        progress.failed_at = now
+    if (after.failed and not before.failed) or (
+        after.failed_in_session and not before.failed_in_session
+    ):
+        progress.failed_at = now  # the latest failure
     if scores:
         progress.score_scaled = max(scores + [progress.score_scaled or 0.0])
     progress.updated_at = now

@@ -92,7 +92,7 @@ def admin_tools() -> list[tuple[str, str]]:
     return [
         ("auth.import_people", _l("Import people")),
         ("crm.list_connections", _l("CRM connections")),
-        ("packages_admin.list_packages", _l("Package courses")),
+        ("packages_admin.list_packages", _l("E-learning packages")),
         ("lrs.list_clients", _l("LRS clients")),
         ("scim_tokens.list_tokens", _l("SCIM tokens")),
         ("lrs.outbox", _l("Forwarding")),

@@ -50,6 +50,7 @@ class CourseFacts:
     lessons_done: int
     lessons_total: int
     resume_lesson: LessonRef | None  # where the learner picks up (rules.resume_at)
+    has_quiz: bool = True  # False: a package course, whose parts are all there is
 
     @property
     def is_obligation(self) -> bool:
@@ -180,14 +181,17 @@ def _readiness(courses: list[CourseFacts]):
     order = {id(course): n for n, course in enumerate(courses)}
 
     def key(course: CourseFacts):
-        stage = 0 if course.lessons_left == 0 else (1 if course.started else 2)
+        quiz_left = course.has_quiz and course.lessons_left == 0
+        stage = 0 if quiz_left else (1 if course.started else 2)
         return (stage, course.due_on is None, course.due_on or date.max, order[id(course)])
 
     return key
 
 
 def _course_step(why: str, course: CourseFacts, today: date) -> NextStep:
-    action = rules.course_action(course.started, course.completed, course.lessons_left)
+    # A package course has no quiz: with parts left it is started or not, never "quiz".
+    left = course.lessons_left if course.has_quiz else max(1, course.lessons_left)
+    action = rules.course_action(course.started, course.completed, left)
     lesson = course.resume_lesson if action in (rules.RESUME, rules.START) else None
     headline = {
         rules.TAKE_QUIZ: gettext("Take the quiz of “%(title)s”", title=course.title),
@@ -224,8 +228,15 @@ def _why_words(why: str, course: CourseFacts, today: date) -> str:
 
 
 def _done_words(course: CourseFacts) -> str:
-    if course.lessons_total and course.lessons_left == 0:
+    if course.has_quiz and course.lessons_total and course.lessons_left == 0:
         return gettext("Every lesson is done: the quiz is all that is left.")
+    if course.started and not course.has_quiz:
+        return ngettext(
+            "%(done)s of %(num)d part done.",
+            "%(done)s of %(num)d parts done.",
+            course.lessons_total,
+            done=course.lessons_done,
+        )
     if course.started:
         return ngettext(
             "%(done)s of %(num)d lesson done.",

@@ -22,6 +22,7 @@ from lms.courses.models import (
     course_job_roles,
     lesson_job_roles,
 )
+from lms.courses.packages import parts
 from lms.courses.rollout import get_go_live
 from lms.database import db
 from lms.practice.services import PracticeLine, practice_lines
@@ -36,6 +37,7 @@ class CourseLine:
     lessons_done: int
     lessons_total: int
     progress_pct: int
+    has_quiz: bool = True  # False: a package course, counted in parts
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,12 @@ def list_enrollments(person: User) -> list[Enrollment]:
 
 
 def course_lines(person: User, enrollments: list[Enrollment], today: date) -> list[CourseLine]:
-    totals = _lesson_totals(person.job_role, [e.course_id for e in enrollments])
-    done = _lessons_done(person.job_role, [e.id for e in enrollments])
+    """Each enrolment's line: its status, and its lessons (a package course's parts, which
+    have no quiz after them) done of all."""
+    course_ids, enrollment_ids = [e.course_id for e in enrollments], [e.id for e in enrollments]
+    totals = _lesson_totals(person.job_role, course_ids) | parts.part_totals(course_ids)
+    done = _lessons_done(person.job_role, enrollment_ids) | parts.parts_done(enrollment_ids)
+    packaged = parts.package_course_ids(course_ids)
     lines = []
     for enrollment in enrollments:
         total, finished = totals.get(enrollment.course_id, 0), done.get(enrollment.id, 0)
@@ -114,7 +120,8 @@ def course_lines(person: User, enrollments: list[Enrollment], today: date) -> li
             enrollment.due_on,
             today,
         )
-        pct = 100 if enrollment.completed_at else rules.percent(finished, total + 1)  # +1: the quiz
+        quiz = 0 if enrollment.course_id in packaged else 1  # a course's quiz counts as a step
+        pct = 100 if enrollment.completed_at else rules.percent(finished, total + quiz)
         lines.append(
             CourseLine(
                 enrollment,
@@ -124,6 +131,7 @@ def course_lines(person: User, enrollments: list[Enrollment], today: date) -> li
                 finished,
                 total,
                 pct,
+                has_quiz=enrollment.course_id not in packaged,
             )
         )
     return lines

@@ -64,6 +64,7 @@ def course_facts(line: CourseLine, resume: steps.LessonRef | None) -> steps.Cour
         lessons_done=line.lessons_done,
         lessons_total=line.lessons_total,
         resume_lesson=resume,
+        has_quiz=line.has_quiz,
     )
 
 

@@ -5,7 +5,7 @@ satisfied statements and the course's completion; and what the AU's credentials 
 import base64
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -309,3 +309,42 @@ def test_another_person_cannot_play_or_commit_a_session(
     unit = session.progress.unit
     path = f"/courses/fire-safety/units/{unit.id}/play/{session.session_id}"
     assert client.get(path).status_code == 404
+
+
+def test_a_required_package_course_is_the_next_step_counted_in_parts(
+    app, client, make_user, login, tmp_path
+):
+    app.config["PACKAGE_DIR"] = tmp_path
+    learner = make_user(name="Nia New", hire_date=date.today())  # nothing else overdue
+    login(learner)
+    structure = cmi5(
+        au("https://example.com/au/a", "a.html", attrs='moveOn="Completed"'),
+        au("https://example.com/au/b", "b.html", attrs='moveOn="Completed"'),
+    )
+    data = zipped({"cmi5.xml": structure, "a.html": "A", "b.html": "B"})
+    details = importing.CourseDetails(
+        slug="fire-safety",
+        kind="computer_literacy",
+        minutes=15,
+        job_roles=(learner.job_role,),
+        required_for=((learner.job_role, 0),),  # due first
+    )
+    course = importing.import_package(
+        importing.read_upload(data, "fire.zip"), details, origin="upload", actor=None, now=NOW
+    )
+    enrollment = get_enrollment(learner, course)
+    assert enrollment.source == "curriculum" and enrollment.required
+    launched, token, data = open_session(client, course, 0)
+    completed = au_statement(
+        launched,
+        data,
+        v.VERB_COMPLETED,
+        result={"completion": True, "duration": "PT1M"},
+        moveon=True,
+    )
+    for statement in (au_statement(launched, data, v.VERB_INITIALIZED), completed):
+        assert send(client, token, statement).status_code == 204
+    page = client.get("/").get_data(as_text=True)
+    assert "Continue “Course”" in page
+    assert "1 of 2 parts done." in page
+    assert "Take the quiz" not in page

@@ -28,7 +28,7 @@ def part_totals(course_ids: list[int]) -> dict[int, int]:
         .where(CoursePackage.course_id.in_(course_ids), PackageUnit.retired_at.is_(None))
         .group_by(CoursePackage.course_id)
     )
-    return {key: count for key, count in rows}
+    return dict(rows.all())
 
 
 def parts_done(enrollment_ids: list[int]) -> dict[int, int]:
@@ -45,4 +45,4 @@ def parts_done(enrollment_ids: list[int]) -> dict[int, int]:
         )
         .group_by(UnitProgress.enrollment_id)
     )
-    return {key: count for key, count in rows}
+    return dict(rows.all())

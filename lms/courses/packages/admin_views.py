@@ -3,7 +3,7 @@ course's details and units (a new file makes a new version), retiring it, and wa
 unit for one learner. Admins only."""
 
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from flask import (
     Blueprint,
@@ -26,7 +26,7 @@ from lms.auth.services import get_user_by_email
 from lms.clock import utcnow
 from lms.courses import progress
 from lms.courses.models import Course, CurriculumItem, Skill
-from lms.courses.packages import archive, importing, launching, structure
+from lms.courses.packages import importing, launching
 from lms.courses.packages.forms import (
     ButtonForm,
     CourseDetailsForm,
@@ -192,25 +192,7 @@ def _save(course: Course, form: EditForm) -> None:
     if form.file.data:
         _import(form, form.file.data, course.slug, origin="upload")
         return
-    details = _details(form, course.slug)
-    importing.import_package(
-        _stored_package(package), details, origin="upload", actor=current_user, now=utcnow()
-    )
-
-
-def _stored_package(package: CoursePackage) -> archive.OpenedPackage:
-    """The package as last imported, so that new details apply to the same version."""
-    if package.files_key is not None:
-        files = Path(current_app.config["PACKAGE_DIR"]) / package.files_key
-        if not files.is_dir():
-            raise DomainError(
-                f"file: the package's files are missing from {files}; upload the package again."
-            )
-    return archive.OpenedPackage(
-        spec=structure.from_json(package.structure),
-        sha256=package.files_key or "",
-        is_bare_structure=package.files_key is None,
-    )
+    importing.update_details(course, _details(form, course.slug), now=utcnow())
 
 
 @bp.post("/admin/packages/<slug>/retire")

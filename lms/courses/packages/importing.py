@@ -68,27 +68,63 @@ def import_package(
     version drops are retired. The files are in place before anything points at them."""
     _check_details(details)
     course = db.session.scalar(select(Course).where(Course.slug == details.slug))
-    if course is not None and course.package is None:
+    if course is not None and (course.package is None or course.package.origin != "upload"):
         raise DomainError(
             f"slug: “{details.slug}” is a course written in content/; choose another slug."
         )
-    spec = opened.spec
-    files_key = None if opened.is_bare_structure else opened.sha256
-    if files_key is not None:
-        opened.extract_to(Path(current_app.config["PACKAGE_DIR"]) / files_key)
-    course = _write_course(course, details, spec, now)
-    package = course.package or CoursePackage(
-        course=course, activity_id=_new_activity_id(course.slug, "package")
-    )
-    package.standard, package.publisher_id = spec.standard, spec.publisher_id
-    package.structure = structure.as_json(spec)
-    package.files_key, package.origin = files_key, origin
-    package.imported_at, package.imported_by = now, actor
-    db.session.add(package)
-    _write_units(package, spec, now)
+    _put_files(opened)
+    course = _write_course(course, details, opened.spec, now)
+    attach_package(course, opened, origin=origin, actor=actor, now=now)
     _place_in_curricula(course, details.required_for, now)
     db.session.flush()
     return course
+
+
+def update_details(course: Course, details: CourseDetails, *, now: datetime) -> None:
+    """Change what an admin says about an uploaded package course (title, kind, roles,
+    skills, curricula) without a new version of its package."""
+    _check_details(details)
+    if details.slug != course.slug:
+        raise DomainError("slug: a course's slug does not change; upload under a new slug.")
+    _write_course(course, details, structure.from_json(course.package.structure), now)
+    _place_in_curricula(course, details.required_for, now)
+    db.session.flush()
+
+
+def attach_package(
+    course: Course,
+    opened: archive.OpenedPackage,
+    *,
+    origin: str,
+    actor: User | None,
+    now: datetime,
+) -> bool:
+    """Make `opened` the course's package (its files already in place: `_put_files`); a
+    package with the same archive as the one attached changes nothing. Units are matched by
+    publisher id, so progress on a unit that stays is kept; units it drops are retired.
+    Returns whether anything changed."""
+    _put_files(opened)
+    files_key = None if opened.is_bare_structure else opened.sha256
+    spec, package = opened.spec, course.package
+    as_json = structure.as_json(spec)
+    if package is not None and package.files_key == files_key and package.structure == as_json:
+        return False
+    if package is None:
+        package = CoursePackage(course=course, activity_id=_new_activity_id(course.slug, "package"))
+        db.session.add(package)
+    package.standard, package.publisher_id = spec.standard, spec.publisher_id
+    package.structure = as_json
+    package.files_key, package.origin = files_key, origin
+    package.imported_at, package.imported_by = now, actor
+    _write_units(package, spec, now)
+    db.session.flush()
+    return True
+
+
+def _put_files(opened: archive.OpenedPackage) -> None:
+    """The archive's files under PACKAGE_DIR/<sha256>, before any row names them."""
+    if not opened.is_bare_structure:
+        opened.extract_to(Path(current_app.config["PACKAGE_DIR"]) / opened.sha256)
 
 
 def _check_details(details: CourseDetails) -> None:
@@ -100,7 +136,7 @@ def _check_details(details: CourseDetails) -> None:
         raise DomainError("minutes: must be between 1 and 600.")
     for role, due_days in details.required_for:
         if not 0 <= due_days <= 365:
-            raise DomainError(f"due days for {role.name}: must be between 0 and 365.")
+            raise DomainError(f"due days for {role.title}: must be between 0 and 365.")
 
 
 def _write_course(course: Course | None, details: CourseDetails, spec, now) -> Course:

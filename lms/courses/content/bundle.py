@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from lms.practice.rules import Check
 
 if TYPE_CHECKING:
+    from lms.courses.packages.archive import OpenedPackage
     from lms.gamification.content.reading import GamificationContent
 
 
@@ -95,6 +96,8 @@ class CourseSpec:
     questions: tuple[QuestionSpec, ...]
     practice: tuple[PracticeTaskSpec, ...] = ()  # a course without practice.yaml has none
     quiz_draw: int | None = None  # questions drawn per attempt from the pool; None: all
+    # A cmi5 or SCORM package, read and checked, instead of lessons and a quiz.
+    package: "OpenedPackage | None" = None
 
     def is_for(self, job_role: str) -> bool:
         return self.for_all_roles or job_role in self.job_roles

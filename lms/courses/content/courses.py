@@ -23,6 +23,8 @@ from lms.courses.content.yaml_fields import (
     read_yaml,
 )
 from lms.courses.lesson_html import render_lesson
+from lms.courses.packages.archive import Limits, OpenedPackage, read_package
+from lms.courses.packages.structure import PackageError
 from lms.courses.rules import KINDS
 
 COURSE_FIELDS = (
@@ -35,6 +37,16 @@ COURSE_FIELDS = (
     "skills",
     "pass_mark",
     "lessons",
+)
+PACKAGE_COURSE_FIELDS = (
+    "slug",
+    "title",
+    "kind",
+    "summary",
+    "minutes",
+    "job_roles",
+    "skills",
+    "package",
 )
 LESSON_FIELDS = ("slug", "title", "minutes")
 
@@ -68,6 +80,8 @@ def read_course(
         source.report(None, "", "is missing: every course folder needs one")
         return None
     top = read_yaml(folder / "course.yaml", source)
+    if top is not None and _names_field(top, "package"):
+        return _read_package_course(top, folder, display, vocabulary, problems)
     record = top.record(COURSE_FIELDS, ["remedial"]) if top else None
     if record is None:
         return None
@@ -95,6 +109,64 @@ def read_course(
     )
     clean = len(problems) == problems_before
     return CourseReading(course=course, remedial_field=record["remedial"], clean=clean)
+
+
+def _names_field(top: Field, name: str) -> bool:
+    """Whether the file's top mapping has this field (before it is read as a record)."""
+    node = top.node
+    return isinstance(node, yaml.MappingNode) and any(key.value == name for key, _ in node.value)
+
+
+def _read_package_course(
+    top: Field, folder: Path, display: str, vocabulary: Vocabulary, problems: list[ContentProblem]
+) -> CourseReading | None:
+    """A course that is a cmi5 or SCORM package (`package: file.zip` in its folder): no
+    lessons and no quiz, its units judge it. The package is read and checked here, so
+    `lms content check` names what is wrong with it."""
+    problems_before = len(problems)
+    record = top.record(PACKAGE_COURSE_FIELDS)
+    if record is None:
+        return None
+    for_all_roles, job_roles = _course_roles(record["job_roles"], vocabulary)
+    skills = read_slugs(record["skills"], SLUG, SLUG_RULE, vocabulary.skills, "skill")
+    for extra in ("quiz.yaml", "practice.yaml"):
+        if (folder / extra).is_file():
+            Source(f"{display}/{extra}", problems).report(
+                None, "", "a package course has no quiz or practice of Uptake's: remove it"
+            )
+    course = CourseSpec(
+        slug=_course_slug(record["slug"], folder),
+        title=record["title"].text() or "",
+        kind=record["kind"].one_of(KINDS, "kind of training") or "",
+        summary=record["summary"].text(LONG_TEXT) or "",
+        minutes=record["minutes"].integer(minimum=1) or 0,
+        for_all_roles=for_all_roles,
+        job_roles=job_roles,
+        skills=tuple(skills or ()),
+        pass_mark=1.0,
+        remedial=None,
+        lessons=(),
+        questions=(),
+        package=_read_package(record["package"], folder),
+    )
+    clean = len(problems) == problems_before
+    return CourseReading(course=course, remedial_field=record["remedial"], clean=clean)
+
+
+def _read_package(field: Field, folder: Path) -> OpenedPackage | None:
+    """The package file the field names, in the course's folder, read and checked."""
+    name = field.text()
+    if name is None:
+        return None
+    path = folder / name
+    if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+        field.report(f'"{name}" must be a file in the course folder (a .zip or cmi5.xml)')
+        return None
+    try:
+        return read_package(path.read_bytes(), name, limits=Limits())
+    except PackageError as error:
+        field.report(str(error))
+        return None
 
 
 def _course_slug(field: Field, folder: Path) -> str:

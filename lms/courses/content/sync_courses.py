@@ -27,7 +27,9 @@ from lms.courses.content.sync_practice import (
     sync_practice_tasks,
 )
 from lms.courses.models import Course, Lesson, QuizChoice, QuizQuestion, Skill
+from lms.courses.packages.importing import attach_package
 from lms.database import db
+from lms.errors import DomainError
 
 
 def sync_courses(
@@ -41,6 +43,12 @@ def sync_courses(
     courses content no longer has, with their practice tasks. Returns the courses by slug."""
     courses, tasks = _load_courses(), load_practice_tasks()
     new = {spec.slug for spec in specs if spec.slug not in courses}
+    for spec in specs:
+        if spec.slug in courses and uploaded_package(courses[spec.slug]):
+            raise DomainError(
+                f"content/courses/{spec.slug}: “{spec.slug}” is the slug of a package course an "
+                "admin uploaded (Admin → E-learning packages); rename the folder and its slug."
+            )
     for spec in specs:
         course_tasks = tasks[courses[spec.slug].id] if spec.slug in courses else {}
         _sync_course(spec, courses, course_tasks, roles, skills, report, now)
@@ -72,6 +80,7 @@ def _load_courses() -> dict[str, Course]:
         selectinload(Course.skills),
         selectinload(Course.lessons).selectinload(Lesson.job_roles),
         selectinload(Course.questions).selectinload(QuizQuestion.choices),
+        selectinload(Course.package),  # uploaded packages are left alone
     )
     return {course.slug: course for course in db.session.scalars(query)}
 
@@ -101,6 +110,11 @@ def _sync_course(
     links |= replace_members(course.skills, [skills[slug] for slug in spec.skills])
     if links and not changed:
         report["courses"].updated += 1
+    if spec.package is not None:
+        db.session.flush()  # the package names the course by its id
+        if attach_package(course, spec.package, origin="content", actor=None, now=now):
+            report["courses"].updated += 0 if created or changed or links else 1
+            course.synced_at = now
     parts = _sync_lessons(course, spec.lessons, roles, report["lessons"], now)
     parts |= _sync_questions(course, spec.questions, report, now)
     parts |= sync_practice_tasks(

@@ -41,6 +41,8 @@ LEARNER_TEMPLATES = [
     "courses/lesson.html",
     "courses/plan.html",
     "courses/quiz.html",
+    "packages/course.html",
+    "packages/player.html",
 ]
 LEARNER_CODE = [
     "lms/auth/forms.py",
@@ -50,6 +52,7 @@ LEARNER_CODE = [
     "lms/communications/milestones.py",
     "lms/communications/schedule.py",
     "lms/courses/next_step.py",
+    "lms/courses/packages/views.py",
     "lms/courses/progress.py",
     "lms/courses/rules.py",
     "lms/extensions.py",

@@ -16,6 +16,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
@@ -127,6 +128,13 @@ def play(slug, unit_id, session_id):
             "studentId": str(current_user.employee_id or f"uptake-{current_user.id}"),
             "studentName": current_user.name,
             "exitUrl": url_for("courses.show_course", slug=slug),
+            "words": {
+                "saved": gettext("Saved."),
+                "back": gettext("Back to your course"),
+                "notSaved": gettext(
+                    "Your progress could not be saved. Try again, or go back to your course."
+                ),
+            },
         },
     )
 

@@ -1,6 +1,7 @@
 // The SCORM player's glue, loaded after scorm-again (vendor/scorm-again/scorm-again.min.js).
 // It reads the page's settings from <script type="application/json" id="scorm-settings">:
-//   {version: "1.2" | "2004", commitUrl, csrfToken, initialData, studentId, studentName, exitUrl}
+//   {version: "1.2" | "2004", commitUrl, csrfToken, initialData, studentId, studentName, exitUrl,
+//    words: {saved, back, notSaved}: what it says, in the learner's language}
 // and puts the SCORM API where a SCO looks for it (window.API for 1.2, window.API_1484_11 for
 // 2004), loaded with the stored data model so that a relaunch resumes. Every commit (and the
 // one LMSFinish / Terminate makes) posts the whole cmi object as JSON to commitUrl; the server
@@ -101,10 +102,10 @@
     if (api.isTerminated()) {
       const back = document.createElement("a");
       back.href = settings.exitUrl;
-      back.textContent = "Back to your course";
-      status.append("Saved. ", back);
+      back.textContent = settings.words.back;
+      status.append(settings.words.saved + " ", back);
     } else {
-      status.textContent = "Your progress could not be saved. Try again, or go back to your course.";
+      status.textContent = settings.words.notSaved;
     }
     if (place) {
       place.replaceChildren(status);

@@ -25,8 +25,7 @@ VERSION = {"X-Experience-API-Version": "1.0.3"}
 
 
 @pytest.fixture
-def package_course(app, tmp_path):
-    app.config["PACKAGE_DIR"] = tmp_path
+def package_course(app):
     structure = cmi5(
         block(
             "https://example.com/block/1",
@@ -40,13 +39,6 @@ def package_course(app, tmp_path):
         slug="fire-safety", kind="computer_literacy", minutes=15, for_all_roles=True
     )
     return importing.import_package(opened, details, origin="upload", actor=None, now=NOW)
-
-
-@pytest.fixture
-def learner(make_user, login):
-    person = make_user(name="Lena Learner")
-    login(person)
-    return person
 
 
 def launch(client, course, position: int) -> dict:
@@ -311,10 +303,7 @@ def test_another_person_cannot_play_or_commit_a_session(
     assert client.get(path).status_code == 404
 
 
-def test_a_required_package_course_is_the_next_step_counted_in_parts(
-    app, client, make_user, login, tmp_path
-):
-    app.config["PACKAGE_DIR"] = tmp_path
+def test_a_required_package_course_is_the_next_step_counted_in_parts(app, client, make_user, login):
     learner = make_user(name="Nia New", hire_date=date.today())  # nothing else overdue
     login(learner)
     structure = cmi5(

@@ -2,9 +2,7 @@
 course.yaml): checked when content is read, with the file named; synced like any course, its
 curriculum from the curricula files; resynced unchanged, it changes nothing."""
 
-import io
 import shutil
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -15,9 +13,9 @@ from lms.courses.content.reading import read_content
 from lms.courses.content.sync import sync_content
 from lms.courses.models import Course, CurriculumItem
 from lms.database import db
+from tests.packages.fixtures.builders import sample_zip
 
 SAMPLE = Path(__file__).parents[1] / "courses" / "samples" / "content"
-SCORM_SAMPLE = Path(__file__).parent / "samples" / "scorm12-sample"
 NOW = datetime(2026, 12, 6, 9, 0)
 COURSE_YAML = """slug: safety-basics
 title: Safety basics
@@ -30,14 +28,6 @@ package: safety.zip
 """
 
 
-def scorm_zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(SCORM_SAMPLE.iterdir()):
-            archive.write(path, path.name)
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def tree(tmp_path) -> Path:
     target = tmp_path / "content"
@@ -45,7 +35,7 @@ def tree(tmp_path) -> Path:
     folder = target / "courses" / "safety-basics"
     folder.mkdir()
     (folder / "course.yaml").write_text(COURSE_YAML)
-    (folder / "safety.zip").write_bytes(scorm_zip())
+    (folder / "safety.zip").write_bytes(sample_zip("scorm12-sample"))
     curriculum = target / "curricula" / "sales_rep.yaml"
     curriculum.write_text(
         curriculum.read_text().replace(
@@ -88,14 +78,13 @@ def test_a_quiz_beside_a_package_is_a_problem(tree):
     assert problem.path == "content/courses/safety-basics/quiz.yaml"
 
 
-def test_sync_makes_it_a_course_with_its_package_in_the_roles_curriculum(app, tree, tmp_path):
-    app.config["PACKAGE_DIR"] = tmp_path / "packages"
+def test_sync_makes_it_a_course_with_its_package_in_the_roles_curriculum(app, tree, package_dir):
     sync_content(tree, now=NOW)
     course = db.session.scalar(select(Course).where(Course.slug == "safety-basics"))
     package = course.package
     assert (package.standard, package.origin) == ("scorm12", "content")
     assert [unit.title for unit in package.units] == ["Welcome", "Check"]
-    assert (tmp_path / "packages" / package.files_key / "welcome.html").is_file()
+    assert (package_dir / package.files_key / "welcome.html").is_file()
     item = db.session.scalar(select(CurriculumItem).where(CurriculumItem.course_id == course.id))
     assert item.due_days == 7
     imported_at = package.imported_at
@@ -104,12 +93,11 @@ def test_sync_makes_it_a_course_with_its_package_in_the_roles_curriculum(app, tr
     assert course.package.imported_at == imported_at
 
 
-def test_content_may_not_take_the_slug_of_an_uploaded_course(app, tree, tmp_path):
+def test_content_may_not_take_the_slug_of_an_uploaded_course(app, tree):
     from lms.courses.packages import importing
     from lms.errors import DomainError
 
-    app.config["PACKAGE_DIR"] = tmp_path / "packages"
-    opened = importing.read_upload(scorm_zip(), "safety.zip")
+    opened = importing.read_upload(sample_zip("scorm12-sample"), "safety.zip")
     details = importing.CourseDetails(slug="safety-basics", kind="computer_literacy", minutes=5)
     importing.import_package(opened, details, origin="upload", actor=None, now=NOW)
     with pytest.raises(DomainError, match="slug of a package course an admin uploaded"):

@@ -2,11 +2,8 @@
 runtime's commits kept per SCO and checked, resuming where the learner left off, the course
 completed when both SCOs are, and every commit in the LRS as statements."""
 
-import io
 import json
-import zipfile
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,34 +15,18 @@ from lms.courses.progress import get_enrollment
 from lms.database import db
 from lms.xapi.models import Statement
 from tests.conftest import PASSWORD
+from tests.packages.fixtures.builders import sample_zip
 
-SAMPLE = Path(__file__).parent / "samples" / "scorm12-sample"
 NOW = datetime(2026, 12, 6, 9, 0)
 
 
-def sample_zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(SAMPLE.iterdir()):
-            archive.write(path, path.name)
-    return buffer.getvalue()
-
-
 @pytest.fixture
-def scorm_course(app, tmp_path):
-    app.config["PACKAGE_DIR"] = tmp_path
+def scorm_course(app):
     details = importing.CourseDetails(
         slug="office-safety", kind="computer_literacy", minutes=10, for_all_roles=True
     )
-    opened = importing.read_upload(sample_zip(), "office-safety.zip")
+    opened = importing.read_upload(sample_zip("scorm12-sample"), "office-safety.zip")
     return importing.import_package(opened, details, origin="upload", actor=None, now=NOW)
-
-
-@pytest.fixture
-def learner(make_user, login):
-    person = make_user(name="Sam Scorm")
-    login(person)
-    return person
 
 
 def launch(client, course, position: int) -> tuple[str, dict]:
@@ -80,7 +61,7 @@ def test_the_player_hands_the_runtime_a_fresh_start(client, scorm_course, learne
     assert settings["version"] == "1.2"
     core = settings["initialData"]["cmi"]["core"]
     assert core["entry"] == "ab-initio"
-    assert core["student_name"] == "Scorm, Sam"
+    assert core["student_name"] == "Learner, Lena"
     assert settings["csrfToken"]
 
 

@@ -92,14 +92,7 @@ def read_course(
     skills = read_slugs(record["skills"], SLUG, SLUG_RULE, vocabulary.skills, "skill")
     questions, quiz_draw = read_quiz(folder, display, _listed(record["lessons"]), problems)
     course = CourseSpec(
-        slug=_course_slug(record["slug"], folder),
-        title=record["title"].text() or "",
-        kind=record["kind"].one_of(KINDS, "kind of training") or "",
-        summary=record["summary"].text(LONG_TEXT) or "",
-        minutes=record["minutes"].integer(minimum=1) or 0,
-        for_all_roles=for_all_roles,
-        job_roles=job_roles,
-        skills=tuple(skills or ()),
+        **_described(record, folder, for_all_roles, job_roles, skills),
         pass_mark=_pass_mark(record["pass_mark"]),
         remedial=record["remedial"].slug(),
         lessons=lessons,
@@ -109,6 +102,20 @@ def read_course(
     )
     clean = len(problems) == problems_before
     return CourseReading(course=course, remedial_field=record["remedial"], clean=clean)
+
+
+def _described(record: Record, folder: Path, for_all_roles, job_roles, skills) -> dict:
+    """The fields every course has, lessons or package: who it is for and what it is."""
+    return {
+        "slug": _course_slug(record["slug"], folder),
+        "title": record["title"].text() or "",
+        "kind": record["kind"].one_of(KINDS, "kind of training") or "",
+        "summary": record["summary"].text(LONG_TEXT) or "",
+        "minutes": record["minutes"].integer(minimum=1) or 0,
+        "for_all_roles": for_all_roles,
+        "job_roles": job_roles,
+        "skills": tuple(skills or ()),
+    }
 
 
 def _names_field(top: Field, name: str) -> bool:
@@ -135,14 +142,7 @@ def _read_package_course(
                 None, "", "a package course has no quiz or practice of Uptake's: remove it"
             )
     course = CourseSpec(
-        slug=_course_slug(record["slug"], folder),
-        title=record["title"].text() or "",
-        kind=record["kind"].one_of(KINDS, "kind of training") or "",
-        summary=record["summary"].text(LONG_TEXT) or "",
-        minutes=record["minutes"].integer(minimum=1) or 0,
-        for_all_roles=for_all_roles,
-        job_roles=job_roles,
-        skills=tuple(skills or ()),
+        **_described(record, folder, for_all_roles, job_roles, skills),
         pass_mark=1.0,
         remedial=None,
         lessons=(),

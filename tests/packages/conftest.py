@@ -1,4 +1,5 @@
-"""Fixtures of the package admin tests: the packages' files in a folder of the test's own."""
+"""Fixtures of the package tests: the packages' files in a folder of each test's own, and a
+learner logged in."""
 
 import pytest
 from flask import g
@@ -22,3 +23,11 @@ def forget_the_last_request(app):
     yield
     for name in CACHED_PER_REQUEST:
         g.pop(name, None)
+
+
+@pytest.fixture
+def learner(make_user, login):
+    """A learner, logged in."""
+    person = make_user(name="Lena Learner")
+    login(person)
+    return person

@@ -35,9 +35,13 @@ CORS_HEADERS = {
 
 
 def error_response(status: int, message: str) -> Response:
+    """The error as JSON. A 401 carries the HTTP Basic challenge only when the request sent
+    no credentials: to a request whose credentials were refused (an AU's session token once
+    the session has ended, say) a browser answers a Basic challenge with its login dialog,
+    and the content's fetch waits on it, never seeing the 401."""
     response = jsonify({"error": {"code": status, "message": message}})
     response.status_code = status
-    if status == 401:
+    if status == 401 and not request.headers.get("Authorization"):
         response.headers["WWW-Authenticate"] = 'Basic realm="Uptake LRS"'
     return response
 

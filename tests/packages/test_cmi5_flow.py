@@ -337,3 +337,21 @@ def test_a_required_package_course_is_the_next_step_counted_in_parts(app, client
     assert "Continue “Course”" in page
     assert "1 of 2 parts done." in page
     assert "Take the quiz" not in page
+
+
+def test_an_admins_assignment_leaves_launched_first_in_the_registration(
+    client, package_course, learner
+):
+    from lms import events
+    from lms.courses.enrolment import assign_course
+
+    enrollment = assign_course(learner, package_course, now=NOW, due_on=None, required=True)
+    assigned = events.CoursesAssigned(
+        people=(learner,), course=package_course, registered=(enrollment,), now=NOW
+    )
+    events.publish(assigned)  # Uptake's own "registered", as the assignment page records it
+    launch(client, package_course, 0)
+    assert registration_verbs(enrollment.registration) == ["launched"]
+    mine = db.session.scalars(select(Statement.document).where(Statement.user_id == learner.id))
+    registered = [json.loads(doc) for doc in mine if '/registered"' in doc]
+    assert len(registered) == 1 and "registration" not in registered[0]["context"]

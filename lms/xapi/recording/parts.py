@@ -53,13 +53,18 @@ def course_activity(course, settings: LrsSettings) -> Activity:
 
 
 def context(enrollment, settings: LrsSettings, **activities) -> Context:
-    """Registration per enrolment, the platform, and the learner's division."""
+    """Registration per enrolment, the platform, and the learner's division. A cmi5 course's
+    registration holds the cmi5 statements alone (the first of them is launched, cmi5 9.3.1),
+    so Uptake's own statements about such a course (registered, completed) go without it."""
     person = enrollment.user
+    package = enrollment.course.package
     extensions = {}
     if person.division is not None:
         extensions[v.extension_iri(settings.base_url, "division")] = person.division.name
     return Context(
-        registration=enrollment.registration,
+        registration=None
+        if package is not None and package.standard == "cmi5"
+        else enrollment.registration,
         platform=settings.platform,
         extensions=Extensions(extensions) if extensions else None,
         context_activities=ContextActivities(**activities) if activities else None,

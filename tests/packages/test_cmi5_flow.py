@@ -108,10 +108,23 @@ def send(client, token, statement):
     )
 
 
+def learner_preferences(client, launched: dict, token: str):
+    return client.get(
+        "/xapi/agents/profile",
+        query_string={"agent": launched["actor"], "profileId": "cmi5LearnerPreferences"},
+        headers=au_headers(token),
+    )
+
+
 def open_session(client, course, position):
+    """Launch, fetch, and start up as an AU does: LMS.LaunchData, then the preferences."""
     launched = launch(client, course, position)
     token = fetch_token(client, launched)["auth-token"]
     data = launch_data(client, launched, token)
+    assert learner_preferences(client, launched, token).get_json() == {
+        "languagePreference": "en-US",
+        "audioPreference": "on",
+    }
     return launched, token, data
 
 
@@ -355,3 +368,28 @@ def test_an_admins_assignment_leaves_launched_first_in_the_registration(
     mine = db.session.scalars(select(Statement.document).where(Statement.user_id == learner.id))
     registered = [json.loads(doc) for doc in mine if '/registered"' in doc]
     assert len(registered) == 1 and "registration" not in registered[0]["context"]
+
+
+def test_no_statement_before_the_au_reads_the_learner_preferences(client, package_course, learner):
+    launched = launch(client, package_course, 0)
+    token = fetch_token(client, launched)["auth-token"]
+    data = launch_data(client, launched, token)
+    response = send(client, token, au_statement(launched, data, v.VERB_INITIALIZED))
+    assert response.status_code == 403
+    assert "cmi5LearnerPreferences" in response.get_json()["error"]["message"]
+    assert learner_preferences(client, launched, token).status_code == 200
+    assert send(client, token, au_statement(launched, data, v.VERB_INITIALIZED)).status_code == 204
+
+
+def test_an_endpoint_joined_with_a_second_slash_is_served_not_redirected(
+    client, package_course, learner
+):
+    launched, token, data = open_session(client, package_course, 0)
+    statement = au_statement(launched, data, v.VERB_INITIALIZED)
+    response = client.put(
+        "/xapi//statements",
+        query_string={"statementId": statement["id"]},
+        json=statement,
+        headers=au_headers(token),
+    )
+    assert response.status_code == 204

@@ -182,11 +182,19 @@ class SessionFacts:
     failed: bool = False
     # A session holds one of passed and failed (9.3); a new session may pass after a failure.
     failed_in_session: bool = False
+    # The AU reads the learner preferences on startup (11.0), before any statement.
+    preferences_read: bool = True
 
 
 def check_au_statements(statements: list[dict], facts: SessionFacts) -> SessionFacts:
     """The session's facts after these statements, in order, if the AU may send them all;
     otherwise Cmi5Violation for the first that breaks a rule (none is to be stored)."""
+    if statements and not facts.preferences_read:
+        raise Cmi5Violation(
+            0,
+            "the AU must retrieve the cmi5LearnerPreferences agent profile on startup, before "
+            "its first statement (11.0)",
+        )
     for index, statement in enumerate(statements):
         facts = _after(statement, facts, index)
     return facts

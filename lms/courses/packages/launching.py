@@ -229,6 +229,13 @@ def authenticate_au(key: str, secret: str, *, now: datetime) -> LaunchSession | 
     return session if _live(session, now) else None
 
 
+def note_preferences_read(session_id: int, *, now: datetime) -> None:
+    """The AU read its learner's preferences: it may send statements from now on (11.0)."""
+    session = db.session.get(LaunchSession, session_id)
+    if session is not None and session.preferences_read_at is None:
+        session.preferences_read_at = now
+
+
 def _live(session: LaunchSession, now: datetime) -> bool:
     hours = current_app.config["CMI5_SESSION_HOURS"]
     return (

@@ -134,6 +134,7 @@ class LaunchSession(db.Model):
     launched_at: Mapped[datetime] = mapped_column(DateTime)
     fetch_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    preferences_read_at: Mapped[datetime | None] = mapped_column(DateTime)  # cmi5 11.0
     auth_key: Mapped[str | None] = mapped_column(String(40), unique=True)
     auth_secret_hash: Mapped[str | None] = mapped_column(String(64))
     initialized_at: Mapped[datetime | None] = mapped_column(DateTime)

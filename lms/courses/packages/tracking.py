@@ -47,6 +47,7 @@ def session_facts(session: LaunchSession) -> cmi5_rules.SessionFacts:
         passed=progress.passed_at is not None,
         failed=progress.failed_at is not None,
         # One of passed or failed per session; a later session may pass after a failure.
+        preferences_read=session.preferences_read_at is not None,
         failed_in_session=(
             progress.failed_at is not None and progress.failed_at >= session.launched_at
         ),

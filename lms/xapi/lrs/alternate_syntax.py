@@ -1,9 +1,13 @@
 """The xAPI alternate request syntax (xAPI 1.0.3, Communication 1.3) as WSGI middleware: a
 POST to /xapi/...?method=PUT whose form fields carry the headers, the parameters and the
-content is turned back into the request it stands for, before Flask sees it."""
+content is turned back into the request it stands for, before Flask sees it. Repeated
+slashes in an /xapi/ path are read as one there too: a client that joins an endpoint ending
+in "/" with "/statements" is served, not redirected (a redirect fails a cross-origin
+preflight)."""
 
 import io
 import json
+import re
 from urllib.parse import parse_qsl, urlencode
 
 from werkzeug.wrappers import Response
@@ -31,8 +35,11 @@ class AlternateRequestSyntax:
         self.flask_app = getattr(wsgi_app, "__self__", None)
 
     def __call__(self, environ, start_response):
-        if not environ.get("PATH_INFO", "").startswith(PREFIX):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(PREFIX):
             return self.wsgi_app(environ, start_response)
+        if "//" in path:
+            environ["PATH_INFO"] = re.sub("/{2,}", "/", path)
         query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if "method" not in (name for name, _ in query):
             return self.wsgi_app(environ, start_response)

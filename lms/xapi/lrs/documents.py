@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import Response, g, jsonify, request
 
 from lms.clock import utcnow
+from lms.courses.packages import launching
 from lms.database import db
 from lms.xapi.clients import SCOPE_AU_SESSION, SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_WRITE
 from lms.xapi.errors import XapiError
@@ -81,6 +82,7 @@ def read_documents(resource: DocumentResource):
     key = _key(resource, "GET", needs_id=False)
     since = resource_params.since(params)
     if resource.id_param in params:
+        _note_preferences_read(resource, key)
         document = documents.get_document(key)
         if document is None:
             raise XapiError(404, f"No document with {resource.id_param} {key.document_id!r} here.")
@@ -207,6 +209,17 @@ def _key(resource: DocumentResource, method: str, *, needs_id: bool) -> Document
     if g.get("lrs_au_session_id") is not None:
         _check_au_may(resource, key, method)
     return key
+
+
+def _note_preferences_read(resource: DocumentResource, key: DocumentKey) -> None:
+    """A cmi5 AU reading its learner's preferences, found or not, may then send statements
+    (cmi5 11.0: it reads them on startup)."""
+    session_id = g.get("lrs_au_session_id")
+    if session_id is None or resource.kind != documents.AGENT_PROFILE:
+        return
+    if key.document_id == launching.LEARNER_PREFERENCES:
+        launching.note_preferences_read(session_id, now=utcnow())
+        db.session.commit()
 
 
 def _check_au_may(resource: DocumentResource, key: DocumentKey, method: str) -> None:

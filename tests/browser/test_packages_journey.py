@@ -74,15 +74,6 @@ def upload(page, url: str, package: Path, slug: str, due_days: int) -> None:
     expect(page.locator(".flash").first).to_contain_text("is imported as a course")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="package files are served with Uptake's page headers (lms/pages.py "
-    "SECURITY_HEADERS, kept by setdefault since lms/courses/packages/views.py package_file "
-    "sets none of its own): X-Frame-Options DENY and frame-ancestors 'none' keep the SCO out "
-    "of the player's iframe, script-src 'self' stops a cmi5 AU's inline script; and "
-    "lms/templates/packages/player.html puts the iframe before the scripts that set "
-    "window.API, so a SCO may start before there is an API to find",
-)
 def test_admin_uploads_scorm_and_cmi5_and_a_rep_completes_both(laptop, page, server, tmp_path):
     """`laptop` is the admin's (axe-core may run there); `page` the rep's, in which the
     pages' own Content-Security-Policy holds."""

@@ -136,3 +136,16 @@ def test_nobody_else_reaches_a_learners_player(app, client, scorm_course, learne
     assert other.get(path).status_code in (302, 404)
     assert other.post(settings["commitUrl"], json={"cmi": {}}).status_code in (302, 404)
     assert db.session.scalar(select(LaunchSession)).initialized_at is None
+
+
+def test_package_files_may_be_framed_by_uptake_alone_and_keep_their_own_scripts(
+    client, scorm_course
+):
+    response = client.get(f"/packages/{scorm_course.package.files_key}/welcome.html")
+    assert response.status_code == 200
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert client.get(f"/packages/{'0' * 64}/welcome.html").status_code == 404
+    assert client.get("/packages/not-a-key/welcome.html").status_code == 404
+    key = scorm_course.package.files_key
+    assert client.get(f"/packages/{key}/../../secret_key").status_code == 404

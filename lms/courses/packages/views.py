@@ -190,6 +190,16 @@ def package_file(files_key, path):
         abort(404)
     directory = Path(current_app.config["PACKAGE_DIR"]) / files_key
     response = send_from_directory(directory, path)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers.update(PACKAGE_FILE_HEADERS)
     return response
+
+
+# A package's pages are e-learning content, not Uptake's pages: their own inline scripts and
+# styles run (Uptake's policy forbids them), and Uptake's own player may frame them (a SCO
+# finds the SCORM API in its parent window), but no other site may.
+PACKAGE_FILE_HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'self'",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+    "Access-Control-Allow-Origin": "*",
+}

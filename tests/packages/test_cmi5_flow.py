@@ -17,28 +17,10 @@ from lms.courses.progress import get_enrollment
 from lms.database import db
 from lms.xapi import vocabulary as v
 from lms.xapi.models import Statement
-from tests.packages.fixtures.builders import au, block, cmi5, zipped
+from tests.packages.fixtures.builders import au, cmi5, zipped
 
 NOW = datetime(2026, 12, 6, 9, 0)
-MASTERY = 'masteryScore="0.8" moveOn="Passed"'
 VERSION = {"X-Experience-API-Version": "1.0.3"}
-
-
-@pytest.fixture
-def package_course(app):
-    structure = cmi5(
-        block(
-            "https://example.com/block/1",
-            au("https://example.com/au/intro", "intro.html", attrs='moveOn="Completed"'),
-            au("https://example.com/au/check", "check.html?lang=en", attrs=MASTERY),
-        )
-    )
-    data = zipped({"cmi5.xml": structure, "intro.html": "<p>Hi</p>", "check.html": "<p>Q</p>"})
-    opened = importing.read_upload(data, "fire.zip")
-    details = importing.CourseDetails(
-        slug="fire-safety", kind="computer_literacy", minutes=15, for_all_roles=True
-    )
-    return importing.import_package(opened, details, origin="upload", actor=None, now=NOW)
 
 
 def launch(client, course, position: int) -> dict:
@@ -393,3 +375,23 @@ def test_an_endpoint_joined_with_a_second_slash_is_served_not_redirected(
         headers=au_headers(token),
     )
     assert response.status_code == 204
+
+
+def test_an_au_reads_the_learner_preferences_and_never_writes_them(client, package_course, learner):
+    launched, token, _data = open_session(client, package_course, 0)
+    wanted = {"languagePreference": "fr-FR", "audioPreference": "off"}
+    for method in (client.put, client.post):
+        response = method(
+            "/xapi/agents/profile",
+            query_string={"agent": launched["actor"], "profileId": "cmi5LearnerPreferences"},
+            json=wanted,
+            headers={**au_headers(token), "If-None-Match": "*"},
+        )
+        assert response.status_code == 403
+    no_agent = client.put(
+        "/xapi/agents/profile",
+        query_string={"profileId": "cmi5LearnerPreferences"},
+        json=wanted,
+        headers=au_headers(token),
+    )
+    assert no_agent.status_code == 400  # xAPI's rule first: the agent parameter is required

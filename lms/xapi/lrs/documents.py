@@ -224,11 +224,17 @@ def _note_preferences_read(resource: DocumentResource, key: DocumentKey) -> None
 
 def _check_au_may(resource: DocumentResource, key: DocumentKey, method: str) -> None:
     """A cmi5 AU reads and writes only its learner's documents, reads activity profiles,
-    and never changes LMS.LaunchData (cmi5 10.2.1): 403 otherwise."""
+    and never changes LMS.LaunchData (cmi5 10.2.1) or the learner preferences: 403
+    otherwise."""
     if resource.by_agent and key.agent_key != g.lrs_au_agent_key:
         raise XapiError(403, "agent: an AU's credentials reach only its own learner's documents")
     if not resource.by_agent and method != "GET":
         raise XapiError(403, "An AU's credentials cannot change activity profiles.")
+    # cmi5 11.0: the LMS may refuse an AU's changes to the learner preferences; Uptake keeps
+    # them with the person (their language), so an AU reads them and never writes them.
+    preferences = key.document_id in ("", launching.LEARNER_PREFERENCES)
+    if resource.kind == documents.AGENT_PROFILE and preferences and method != "GET":
+        raise XapiError(403, "Uptake keeps the learner's preferences; an AU may only read them.")
     if (
         resource.kind == documents.STATE
         and method != "GET"

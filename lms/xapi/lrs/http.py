@@ -35,13 +35,15 @@ CORS_HEADERS = {
 
 
 def error_response(status: int, message: str) -> Response:
-    """The error as JSON. A 401 carries the HTTP Basic challenge only when the request sent
-    no credentials: to a request whose credentials were refused (an AU's session token once
-    the session has ended, say) a browser answers a Basic challenge with its login dialog,
-    and the content's fetch waits on it, never seeing the 401."""
+    """The error as JSON. A 401 carries the HTTP Basic challenge only to a request that sent
+    no credentials and does not come from a web page's script (no Origin header): a browser
+    answers a Basic challenge with its login dialog, so an AU's request — with no token, or
+    one refused because its session ended — would wait on a dialog over the course instead
+    of seeing the 401."""
     response = jsonify({"error": {"code": status, "message": message}})
     response.status_code = status
-    if status == 401 and not request.headers.get("Authorization"):
+    from_a_page = "Origin" in request.headers
+    if status == 401 and not request.headers.get("Authorization") and not from_a_page:
         response.headers["WWW-Authenticate"] = 'Basic realm="Uptake LRS"'
     return response
 

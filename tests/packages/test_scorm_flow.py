@@ -4,6 +4,7 @@ completed when both SCOs are, and every commit in the LRS as statements."""
 
 import json
 from datetime import datetime
+from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
@@ -38,8 +39,8 @@ def launch(client, course, position: int) -> tuple[str, dict]:
     page = client.get(path)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    start = html.index('id="scorm-settings">') + len('id="scorm-settings">')
-    settings = json.loads(html[start : html.index("</script>", start)])
+    start = html.index('data-settings="') + len('data-settings="')
+    settings = json.loads(unescape(html[start : html.index('"', start)]))
     assert f'src="/packages/{course.package.files_key}/{unit.url}"' in html
     return path, settings
 

@@ -1,5 +1,6 @@
 // The SCORM player's glue, loaded after scorm-again (vendor/scorm-again/scorm-again.min.js).
-// It reads the page's settings from <script type="application/json" id="scorm-settings">:
+// It reads the page's settings, as JSON, from the data-settings of #scorm-settings (no inline
+// script: the pages' Content-Security-Policy forbids it):
 //   {version: "1.2" | "2004", commitUrl, csrfToken, initialData, studentId, studentName, exitUrl,
 //    words: {saved, back, notSaved}: what it says, in the learner's language}
 // and puts the SCORM API where a SCO looks for it (window.API for 1.2, window.API_1484_11 for
@@ -10,7 +11,7 @@
 (function () {
   "use strict";
 
-  const settings = JSON.parse(document.getElementById("scorm-settings").textContent);
+  const settings = JSON.parse(document.getElementById("scorm-settings").dataset.settings);
   const is2004 = settings.version === "2004";
   const COMMIT_FAILED = { result: "false", errorCode: 101 };
   // A request made with keepalive survives the page closing, but may be at most 64 KB.

@@ -395,3 +395,22 @@ def test_an_au_reads_the_learner_preferences_and_never_writes_them(client, packa
         headers=au_headers(token),
     )
     assert no_agent.status_code == 400  # xAPI's rule first: the agent parameter is required
+
+
+def test_failing_an_au_in_two_sessions_puts_the_learner_on_the_refresher(
+    client, package_course, learner, course
+):
+    refresher = course("remedial-complete-profiles")
+    package_course.remedial_course = refresher
+    failed = {"success": False, "duration": "PT1M", "score": {"scaled": 0.5}}
+    for _session in range(2):
+        launched, token, data = open_session(client, package_course, 1)
+        for statement in (
+            au_statement(launched, data, v.VERB_INITIALIZED),
+            au_statement(launched, data, v.VERB_FAILED, result=failed, moveon=True),
+            au_statement(launched, data, v.VERB_TERMINATED, result={"duration": "PT1M"}),
+        ):
+            assert send(client, token, statement).status_code == 204
+    assigned = get_enrollment(learner, refresher)
+    assert assigned is not None and assigned.source == "remedial"
+    assert get_enrollment(learner, package_course).completed_at is None

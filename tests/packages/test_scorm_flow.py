@@ -150,3 +150,22 @@ def test_package_files_may_be_framed_by_uptake_alone_and_keep_their_own_scripts(
     assert client.get("/packages/not-a-key/welcome.html").status_code == 404
     key = scorm_course.package.files_key
     assert client.get(f"/packages/{key}/../../secret_key").status_code == 404
+
+
+def test_failing_a_sco_twice_puts_the_learner_on_the_courses_refresher(
+    client, scorm_course, learner, course
+):
+    refresher = course("remedial-complete-profiles")
+    scorm_course.remedial_course = refresher
+    _path, settings = launch(client, scorm_course, 1)
+    failed = {"core": {"lesson_status": "failed", "score": {"raw": "40"}}}
+    commit(client, settings, failed)
+    commit(client, settings, failed, finishing=True)  # one session fails once, however often
+    assert get_enrollment(learner, refresher) is None
+    _path, settings = launch(client, scorm_course, 1)
+    commit(client, settings, failed, finishing=True)
+    assigned = get_enrollment(learner, refresher)
+    assert assigned is not None and assigned.source == "remedial"
+    assert assigned.reason == (
+        "Assigned after 2 attempts at “Check” in “Uptake SCORM 1.2 sample” did not pass."
+    )

@@ -131,7 +131,7 @@ def _read_package_course(
     lessons and no quiz, its units judge it. The package is read and checked here, so
     `lms content check` names what is wrong with it."""
     problems_before = len(problems)
-    record = top.record(PACKAGE_COURSE_FIELDS)
+    record = top.record(PACKAGE_COURSE_FIELDS, ["remedial"])
     if record is None:
         return None
     for_all_roles, job_roles = _course_roles(record["job_roles"], vocabulary)
@@ -144,7 +144,7 @@ def _read_package_course(
     course = CourseSpec(
         **_described(record, folder, for_all_roles, job_roles, skills),
         pass_mark=1.0,
-        remedial=None,
+        remedial=record["remedial"].slug(),
         lessons=(),
         questions=(),
         package=_read_package(record["package"], folder),

@@ -274,6 +274,7 @@ def _edit_form(course: Course, **kwargs) -> EditForm:
         form.all_roles.data = course.for_all_roles
         form.job_roles.data = [role.id for role in course.job_roles]
         form.skills.data = [skill.id for skill in course.skills]
+        form.remedial.data = course.remedial_course_id or 0
     current = _required_for([course.id]).get(course.id, [])
     return _with_choices(form, {item.job_role_id: item.due_days for item in current})
 
@@ -285,6 +286,14 @@ def _with_choices(form: CourseDetailsForm, required: dict[int, int]):
     form.job_roles.choices = [(role.id, role.title) for role in roles]
     form.skills.choices = [
         (skill.id, skill.title) for skill in db.session.scalars(select(Skill).order_by(Skill.title))
+    ]
+    form.remedial.choices = [(0, "None")] + [
+        (course.id, course.title)
+        for course in db.session.scalars(
+            select(Course)
+            .where(Course.kind == "remedial", Course.retired_at.is_(None))
+            .order_by(Course.title)
+        )
     ]
     if not form.required.entries:
         for role in roles:
@@ -326,6 +335,7 @@ def _details(form: CourseDetailsForm, slug: str) -> importing.CourseDetails:
         for_all_roles=bool(form.all_roles.data),
         skills=tuple(skills[skill_id] for skill_id in form.skills.data or ()),
         required_for=tuple(_required_rows(form, roles)),
+        remedial=db.session.get(Course, form.remedial.data) if form.remedial.data else None,
     )
 
 

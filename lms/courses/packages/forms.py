@@ -71,6 +71,15 @@ class CourseDetailsForm(FlaskForm):
     job_roles = CheckboxesField("Offered to these job roles", coerce=int)
     skills = CheckboxesField("Skills it teaches", coerce=int)
     required = FieldList(FormField(RequiredRoleForm), label="Required for")
+    remedial = SelectField(
+        "Refresher if a part is failed",
+        coerce=int,
+        default=0,  # none
+        description=(
+            "The course a learner is put on after failing a part of this one twice without "
+            "passing, as after two failed quiz attempts."
+        ),
+    )
 
 
 class UploadForm(CourseDetailsForm):

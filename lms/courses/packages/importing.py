@@ -35,6 +35,7 @@ class CourseDetails:
     for_all_roles: bool = False
     skills: tuple[Skill, ...] = ()
     required_for: tuple[tuple[JobRole, int], ...] = ()  # (role, due days after hire)
+    remedial: Course | None = None  # the refresher after failing a part twice
 
 
 def package_limits() -> archive.Limits:
@@ -132,6 +133,8 @@ def _check_details(details: CourseDetails) -> None:
         raise DomainError("slug: use lower-case letters, digits and hyphens (e.g. fire-safety).")
     if details.kind not in rules.KINDS:
         raise DomainError(f"kind: must be one of {', '.join(sorted(rules.KINDS))}.")
+    if details.remedial is not None and details.remedial.kind != "remedial":
+        raise DomainError("remedial: choose a course of the kind Remedial.")
     if not 1 <= details.minutes <= 600:
         raise DomainError("minutes: must be between 1 and 600.")
     for role, due_days in details.required_for:
@@ -150,6 +153,7 @@ def _write_course(course: Course | None, details: CourseDetails, spec, now) -> C
     course.job_roles = list(details.job_roles)
     course.skills = list(details.skills)
     course.pass_mark = 1.0  # the package's units judge success; there is no Uptake quiz
+    course.remedial_course = details.remedial
     course.retired_at, course.synced_at = None, now
     return course
 

@@ -106,6 +106,7 @@ class UnitProgress(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     passed_at: Mapped[datetime | None] = mapped_column(DateTime)
     failed_at: Mapped[datetime | None] = mapped_column(DateTime)  # the latest failure
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")  # sessions failed
     score_scaled: Mapped[float | None] = mapped_column(Float)
     waived_at: Mapped[datetime | None] = mapped_column(DateTime)
     waive_reason: Mapped[str | None] = mapped_column(String(40))

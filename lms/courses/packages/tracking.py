@@ -9,6 +9,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms import events
+from lms.courses import rules
+from lms.courses.enrolment import assign_refresher
 from lms.courses.models import Enrollment
 from lms.courses.packages import cmi5_rules, scorm_rules, structure
 from lms.courses.packages.models import LaunchSession, PackageUnit, UnitProgress
@@ -82,7 +84,7 @@ def record_au_statements(
     if (after.failed and not before.failed) or (
         after.failed_in_session and not before.failed_in_session
     ):
-        progress.failed_at = now  # the latest failure
+        _failed(progress, now)
     if scores:
         progress.score_scaled = max(scores + [progress.score_scaled or 0.0])
     progress.updated_at = now
@@ -158,7 +160,7 @@ def commit_scorm(
     if finishing:
         session.terminated_at = session.terminated_at or now
     if session.launch_mode == "Normal":
-        _apply_outcome(progress, outcome, now)
+        _apply_outcome(session, outcome, now)
     db.session.flush()
     # Every commit: one that changes no data may still open or end the session (recording's
     # scorm_statements records nothing for a commit that says nothing new).
@@ -167,15 +169,40 @@ def commit_scorm(
     return outcome
 
 
-def _apply_outcome(progress: UnitProgress, outcome, now: datetime) -> None:
+def _apply_outcome(session: LaunchSession, outcome, now: datetime) -> None:
+    progress = session.progress
     if outcome.completed and progress.completed_at is None:
         progress.completed_at = now
     if outcome.passed is True and progress.passed_at is None:
         progress.passed_at = now
-    if outcome.passed is False and progress.passed_at is None:
-        progress.failed_at = now
+    failed_before = progress.failed_at is not None and progress.failed_at >= session.launched_at
+    if outcome.passed is False and progress.passed_at is None and not failed_before:
+        _failed(progress, now)  # once a session, however often the SCO commits its failure
     if outcome.score_scaled is not None:
         progress.score_scaled = outcome.score_scaled
+
+
+def _failed(progress: UnitProgress, now: datetime) -> None:
+    """A session failed the unit: after FAILURES_BEFORE_REMEDIAL of them without a pass, the
+    learner is put on the course's refresher, as after failed quiz attempts."""
+    progress.failed_at = now
+    progress.failures += 1
+    enrollment = progress.enrollment
+    course = enrollment.course
+    passed = progress.passed_at is not None
+    if course.remedial_course is None or not rules.needs_remedial(progress.failures, passed):
+        return
+    assign_refresher(
+        enrollment.user,
+        course.remedial_course,
+        reason=(
+            f"Assigned after {progress.failures} attempts at “{progress.unit.title}” in "
+            f"“{course.title}” did not pass."
+        ),
+        due_on=now.date() + rules.REMEDIAL_DUE,
+        now=now,
+        failed_course=course,
+    )
 
 
 # Satisfaction ----------------------------------------------------------------------------------

@@ -199,6 +199,23 @@ def test_details_are_saved_without_a_new_file(client, admin, package_dir):
     assert len(course.package.units) == 2
 
 
+def test_a_refresher_is_chosen_among_the_remedial_courses(client, admin, course):
+    package_course = import_fire_safety()
+    refresher = course("remedial-complete-profiles")
+    page = client.get("/admin/packages/fire-safety").get_data(as_text=True)
+    assert refresher.title in page and course("lead-to-order").title not in page
+    data = {"kind": "business_process", "minutes": "30", "all_roles": "y"}
+    response = client.post(
+        "/admin/packages/fire-safety", data={**data, "remedial": str(refresher.id)}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert package_course.remedial_course == refresher
+    lead_to_order = str(course("lead-to-order").id)
+    refused = client.post("/admin/packages/fire-safety", data={**data, "remedial": lead_to_order})
+    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert package_course.remedial_course == refresher
+
+
 def test_the_course_page_shows_the_units(client, admin):
     import_fire_safety()
     page = client.get("/admin/packages/fire-safety").get_data(as_text=True)

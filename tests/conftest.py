@@ -2,9 +2,13 @@
 factories (`make_user`, ...) instead of shared global data."""
 
 import itertools
+import os
+import shutil
+import tempfile
 import threading
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from flask import g, request_started
@@ -25,6 +29,15 @@ PASSWORD = "correct horse battery"
 FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
+TEST_PACKAGE_DIR = Path(tempfile.gettempdir()) / f"uptake-test-packages-{os.getpid()}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_packages():
+    yield
+    shutil.rmtree(TEST_PACKAGE_DIR, ignore_errors=True)
+
+
 def test_settings(database_url: str) -> dict:
     return {
         "TESTING": True,
@@ -34,6 +47,8 @@ def test_settings(database_url: str) -> dict:
         "BASE_URL_GIVEN": True,
         "CONTENT_DIR": PROJECT_ROOT / "content",
         "WTF_CSRF_ENABLED": False,
+        # Imported packages' files: never the project's own instance folder.
+        "PACKAGE_DIR": TEST_PACKAGE_DIR,
     }
 
 

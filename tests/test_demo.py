@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from lms import create_app
 from lms.auth.models import Division, User
 from lms.courses.models import Course, Enrollment
+from lms.courses.packages.models import CoursePackage
 from lms.database import db
 from lms.xapi.models import LrsClient, Statement
 from tests.conftest import test_settings
@@ -32,6 +33,11 @@ def test_demo_twice_duplicates_nothing(tmp_path):
             assert "admin@northwind.example" in first.output and "uptake-demo-2026" in first.output
             after_first = counts()
             managers = db.session.scalar(select(func.count(func.distinct(User.manager_id))))
+            packages = db.session.execute(
+                select(Course.slug, CoursePackage.standard)
+                .join(CoursePackage, CoursePackage.course_id == Course.id)
+                .order_by(Course.slug)
+            ).all()
             db.session.remove()  # end this read: outside a request, SQLite transactions write
             second = runner.invoke(args=["demo", "--no-serve"])
             assert second.exit_code == 0, second.output
@@ -42,6 +48,7 @@ def test_demo_twice_duplicates_nothing(tmp_path):
     assert after_first["User"] == 16 and after_first["Division"] == 3
     assert managers == 3
     assert after_first["Statement"] > 1000  # course progress and three weeks of CRM activity
+    assert packages == [("fire-safety-cmi5", "cmi5"), ("office-safety-scorm", "scorm12")]
 
 
 def test_the_demo_names_the_port_it_serves_on(tmp_path):

@@ -29,7 +29,16 @@ from lms.courses.models import Enrollment
 from lms.database import db
 from lms.demo.crm import seed_crm_activity
 from lms.demo.incentives import seed_incentives
-from lms.demo.people import CHAMPIONS, COACHING, DEMO_PASSWORD, NOTES, PEOPLE, DemoPerson
+from lms.demo.packages import seed_packages
+from lms.demo.people import (
+    CHAMPIONS,
+    COACHING,
+    DEMO_ADMIN,
+    DEMO_PASSWORD,
+    NOTES,
+    PEOPLE,
+    DemoPerson,
+)
 from lms.practice import services as practice
 from lms.practice.rules import Verdict
 from lms.xapi.models import Statement
@@ -74,6 +83,7 @@ def seed_demo(*, now) -> list[User]:
         _seed_progress(spec, person, now)
     newcomers = [person for _, person in created]
     seed_coaching(newcomers, now=now)
+    seed_packages(people.get_user_by_email(DEMO_ADMIN), now=now)
     return newcomers
 
 

@@ -20,9 +20,11 @@ class DemoPerson:
     fails_next_quiz: bool = False  # fail the next course's quiz twice (remedial training)
 
 
+DEMO_ADMIN = "admin@northwind.example"
+
 PEOPLE = (
     DemoPerson(
-        "admin@northwind.example",
+        DEMO_ADMIN,
         "Alex Morgan",
         "crm_administrator",
         "Head office",

@@ -54,7 +54,7 @@ def server(tmp_path_factory):
 
 
 def sample_file(name: str, folder: Path) -> Path:
-    """A sample package (tests/packages/samples) zipped, as a file to upload."""
+    """A sample package (lms/demo/packages) zipped, as a file to upload."""
     target = folder / f"{name}.zip"
     target.write_bytes(sample_zip(name))
     return target

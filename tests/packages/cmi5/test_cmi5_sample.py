@@ -6,8 +6,9 @@ from xml.etree import ElementTree
 import xmlschema
 
 import lms.courses.packages
+from lms.demo.packages import DEMO_PACKAGES
 
-SAMPLE = Path(__file__).parent.parent / "samples" / "cmi5-sample"
+SAMPLE = DEMO_PACKAGES / "cmi5-sample"
 SCHEMA = Path(lms.courses.packages.__file__).parent / "schemas" / "CourseStructure.xsd"
 NS = "{https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd}"
 

@@ -1,11 +1,10 @@
-"""Uptake's own SCORM 1.2 sample package (tests/packages/samples/scorm12-sample), which the
+"""Uptake's own SCORM 1.2 sample package (lms/demo/packages/scorm12-sample), which the
 player's browser tests launch: its manifest reads as two SCOs, and every file it names is there."""
 
-from pathlib import Path
-
 from lms.courses.packages.structure import read_scorm_manifest
+from lms.demo.packages import DEMO_PACKAGES
 
-SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "scorm12-sample"
+SAMPLE = DEMO_PACKAGES / "scorm12-sample"
 
 
 def test_the_sample_is_two_scos_the_second_with_a_mastery_score():

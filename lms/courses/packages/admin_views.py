@@ -34,7 +34,7 @@ from lms.courses.packages.forms import (
     UploadForm,
     WaiveForm,
 )
-from lms.courses.packages.models import CoursePackage, PackageUnit
+from lms.courses.packages.models import STANDARD_LABELS, CoursePackage, PackageUnit
 from lms.courses.rules import KIND_LABELS
 from lms.database import db
 from lms.errors import DomainError
@@ -42,7 +42,6 @@ from lms.errors import DomainError
 bp = Blueprint("packages_admin", __name__)
 
 MB = 1024 * 1024
-STANDARD_LABELS = {"cmi5": "cmi5", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004"}
 UPLOAD_ENDPOINTS = ("packages_admin.upload", "packages_admin.save_course")
 FORM_ROOM = MB  # the form's other fields, beside the file
 

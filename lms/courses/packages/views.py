@@ -25,14 +25,18 @@ from lms.clock import utcnow
 from lms.courses import progress, rules
 from lms.courses.models import Course
 from lms.courses.packages import launching, tracking
-from lms.courses.packages.models import LaunchSession, PackageUnit, UnitProgress
+from lms.courses.packages.models import (
+    STANDARD_LABELS,
+    LaunchSession,
+    PackageUnit,
+    UnitProgress,
+)
 from lms.database import db
 from lms.errors import DomainError
 
 bp = Blueprint("packages", __name__)
 
 FILES_KEY = re.compile(r"[0-9a-f]{64}")
-STANDARD_LABELS = {"cmi5": "cmi5", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004"}
 
 
 def course_page(course: Course, enrollment):

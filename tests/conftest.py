@@ -141,6 +141,18 @@ def db_session(request):
         connection.close()
 
 
+@pytest.fixture(autouse=True)
+def forget_the_last_request(request):
+    """The tests share one app context, so `g` outlives a test: a request that committed
+    leaves its (expired, soon detached) user there, and its language, for whatever the next
+    test asks of `current_user` or gettext. The client forgets them as a request starts;
+    this forgets them as a test ends."""
+    yield
+    if "app" in request.fixturenames:
+        for name in CACHED_PER_REQUEST:
+            g.pop(name, None)
+
+
 # Cached in `g` for one request in production; the tests keep one app context open, which Flask
 # reuses for every test-client request, so they are forgotten as each request starts.
 CACHED_PER_REQUEST = ("_login_user", "csrf_token", "_flask_babel")

@@ -4,10 +4,8 @@ learner logged in."""
 from datetime import datetime
 
 import pytest
-from flask import g
 
 from lms.courses.packages import importing
-from tests.conftest import CACHED_PER_REQUEST
 from tests.packages.fixtures.builders import au, block, cmi5, zipped
 
 IMPORTED = datetime(2026, 12, 6, 9, 0)
@@ -20,16 +18,6 @@ def package_dir(app, tmp_path):
     app.config["PACKAGE_DIR"] = tmp_path / "packages"
     yield app.config["PACKAGE_DIR"]
     app.config["PACKAGE_DIR"] = saved
-
-
-@pytest.fixture(autouse=True)
-def forget_the_last_request(app):
-    """The tests share one app context, so `g` outlives a test: a request that committed
-    leaves its (expired, soon detached) user there for whatever the next test asks of
-    `current_user`. The client forgets it as a request starts; this forgets it as a test ends."""
-    yield
-    for name in CACHED_PER_REQUEST:
-        g.pop(name, None)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from lms.database import db
 from lms.errors import DomainError, NotAllowed
 from lms.xapi.store import documents
 from lms.xapi.store.concurrency import Preconditions
-from lms.xapi.store.identifiers import agent_key, person_agent
+from lms.xapi.store.identifiers import agent_key, launch_agent
 
 AU_KEY_PREFIX = "cmi5-"
 LAUNCH_DATA = "LMS.LaunchData"
@@ -44,30 +44,8 @@ class Launch:
 
 
 def cmi5_actor(person, base_url: str) -> dict:
-    """The learner as a cmi5 launch names them: always an account on Uptake (cmi5 9.2),
-    whatever XAPI_ACTOR_IDENTIFIER says, and without the e-mail (8.1.3: no PII)."""
-    return person_agent(
-        name=person.name,
-        email=person.email,
-        employee_id=person.employee_id,
-        user_id=person.id,
-        mode="account",
-        home_page=base_url,
-    )
-
-
-def progress_of(enrollment: Enrollment, unit: PackageUnit, *, now: datetime) -> UnitProgress:
-    """The learner's row for the unit in this enrolment, made on first use."""
-    found = db.session.scalar(
-        select(UnitProgress).where(
-            UnitProgress.enrollment_id == enrollment.id, UnitProgress.unit_id == unit.id
-        )
-    )
-    if found is None:
-        found = UnitProgress(enrollment=enrollment, unit=unit, updated_at=now)
-        db.session.add(found)
-        db.session.flush()
-    return found
+    """The learner as the launch names them (identifiers.launch_agent)."""
+    return launch_agent(person, base_url)
 
 
 def launch_unit(
@@ -86,7 +64,7 @@ def launch_unit(
         raise NotAllowed("This unit is not part of the course any more.")
     if launch_mode not in LAUNCH_MODES:
         raise DomainError(f"launchMode must be one of {', '.join(LAUNCH_MODES)}.")
-    progress = progress_of(enrollment, unit, now=now)
+    progress = tracking.progress_of(enrollment, unit, now=now)
     for open_session in _open_sessions(progress):
         abandon_session(open_session, now=now)
     if enrollment.started_at is None:
@@ -280,7 +258,7 @@ def waive_unit(enrollment: Enrollment, unit: PackageUnit, reason: str, *, now: d
         raise DomainError(f"The reason must be one of: {', '.join(WAIVE_REASONS)}.")
     if unit.package.standard != "cmi5":
         raise DomainError("Only cmi5 units can be waived.")
-    progress = progress_of(enrollment, unit, now=now)
+    progress = tracking.progress_of(enrollment, unit, now=now)
     if progress.satisfied_at is not None or progress.waived_at is not None:
         return False
     progress.waived_at, progress.waive_reason, progress.updated_at = now, reason, now

@@ -17,6 +17,7 @@ from lms.courses.packages.models import LaunchSession, PackageUnit, UnitProgress
 from lms.database import db
 from lms.errors import DomainError
 from lms.xapi import vocabulary as v
+from lms.xapi.store.identifiers import launch_agent
 
 SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
 
@@ -25,17 +26,29 @@ class AuStatementRefused(DomainError):
     """A statement an AU sent breaks a cmi5 rule; nothing of its batch is stored."""
 
 
+def progress_of(enrollment: Enrollment, unit: PackageUnit, *, now: datetime) -> UnitProgress:
+    """The learner's row for the unit in this enrolment, made on first use."""
+    found = db.session.scalar(
+        select(UnitProgress).where(
+            UnitProgress.enrollment_id == enrollment.id, UnitProgress.unit_id == unit.id
+        )
+    )
+    if found is None:
+        found = UnitProgress(enrollment=enrollment, unit=unit, updated_at=now)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
 # cmi5 ----------------------------------------------------------------------------------------
 
 
 def session_facts(session: LaunchSession) -> cmi5_rules.SessionFacts:
     """What the cmi5 rules need to judge the next statements of this session."""
-    from lms.courses.packages.launching import cmi5_actor  # a cycle at import time
-
     progress = session.progress
     unit, enrollment = progress.unit, progress.enrollment
     return cmi5_rules.SessionFacts(
-        actor=cmi5_actor(enrollment.user, current_app.config["BASE_URL"]),
+        actor=launch_agent(enrollment.user, current_app.config["BASE_URL"]),
         registration=enrollment.registration,
         activity_id=unit.activity_id,
         unit_publisher_id=unit.publisher_id,
@@ -48,8 +61,8 @@ def session_facts(session: LaunchSession) -> cmi5_rules.SessionFacts:
         completed=progress.completed_at is not None,
         passed=progress.passed_at is not None,
         failed=progress.failed_at is not None,
-        # One of passed or failed per session; a later session may pass after a failure.
         preferences_read=session.preferences_read_at is not None,
+        # One of passed or failed per session; a later session may pass after a failure.
         failed_in_session=(
             progress.failed_at is not None and progress.failed_at >= session.launched_at
         ),
@@ -211,8 +224,6 @@ def _failed(progress: UnitProgress, now: datetime) -> None:
 def satisfy_what_needs_nothing(enrollment: Enrollment, *, session, now: datetime) -> None:
     """Units whose moveOn is NotApplicable are satisfied from the start (cmi5 moveOn), and
     with them any block or course they complete, before the first launch's statement."""
-    from lms.courses.packages.launching import progress_of  # a cycle at import time
-
     for unit in _current_units(enrollment):
         if unit.move_on == "NotApplicable":
             progress_of(enrollment, unit, now=now)

@@ -22,21 +22,12 @@ from lms.courses.packages.cmi5_rules import block_activity_id, without_launch_pa
 from lms.xapi import vocabulary as v
 from lms.xapi.recording.parts import iso_timestamp, verb
 from lms.xapi.settings import LrsSettings
-from lms.xapi.store.identifiers import person_agent
+from lms.xapi.store.identifiers import launch_agent
 
 
 def learner(person, settings: LrsSettings) -> Agent:
-    """The learner as the launch names them: an account on Uptake (cmi5 9.2 wants one),
-    whatever XAPI_ACTOR_IDENTIFIER says; the same Agent as the launch URL's actor."""
-    agent = person_agent(
-        name=person.name,
-        email=person.email,
-        employee_id=person.employee_id,
-        user_id=person.id,
-        mode="account",
-        home_page=settings.base_url,
-    )
-    account = agent["account"]
+    """The learner as the launch URL's actor names them (identifiers.launch_agent)."""
+    account = launch_agent(person, settings.base_url)["account"]
     return Agent(account={"home_page": account["homePage"], "name": account["name"]})
 
 

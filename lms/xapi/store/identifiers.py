@@ -48,6 +48,20 @@ def person_agent(
     raise ValueError(f"unknown identifier mode {mode!r}; use one of {IDENTIFIER_MODES}")
 
 
+def launch_agent(person, home_page: str) -> dict:
+    """The learner as a cmi5 launch and the LMS's cmi5 statements name them: always an
+    account on Uptake (cmi5 9.2), whatever XAPI_ACTOR_IDENTIFIER says, and without the
+    e-mail (8.1.3: no PII)."""
+    return person_agent(
+        name=person.name,
+        email=person.email,
+        employee_id=person.employee_id,
+        user_id=person.id,
+        mode="account",
+        home_page=home_page,
+    )
+
+
 def uptake_user_id(account_name: str) -> int | None:
     """The user id in an account name Uptake gave (`uptake-<id>`), or None."""
     match = _UPTAKE_ACCOUNT.fullmatch(account_name)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from lms.auth.services import get_job_role
 from lms.courses.models import Course, CurriculumItem, Enrollment
-from lms.courses.packages import importing, launching
+from lms.courses.packages import importing, tracking
 from lms.courses.packages.models import CoursePackage, PackageUnit, UnitProgress
 from lms.database import db
 from tests.packages.admin.packages import AU_IDS, cmi5_xml, cmi5_zip, scorm12_zip, zipped
@@ -172,7 +172,7 @@ def test_a_new_version_keeps_progress_on_the_units_that_stay(client, admin, make
     enrollment = Enrollment(user=learner, course=course, source="self", assigned_at=T0)
     db.session.add(enrollment)
     kept = course.package.units[0]
-    launching.progress_of(enrollment, kept, now=T0).completed_at = T0
+    tracking.progress_of(enrollment, kept, now=T0).completed_at = T0
     db.session.flush()
     new_au = "https://example.com/courses/fire-safety/au/3"
     data = {"file": (io.BytesIO(cmi5_zip(AU_IDS[0], new_au, title="Fire safety 2")), "v2.zip")}

@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import EmailField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.coaching.rules import HOW
+from lms.form_fields import CheckboxesField
 
 
 def how_field() -> SelectField:
@@ -42,14 +42,12 @@ class SeveralForm(FlaskForm):
     """One step for several learners: whom (checkboxes), how (step 1) and the note each of
     them gets. The choices are the coach's own ready learners, set by the view."""
 
-    people = SelectMultipleField(
+    people = CheckboxesField(
         "Who",
         coerce=int,
         validators=[DataRequired("Choose at least one person.")],
         invalid_choice_message="Choose among the people listed: the others are not ready for"
         " your sign-off of this step, or not yours to coach.",
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
     )
     how = how_field()
     note = TextAreaField("Note for each of them", validators=[Length(max=4000)])

@@ -1,18 +1,11 @@
 """Forms of the LRS pages for people (CSRF-protected, as every form in Uptake)."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField, StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.form_fields import CheckboxesField
 from lms.xapi.clients import SCOPES
-
-
-class CheckboxesField(SelectMultipleField):
-    """A multiple choice shown as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def at_least_one(_form, field) -> None:

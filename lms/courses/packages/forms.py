@@ -13,22 +13,14 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.courses.packages.launching import WAIVE_REASONS
 from lms.courses.rules import KIND_LABELS
-
-
-class CheckboxesField(SelectMultipleField):
-    """A multiple choice shown as checkboxes (a long <select multiple> is hard to use)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from lms.form_fields import CheckboxesField
 
 
 class RequiredRoleForm(Form):

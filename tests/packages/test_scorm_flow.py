@@ -169,3 +169,15 @@ def test_failing_a_sco_twice_puts_the_learner_on_the_courses_refresher(
     assert assigned.reason == (
         "Assigned after 2 attempts at “Check” in “Uptake SCORM 1.2 sample” did not pass."
     )
+
+
+def test_each_sessions_time_adds_to_the_total_the_next_launch_hands_back(
+    client, scorm_course, learner
+):
+    for session_time in ("00:01:00", "00:02:30"):
+        _path, settings = launch(client, scorm_course, 0)
+        core = {"lesson_status": "incomplete", "session_time": session_time, "exit": "suspend"}
+        commit(client, settings, {"core": core})  # mid-session: the total stays
+        commit(client, settings, {"core": core}, finishing=True)
+    _path, settings = launch(client, scorm_course, 0)
+    assert settings["initialData"]["cmi"]["core"]["total_time"] == "0000:03:30.00"

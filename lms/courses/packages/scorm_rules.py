@@ -10,6 +10,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from lms.courses.packages.scorm_time import NO_TIME
+
 VERSIONS = ("1.2", "2004")
 MAX_COMMIT_BYTES = 256 * 1024
 MAX_INTERACTIONS = 250
@@ -381,6 +383,7 @@ def _launch_12(cmi: dict, launch: _Launch) -> dict:
     exit_ = core.pop("exit", "")
     core.pop("session_time", None)
     entry = "resume" if exit_ == "suspend" else ("" if core else "ab-initio")
+    core.setdefault("total_time", NO_TIME["1.2"])  # the LMS's sum of the sessions
     core.update(
         student_id=launch.student_id,
         student_name=launch.student_name,
@@ -409,4 +412,5 @@ def _launch_2004(cmi: dict, launch: _Launch) -> dict:
         launch_data=launch.launch_data,
         scaled_passing_score="" if mastery is None else f"{mastery:g}",
     )
+    cmi.setdefault("total_time", NO_TIME["2004"])  # this attempt's sessions, summed
     return cmi

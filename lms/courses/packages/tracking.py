@@ -12,7 +12,7 @@ from lms import events
 from lms.courses import rules
 from lms.courses.enrolment import assign_refresher
 from lms.courses.models import Enrollment
-from lms.courses.packages import cmi5_rules, scorm_rules, structure
+from lms.courses.packages import cmi5_rules, scorm_rules, scorm_time, structure
 from lms.courses.packages.models import LaunchSession, PackageUnit, UnitProgress
 from lms.database import db
 from lms.errors import DomainError
@@ -165,6 +165,7 @@ def commit_scorm(
     except scorm_rules.RuntimeDataError as error:
         raise DomainError(str(error)) from None
     before = progress.runtime_data or {}
+    clean = scorm_time.with_total_time(version, before, clean, finishing=finishing)
     outcome = scorm_rules.unit_outcome(version, clean)
     progress.runtime_data, progress.updated_at = clean, now
     session.last_seen_at = now

@@ -352,6 +352,7 @@ def test_a_first_1_2_launch_is_ab_initio_with_the_mastery_score_out_of_100():
                 "credit": "credit",
                 "lesson_mode": "normal",
                 "entry": "ab-initio",
+                "total_time": "0000:00:00.00",
             },
             "student_data": {"mastery_score": "80"},
             "launch_data": "",
@@ -380,6 +381,7 @@ def test_a_1_2_relaunch_after_a_suspend_resumes_where_the_learner_left():
         "credit": "no-credit",
         "lesson_mode": "normal",
         "entry": "resume",
+        "total_time": "0000:00:00.00",
     }
     assert data["cmi"]["suspend_data"] == "abc"
     assert data["cmi"]["student_data"] == {"mastery_score": ""}
@@ -410,6 +412,7 @@ def test_a_first_2004_launch_is_ab_initio_with_the_scaled_passing_score():
             "entry": "ab-initio",
             "launch_data": "go",
             "scaled_passing_score": "0.75",
+            "total_time": "PT0S",
         }
     }
 

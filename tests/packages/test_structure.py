@@ -4,6 +4,8 @@ import time
 
 import pytest
 
+from lms.courses.packages.cmi5_xml import read_cmi5
+from lms.courses.packages.scorm_manifest import read_scorm_manifest
 from lms.courses.packages.structure import (
     BlockSpec,
     PackageError,
@@ -11,8 +13,6 @@ from lms.courses.packages.structure import (
     UnitSpec,
     as_json,
     from_json,
-    read_cmi5,
-    read_scorm_manifest,
 )
 from tests.packages.fixtures.builders import au, block, cmi5, objective, scorm12, scorm2004
 

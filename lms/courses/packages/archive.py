@@ -14,13 +14,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lms.courses.packages.cmi5_xml import read_cmi5
+from lms.courses.packages.scorm_manifest import read_scorm_manifest
 from lms.courses.packages.structure import (
     PackageError,
     PackageSpec,
     is_absolute_url,
     package_path,
-    read_cmi5,
-    read_scorm_manifest,
 )
 
 MB = 1024 * 1024

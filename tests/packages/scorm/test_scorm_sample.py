@@ -1,7 +1,7 @@
 """Uptake's own SCORM 1.2 sample package (lms/demo/packages/scorm12-sample), which the
 player's browser tests launch: its manifest reads as two SCOs, and every file it names is there."""
 
-from lms.courses.packages.structure import read_scorm_manifest
+from lms.courses.packages.scorm_manifest import read_scorm_manifest
 from lms.demo.packages import DEMO_PACKAGES
 
 SAMPLE = DEMO_PACKAGES / "scorm12-sample"

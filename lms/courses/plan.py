@@ -108,9 +108,9 @@ def course_lines(person: User, enrollments: list[Enrollment], today: date) -> li
     """Each enrolment's line: its status, and its lessons (a package course's parts, which
     have no quiz after them) done of all."""
     course_ids, enrollment_ids = [e.course_id for e in enrollments], [e.id for e in enrollments]
-    totals = _lesson_totals(person.job_role, course_ids) | parts.part_totals(course_ids)
+    part_totals = parts.part_totals(course_ids)  # its keys: the package courses
+    totals = _lesson_totals(person.job_role, course_ids) | part_totals
     done = _lessons_done(person.job_role, enrollment_ids) | parts.parts_done(enrollment_ids)
-    packaged = parts.package_course_ids(course_ids)
     lines = []
     for enrollment in enrollments:
         total, finished = totals.get(enrollment.course_id, 0), done.get(enrollment.id, 0)
@@ -120,7 +120,7 @@ def course_lines(person: User, enrollments: list[Enrollment], today: date) -> li
             enrollment.due_on,
             today,
         )
-        quiz = 0 if enrollment.course_id in packaged else 1  # a course's quiz counts as a step
+        quiz = 0 if enrollment.course_id in part_totals else 1  # a quiz counts as a step
         pct = 100 if enrollment.completed_at else rules.percent(finished, total + quiz)
         lines.append(
             CourseLine(
@@ -131,7 +131,7 @@ def course_lines(person: User, enrollments: list[Enrollment], today: date) -> li
                 finished,
                 total,
                 pct,
-                has_quiz=enrollment.course_id not in packaged,
+                has_quiz=enrollment.course_id not in part_totals,
             )
         )
     return lines

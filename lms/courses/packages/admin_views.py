@@ -183,11 +183,6 @@ def save_course(slug):
 
 
 def _save(course: Course, form: EditForm) -> None:
-    package = course.package
-    if package.origin != "upload":
-        raise DomainError(
-            "This course comes from content/: change its course.yaml and package file there."
-        )
     if form.file.data:
         _import(form, form.file.data, course.slug, origin="upload")
         return

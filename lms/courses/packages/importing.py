@@ -83,7 +83,12 @@ def import_package(
 
 def update_details(course: Course, details: CourseDetails, *, now: datetime) -> None:
     """Change what an admin says about an uploaded package course (title, kind, roles,
-    skills, curricula) without a new version of its package."""
+    skills, curricula) without a new version of its package; a course from content/ is
+    changed there."""
+    if course.package.origin != "upload":
+        raise DomainError(
+            "This course comes from content/: change its course.yaml and package file there."
+        )
     _check_details(details)
     if details.slug != course.slug:
         raise DomainError("slug: a course's slug does not change; upload under a new slug.")

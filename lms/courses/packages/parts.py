@@ -1,5 +1,5 @@
 """A package course's parts counted for the plan, in one query each however many courses:
-how many current units each course has, and how many each enrolment has satisfied."""
+how many current units each package course has, and how many each enrolment has satisfied."""
 
 from sqlalchemy import func, select
 
@@ -7,25 +7,15 @@ from lms.courses.packages.models import CoursePackage, PackageUnit, UnitProgress
 from lms.database import db
 
 
-def package_course_ids(course_ids: list[int]) -> set[int]:
-    """Those of these courses that are packages."""
-    if not course_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(CoursePackage.course_id).where(CoursePackage.course_id.in_(course_ids))
-        )
-    )
-
-
 def part_totals(course_ids: list[int]) -> dict[int, int]:
-    """Current units by course id, for the package courses among these."""
+    """Current units by course id, for the package courses among these (and only them)."""
     if not course_ids:
         return {}
+    current = (PackageUnit.package_id == CoursePackage.id) & PackageUnit.retired_at.is_(None)
     rows = db.session.execute(
         select(CoursePackage.course_id, func.count(PackageUnit.id))
-        .join(PackageUnit, PackageUnit.package_id == CoursePackage.id)
-        .where(CoursePackage.course_id.in_(course_ids), PackageUnit.retired_at.is_(None))
+        .outerjoin(PackageUnit, current)
+        .where(CoursePackage.course_id.in_(course_ids))
         .group_by(CoursePackage.course_id)
     )
     return dict(rows.all())

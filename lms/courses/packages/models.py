@@ -22,6 +22,7 @@ from lms.database import db
 IRI = String(2048)
 STANDARDS = ("cmi5", "scorm12", "scorm2004")
 STANDARD_LABELS = {"cmi5": "cmi5", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004"}
+SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}  # as scorm_rules names them
 LAUNCH_MODES = ("Normal", "Browse", "Review")
 
 

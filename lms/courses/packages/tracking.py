@@ -13,13 +13,16 @@ from lms.courses import rules
 from lms.courses.enrolment import assign_refresher
 from lms.courses.models import Enrollment
 from lms.courses.packages import cmi5_rules, scorm_rules, scorm_time, structure
-from lms.courses.packages.models import LaunchSession, PackageUnit, UnitProgress
+from lms.courses.packages.models import (
+    SCORM_VERSIONS,
+    LaunchSession,
+    PackageUnit,
+    UnitProgress,
+)
 from lms.database import db
 from lms.errors import DomainError
 from lms.xapi import vocabulary as v
 from lms.xapi.store.identifiers import launch_agent
-
-SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
 
 
 class AuStatementRefused(DomainError):

@@ -28,18 +28,16 @@ from urllib.parse import quote
 
 from tincan import Activity, ActivityDefinition, LanguageMap, Result, Score, Statement
 
+from lms.courses.packages.models import SCORM_VERSIONS
 from lms.courses.packages.scorm_rules import Outcome, unit_outcome
 from lms.xapi import vocabulary as v
 from lms.xapi.recording.parts import actor, context, course_activity, iso_timestamp, verb
 
 SCORM_PROFILE = "https://w3id.org/xapi/scorm"
 TYPE_PROFILE = "http://adlnet.gov/expapi/activities/profile"
-VERB_INITIALIZED = v.ADL_VERBS + "initialized"
 VERB_RESUMED = v.ADL_VERBS + "resumed"
 VERB_RESPONDED = v.ADL_VERBS + "responded"
 VERB_SUSPENDED = v.ADL_VERBS + "suspended"
-VERB_TERMINATED = v.ADL_VERBS + "terminated"
-VERSION_OF_STANDARD = {"scorm12": "1.2", "scorm2004": "2004"}
 SUCCESS_OF_RESULT = {"correct": True, "incorrect": False, "wrong": False}
 
 
@@ -51,12 +49,12 @@ def scorm_statements(session, before: dict, after: dict, now, settings) -> list[
     if before == after and not opening and not closing:
         return []
     unit = session.progress.unit
-    version = VERSION_OF_STANDARD[unit.package.standard]
+    version = SCORM_VERSIONS[unit.package.standard]
     was, now_is = unit_outcome(version, before), unit_outcome(version, after)
     say = _Teller(session, now, settings)
     statements = []
     if opening:
-        statements.append(say(VERB_RESUMED if was.suspended else VERB_INITIALIZED))
+        statements.append(say(VERB_RESUMED if was.suspended else v.VERB_INITIALIZED))
     statements.extend(say.responded(entry) for entry in _new_interactions(before, after))
     if now_is.completed and not was.completed:
         statements.append(say(v.VERB_COMPLETED, Result(completion=True)))
@@ -64,7 +62,7 @@ def scorm_statements(session, before: dict, after: dict, now, settings) -> list[
         outcome = v.VERB_PASSED if now_is.passed else v.VERB_FAILED
         statements.append(say(outcome, _overall_result(now_is)))
     if closing:
-        ending = VERB_SUSPENDED if now_is.suspended else VERB_TERMINATED
+        ending = VERB_SUSPENDED if now_is.suspended else v.VERB_TERMINATED
         statements.append(say(ending, _overall_result(now_is)))
     return statements
 

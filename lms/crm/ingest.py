@@ -29,7 +29,7 @@ from lms.xapi.models import Statement, StatementAgent
 from lms.xapi.settings import LrsSettings, lrs_settings
 from lms.xapi.store.identifiers import agent_key
 from lms.xapi.store.people import uptake_agent
-from lms.xapi.store.write import store_batch
+from lms.xapi.store.write import PreparedBatch, prepare_batch, write_batch
 
 RECORD_ACTIONS = (CREATED, UPDATED, CONVERTED)
 KEY_LENGTH = CrmDuplicateKey.__table__.c.value.type.length
@@ -61,9 +61,36 @@ def ingest(
     rules: QualityRules | None = None,
 ) -> Ingested:
     """Store the statements of these events (oldest first) that are not stored yet."""
+    read = read_events(connection, crm_events, crm_users, now=now, rules=rules)
+    return store_read(connection, read, now=now)
+
+
+@dataclass
+class ReadEvents:
+    """What the CRM side makes of a batch of events, ready to store: the new statements,
+    checked and built (None when there is none), and each acting account's newest event and
+    events read while nobody was matched. Plain values, so that another process (see
+    lms.crm.pipeline) may store them."""
+
+    read: int
+    unmatched: int
+    activity: list[dict]
+    batch: PreparedBatch | None
+
+
+def read_events(
+    connection: CrmConnection,
+    crm_events: Sequence[CrmEvent],
+    crm_users: Iterable[CrmUser] = (),
+    *,
+    now: datetime,
+    rules: QualityRules | None = None,
+) -> ReadEvents:
+    """The CRM side of an ingest: users matched, records judged and kept, statements built
+    and checked. Writes the accounts and records; stores no statement."""
     if not crm_events:
         note_users(connection, crm_users, (), now=now)
-        return Ingested(0, 0, 0)
+        return ReadEvents(0, 0, [], None)
     accounts = note_users(connection, crm_users, [e.user_id for e in crm_events], now=now)
     rules = current_quality_rules() if rules is None else rules
     judged = judge_records(connection, crm_events, accounts, rules)
@@ -91,18 +118,7 @@ def ingest(
                 failed_checks=quality.failed if quality else (),
             )
         )
-    _note_activity(accounts, newest, unmatched)
-    stored = store_new(connection, statements, now=now, settings=settings)
-    return Ingested(len(crm_events), stored, sum(unmatched.values()))
-
-
-def _note_activity(accounts: dict, newest: dict[str, datetime], unmatched: Counter) -> None:
-    """Each acting account's newest event and its events read while nobody was matched,
-    in one statement rather than an UPDATE per account at the next flush: added to what is
-    stored, not written over it, since another ingest for the same connection (a webhook
-    while a sync runs) may have changed them since they were read. The accounts the session
-    holds are read again when next used."""
-    rows = [
+    activity = [
         {
             "id": accounts[crm_id].id,  # flushed by note_users: it has its id
             "last_event_at": at,
@@ -110,6 +126,24 @@ def _note_activity(accounts: dict, newest: dict[str, datetime], unmatched: Count
         }
         for crm_id, at in newest.items()
     ]
+    batch = _prepared(connection, statements, now=now, settings=settings)
+    return ReadEvents(len(crm_events), sum(unmatched.values()), activity, batch)
+
+
+def store_read(connection: CrmConnection, read: ReadEvents, *, now: datetime) -> Ingested:
+    """The store side of an ingest: the accounts' activity noted, the statements stored and
+    published. Any session may do it: it reads nothing the CRM side holds in memory."""
+    _note_activity(read.activity)
+    stored = 0 if read.batch is None else _store_prepared(read.batch, now=now)
+    return Ingested(read.read, stored, read.unmatched)
+
+
+def _note_activity(rows: list[dict]) -> None:
+    """Each acting account's newest event and its events read while nobody was matched,
+    in one statement rather than an UPDATE per account at the next flush: added to what is
+    stored, not written over it, since another ingest for the same connection (a webhook
+    while a sync runs) may have changed them since they were read. The accounts the session
+    holds are read again when next used."""
     add_to_rows(CrmAccount.__table__, rows, added=("events_unmatched",), latest=("last_event_at",))
     expire_held(CrmAccount, {row["id"] for row in rows})
 
@@ -119,8 +153,17 @@ def store_new(
 ) -> int:
     """Store the statements whose ids are not stored yet (so a re-read changes nothing, even
     when the record's data quality has changed since) and publish them."""
-    ids = [s["id"] for s in statements]
+    batch = _prepared(connection, statements, now=now, settings=settings)
+    return 0 if batch is None else _store_prepared(batch, now=now)
+
+
+def _prepared(
+    connection: CrmConnection, statements: list[dict], *, now: datetime, settings: LrsSettings
+) -> PreparedBatch | None:
+    """The statements not stored yet (each id once: an overlapping window reads an event
+    twice), checked and made ready to store as the connection's LRS client."""
     known = set()
+    ids = [s["id"] for s in statements]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         known.update(
@@ -134,16 +177,24 @@ def store_new(
             seen.add(statement["id"])
             new.append(statement)
     if not new:
-        return 0
-    batch = store_batch(
+        return None
+    return prepare_batch(
         new,
         authority=clients.authority_for(connection.client, settings.base_url),
         client_id=connection.client_id,
         now=now,
         settings=settings,
     )
-    domain_events.publish(domain_events.StatementsReceived(fresh=tuple(batch.fresh), now=now))
-    return len(batch.fresh)
+
+
+def _store_prepared(batch: PreparedBatch, *, now: datetime) -> int:
+    """Store what is not stored yet (another process may have stored some since the batch
+    was prepared) and publish it; how many were new."""
+    stored = write_batch(batch, settings=lrs_settings(), skip_stored=True)
+    if not stored.fresh:
+        return 0
+    domain_events.publish(domain_events.StatementsReceived(fresh=tuple(stored.fresh), now=now))
+    return len(stored.fresh)
 
 
 @dataclass

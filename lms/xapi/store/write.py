@@ -75,6 +75,48 @@ def store_batch(
     with 409 if not (Communication 2.1.1.s2, 2.1.2.s2). `attachments` is the raw data of a
     multipart/mixed request, by SHA-2; None for JSON. Voiding follows `check_voiding`:
     a client voids only its own statements unless `may_void_others` (its void scope)."""
+    prepared = prepare_batch(
+        statements,
+        authority=authority,
+        client_id=client_id,
+        now=now,
+        settings=settings,
+        attachments=attachments,
+    )
+    return write_batch(
+        prepared, settings=settings, attachments=attachments, may_void_others=may_void_others
+    )
+
+
+@dataclass
+class PreparedBatch:
+    """A batch checked and made ready to store, before any query: the statements as given,
+    as they will be stored (`documents`), what each mentions and each one's row. Plain
+    values only, so that one process may prepare a batch and another write it."""
+
+    statements: list[dict]
+    paths: list[str]
+    documents: list[dict]
+    mentions: dict[str, tuple[dict, dict]]
+    rows: dict[str, dict]
+    client_id: int | None
+    now: datetime
+
+    def ids(self) -> list[str]:
+        return [document["id"] for document in self.documents]
+
+
+def prepare_batch(
+    statements: list[dict],
+    *,
+    authority: dict | None,
+    client_id: int | None,
+    now: datetime,
+    settings: LrsSettings,
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+) -> PreparedBatch:
+    """Check every statement (the batch is refused whole, XapiError, if one is wrong) and
+    build what storing it writes. Pure: no query."""
     paths = [_path(index, len(statements)) for index in range(len(statements))]
     for statement, path in zip(statements, paths, strict=True):
         validate_statement(statement, path)
@@ -84,32 +126,53 @@ def store_batch(
     check_unique_ids(documents, paths)
     mentions = {d["id"]: (mentioned_agents(d), mentioned_activities(d)) for d in documents}
     check_indexable(documents, paths, mentions)
-    # Everything above is pure, and so is building the rows: all of it happens before the
-    # first query, which on SQLite takes the single write lock (lms.database), so that other
-    # writers wait only for the lookups and inserts below.
     rows = {document["id"]: _row(document, client_id, now) for document in documents}
-    stored = _stored_documents(list(rows))
+    return PreparedBatch(statements, paths, documents, mentions, rows, client_id, now)
+
+
+def write_batch(
+    batch: PreparedBatch,
+    *,
+    settings: LrsSettings,
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+    may_void_others: bool = False,
+    skip_stored: bool = False,
+) -> StoredBatch:
+    """Store a prepared batch (see `store_batch`). With `skip_stored`, a statement whose id
+    is stored already is passed over without being compared: for a source that makes the
+    same id from the same event but may build the statement differently the second time (a
+    CRM record judged again). Everything before the first query is pure, so on SQLite,
+    whose first write takes the single write lock (lms.database), other writers wait only
+    for the lookups and inserts."""
+    ids = batch.ids()
     fresh = []
-    for statement, document, path in zip(statements, documents, paths, strict=True):
-        if document["id"] not in stored:
-            fresh.append(document)
-        elif not same_statement(stored[document["id"]], statement):
-            raise XapiError(
-                409, f"{path}.id: a different statement is already stored as {document['id']}"
-            )
+    if skip_stored:
+        known = _stored_ids(ids)
+        fresh = [document for document in batch.documents if document["id"] not in known]
+    else:
+        stored = _stored_documents(ids)
+        for statement, document, path in zip(
+            batch.statements, batch.documents, batch.paths, strict=True
+        ):
+            if document["id"] not in stored:
+                fresh.append(document)
+            elif not same_statement(stored[document["id"]], statement):
+                raise XapiError(
+                    409, f"{path}.id: a different statement is already stored as {document['id']}"
+                )
     written = []
     if fresh:
         written = _write(
             fresh,
-            rows,
-            mentions,
-            client_id=client_id,
-            now=now,
+            batch.rows,
+            batch.mentions,
+            client_id=batch.client_id,
+            now=batch.now,
             settings=settings,
             attachments=attachments,
             may_void_others=may_void_others,
         )
-    return StoredBatch([document["id"] for document in documents], written)
+    return StoredBatch(ids, written)
 
 
 def _path(index: int, count: int) -> str:
@@ -151,12 +214,16 @@ def check_indexable(documents: list[dict], paths: list[str], mentions: dict) -> 
             )
 
 
+def _stored_ids(ids: list[str]) -> set[str]:
+    """The ids among these that are stored."""
+    query = select(Statement.statement_id).where(among(Statement.statement_id, ids))
+    return set(db.session.scalars(query))
+
+
 def _stored_documents(ids: list[str]) -> dict[str, dict]:
     """The stored statements among these ids. Usually there are none, so look the ids up
     first and read documents only for those found."""
-    found = list(
-        db.session.scalars(select(Statement.statement_id).where(among(Statement.statement_id, ids)))
-    )
+    found = list(_stored_ids(ids))
     if not found:
         return {}
     query = select(Statement.statement_id, Statement.document).where(

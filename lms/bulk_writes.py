@@ -3,10 +3,10 @@ writes several rows per statement, and SQLAlchemy's per-row parameter processing
 cost more than the database itself.
 
 On SQLite a write is one executemany (the driver loops in C, in process). On PostgreSQL
-an executemany is still one execution per row on the server, so the rows travel as one
-array per column and the statement reads them with `unnest`: a single execution however
-many rows, and a query text that does not grow with them (psycopg and the server parse
-it once)."""
+an executemany is still one execution per row on the server: new rows go in by COPY, and
+updates and upserts send the rows as one array per column that the statement reads with
+`unnest`: a single execution however many rows, and a query text that does not grow with
+them (psycopg and the server parse it once)."""
 
 from datetime import date, datetime
 
@@ -24,6 +24,9 @@ def insert_rows(table: Table, rows: list[dict], *, ignore_duplicates: bool = Fal
     connection = db.session.connection()
     columns = list(rows[0])
     conflict = " ON CONFLICT DO NOTHING" if ignore_duplicates else ""
+    if connection.dialect.name == "postgresql" and not ignore_duplicates:
+        _copy_rows(connection, table, columns, rows)
+        return
     if connection.dialect.name == "postgresql":
         source, arrays = unnest_rows(table, rows)
         sql = f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM {source}{conflict}"
@@ -32,6 +35,16 @@ def insert_rows(table: Table, rows: list[dict], *, ignore_duplicates: bool = Fal
     placeholders = ", ".join(f":{column}" for column in columns)
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders}){conflict}"
     connection.exec_driver_sql(sql, _for_sqlite(rows))
+
+
+def _copy_rows(connection, table: Table, columns: list[str], rows: list[dict]) -> None:
+    """PostgreSQL: the rows by COPY, the fastest way in for both sides: psycopg writes each
+    row in C (arrays for `unnest` are built value by value in Python), and the server reads
+    them without planning a query."""
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def update_rows(table: Table, rows: list[dict], *, key: str = "id") -> None:

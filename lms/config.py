@@ -339,4 +339,14 @@ def from_environment(instance_path: Path, environ: dict | None = None) -> dict:
         **sign_in_settings(env),
         **scim_settings(env),
         **package_settings(env, instance_path),
+        "CRM_SYNC_PROCESSES": crm_sync_processes(env),
     }
+
+
+def crm_sync_processes(env) -> int | None:
+    """`lms crm sync`'s processes: 1, 2 (PostgreSQL only: lms.crm.pipeline), or None for the
+    default (2 on PostgreSQL, 1 on SQLite)."""
+    value = env.get("CRM_SYNC_PROCESSES", "").strip()
+    if value not in ("", "1", "2"):
+        raise ConfigError(f"CRM_SYNC_PROCESSES must be 1 or 2, not {value!r}")
+    return int(value) if value else None

@@ -49,6 +49,9 @@ def test_settings(database_url: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         # Imported packages' files: never the project's own instance folder.
         "PACKAGE_DIR": TEST_PACKAGE_DIR,
+        # A test's data is in its own uncommitted transaction, which a second process would
+        # not see: `lms crm sync` runs in one (tests/crm/test_pipeline.py tests two).
+        "CRM_SYNC_PROCESSES": 1,
     }
 
 

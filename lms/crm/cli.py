@@ -13,6 +13,7 @@ from lms.clock import utcnow
 from lms.crm import connections, csv_import
 from lms.crm.connectors.base import ConnectorError
 from lms.crm.models import LIVE, CrmConnection
+from lms.crm.pipeline import default_processes
 from lms.crm.sync import StreamOutcome, sync_connection
 from lms.database import db
 from lms.dates import IsoDateTime
@@ -92,7 +93,13 @@ def test_command(name):
 )
 @click.option("--connection", "name", help="Only this connection (default: every active one).")
 @click.option("--interval", type=click.IntRange(1, 86400), default=IDLE_SECONDS, show_default=True)
-def sync_command(once, since, name, interval):
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 2),
+    help="2: a second process stores each batch while the next is read (default on "
+    "PostgreSQL; SQLite writes one transaction at a time, so 1 there).",
+)
+def sync_command(once, since, name, interval, processes):
     """Read each connected CRM from where the last sync stopped, store what people did as
     statements (points, badges and adoption follow), and move the cursors on.
 
@@ -100,6 +107,9 @@ def sync_command(once, since, name, interval):
     stream the CRM asked to wait. Stop it with Ctrl-C or SIGTERM: the page in hand is
     finished first."""
     chosen = [_connection(name)] if name else None
+    processes = processes or default_processes()
+    if processes == 2 and db.engine.dialect.name != "postgresql":
+        raise click.BadParameter("two processes need PostgreSQL", param_hint="--processes")
     stop = {"now": False}
     with _stop_on_signals(stop):
         while True:
@@ -114,7 +124,7 @@ def sync_command(once, since, name, interval):
             for connection in pullable:
                 if stop["now"]:
                     break
-                outcomes = sync_connection(connection, now=utcnow, since=since)
+                outcomes = sync_connection(connection, now=utcnow, since=since, processes=processes)
                 _print(connection, outcomes)
             if once or since or stop["now"]:
                 return

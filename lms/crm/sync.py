@@ -1,7 +1,13 @@
 """Reading a connection's CRM: each stream from its stored cursor (or from a moment, to
-backfill), page by page, each page stored and its cursor moved in one transaction. A stream
-that fails is recorded and the others go on; a CRM that asks us to wait is waited for.
-Services take `now`; `sync_connection` commits after every page (a sync may run for hours)."""
+backfill), page by page, each batch of pages stored and its cursor moved in one
+transaction. A stream that fails is recorded and the others go on; a CRM that asks us to
+wait is waited for. Services take `now`; `sync_connection` commits after every batch (a sync
+may run for hours).
+
+A batch is read here (pages pulled, users matched, records judged, statements built and
+checked: `read_events`) and handed to a store as a `StoreJob`: `StoreHere` stores it at
+once in this transaction; `lms.crm.pipeline.StoreProcess` stores it in a second process
+while this one reads the next batch."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +18,7 @@ from sqlalchemy import select
 
 from lms.crm.connections import connector_for
 from lms.crm.connectors.base import Connector, ConnectorError, RateLimited
-from lms.crm.ingest import ingest, note_users
+from lms.crm.ingest import ReadEvents, note_users, read_events, store_read
 from lms.crm.models import CrmConnection, CrmCursor
 from lms.database import db
 
@@ -34,6 +40,72 @@ class StreamOutcome:
     waiting_until: datetime | None = None
 
 
+@dataclass(frozen=True)
+class StoreJob:
+    """A batch of one stream, read and ready to store, and where the stream's cursor goes
+    once it is stored. `read` is None when nothing could be made of the batch (`failure`
+    says why); `failure` is also a CRM error met after the pages read."""
+
+    stream: str
+    cursor: str | None
+    events: int
+    newest: datetime | None
+    read: ReadEvents | None
+    failure: ConnectorError | None
+    now: datetime
+
+
+@dataclass(frozen=True)
+class JobDone:
+    stream: str
+    stored: int
+    error: str | None = None
+    waiting_until: datetime | None = None
+    stopped: bool = False  # the batch could not be stored: the stream is read no further
+
+
+def store_job(connection_id: int, job: StoreJob) -> JobDone:
+    """Store a batch and move its stream's cursor past it, in one transaction, committed.
+    A batch that cannot be stored (a bug, a statement the LRS refuses) is recorded as the
+    stream's error and the cursor stays: it is read again next time."""
+    connection = db.session.get(CrmConnection, connection_id)
+    row = stream_cursor(connection, job.stream)
+    try:
+        stored = 0 if job.read is None else store_read(connection, job.read, now=job.now).stored
+    except Exception as error:  # this stream only: the others go on
+        current_app.logger.exception("CRM sync of %s, stream %s", connection.name, job.stream)
+        db.session.rollback()
+        connection = db.session.get(CrmConnection, connection_id)
+        row = stream_cursor(connection, job.stream)
+        problem = ConnectorError(f"could not store what was read: {error}")
+        _failed(connection, row, problem, job.now)
+        db.session.commit()
+        return JobDone(job.stream, 0, problem.message, stopped=True)
+    if job.failure is None or job.events:
+        _advanced(row, job.cursor, job.events, job.newest, job.now)
+    wait = None if job.failure is None else _failed(connection, row, job.failure, job.now)
+    db.session.commit()
+    error = None if job.failure is None else job.failure.message
+    return JobDone(job.stream, stored, error, wait, stopped=job.read is None)
+
+
+class StoreHere:
+    """Each batch stored as soon as it is read, in this process and transaction."""
+
+    def __init__(self, connection: CrmConnection):
+        self.connection_id = connection.id
+        self.done: list[JobDone] = []
+
+    def put(self, job: StoreJob) -> None:
+        self.done.append(store_job(self.connection_id, job))
+
+    def stopped(self, stream: str) -> bool:
+        return any(done.stream == stream and done.stopped for done in self.done)
+
+    def finish(self) -> list[JobDone]:
+        return self.done
+
+
 def sync_connection(
     connection: CrmConnection,
     *,
@@ -41,10 +113,12 @@ def sync_connection(
     since: datetime | None = None,
     connector: Connector | None = None,
     streams: tuple[str, ...] | None = None,
+    processes: int = 1,
 ) -> list[StreamOutcome]:
     """One pass over every stream. `since` backfills: each stream is read from that moment,
     not from its cursor (what is already stored is not stored again). `now` may be a clock,
-    for a long pass. Commits after each page and each failure."""
+    for a long pass. With `processes=2` a second process stores each batch while this one
+    reads the next (lms.crm.pipeline). Commits after each batch and each failure."""
     clock = now if callable(now) else (lambda: now)
     try:
         connector = connector or connector_for(connection)
@@ -54,9 +128,23 @@ def sync_connection(
         _failed(connection, None, error, clock())
         db.session.commit()
         return [StreamOutcome("users", error=error.message)]
+    db.session.commit()  # the accounts, before a second process stores what they did
+    if processes == 2:
+        from lms.crm.pipeline import StoreProcess  # (it builds on this module)
+
+        store = StoreProcess(connection)
+    else:
+        store = StoreHere(connection)
+    try:
+        read = [
+            sync_stream(connection, connector, stream, now=clock, since=since, store=store)
+            for stream in (streams or connector.streams())
+        ]
+    finally:
+        done = store.finish()
+    db.session.expire(connection)  # the store recorded its errors in its own session
     outcomes = [
-        sync_stream(connection, connector, stream, now=clock, since=since)
-        for stream in (streams or connector.streams())
+        _outcome(outcome, [d for d in done if d.stream == outcome.stream]) for outcome in read
     ]
     connection.last_sync_at = clock()
     if all(o.error is None for o in outcomes):
@@ -66,6 +154,20 @@ def sync_connection(
     return outcomes
 
 
+def _outcome(read: StreamOutcome, done: list[JobDone]) -> StreamOutcome:
+    """A stream's outcome: what was read here, and what its store made of it."""
+    errors = [d for d in done if d.error is not None]
+    return StreamOutcome(
+        read.stream,
+        read.read,
+        sum(d.stored for d in done),
+        read.unmatched,
+        read.error or (errors[-1].error if errors else None),
+        read.waiting_until
+        or next((d.waiting_until for d in reversed(done) if d.waiting_until), None),
+    )
+
+
 def sync_stream(
     connection: CrmConnection,
     connector: Connector,
@@ -73,20 +175,23 @@ def sync_stream(
     *,
     now: Callable[[], datetime],
     since: datetime | None = None,
+    store: StoreHere | None = None,
 ) -> StreamOutcome:
-    """Read one stream until it is caught up (or MAX_PAGES_PER_STREAM pages). Pages are
-    gathered up to BATCH_EVENTS events and stored, with the cursor moved past them, in one
-    transaction: a CRM that pages by 50 or 100 (BottleCRM, HubSpot) costs no more
+    """Read one stream until it is caught up (or MAX_PAGES_PER_STREAM pages), handing each
+    batch to the store (by default stored at once). Pages are gathered up to BATCH_EVENTS
+    events into one batch: a CRM that pages by 50 or 100 (BottleCRM, HubSpot) costs no more
     transactions than one that pages by 2,000 (Salesforce), and what a batch costs per
     person (tallies, adoption weeks, badge looks) is shared by more events. A failure loses
     nothing stored: what was gathered before a CRM error is stored first; a batch that
-    cannot be stored is read again next time, from the cursor before it."""
+    cannot be stored is read again next time, from the cursor before it. Returns what was
+    read; the store tells what was stored."""
+    store = store or StoreHere(connection)
     cursor_row = stream_cursor(connection, stream)
     if cursor_row.retry_at is not None and cursor_row.retry_at > now() and since is None:
         return StreamOutcome(stream, waiting_until=cursor_row.retry_at)
     cursor = None if since is not None else cursor_row.cursor
-    read = stored = unmatched = pages = 0
-    while pages < MAX_PAGES_PER_STREAM:
+    read = unmatched = pages = 0
+    while pages < MAX_PAGES_PER_STREAM and not store.stopped(stream):
         events, users, more, failure = [], [], True, None
         while more and len(events) < BATCH_EVENTS and pages < MAX_PAGES_PER_STREAM:
             try:
@@ -99,31 +204,19 @@ def sync_stream(
             users += page.users
             cursor, more = page.cursor, page.more
         try:
-            result = ingest(connection, events, users, now=now())
-        except Exception as error:  # a bug or a statement the LRS refuses: this stream only
+            batch = read_events(connection, events, users, now=now())
+        except Exception as error:  # a bug or a record that cannot be kept: this stream only
             current_app.logger.exception("CRM sync of %s, stream %s", connection.name, stream)
             db.session.rollback()
-            connection, cursor_row = _reloaded(connection, stream)
             problem = ConnectorError(f"could not store what was read: {error}")
-            _failed(connection, cursor_row, problem, now())
-            db.session.commit()
-            return StreamOutcome(stream, read, stored, unmatched, problem.message)
-        read, stored, unmatched = (
-            read + result.read,
-            stored + result.stored,
-            unmatched + result.unmatched,
-        )
-        if failure is not None:
-            if events:
-                _advanced(cursor_row, cursor, events, now())
-            wait = _failed(connection, cursor_row, failure, now())
-            db.session.commit()
-            return StreamOutcome(stream, read, stored, unmatched, failure.message, wait)
-        _advanced(cursor_row, cursor, events, now())
-        db.session.commit()
-        if not more:
+            store.put(StoreJob(stream, None, 0, None, None, problem, now()))
             break
-    return StreamOutcome(stream, read, stored, unmatched)
+        read, unmatched = read + batch.read, unmatched + batch.unmatched
+        newest = max((e.at for e in events), default=None)
+        store.put(StoreJob(stream, cursor, len(events), newest, batch, failure, now()))
+        if failure is not None or not more:
+            break
+    return StreamOutcome(stream, read, unmatched=unmatched)
 
 
 def stream_cursor(connection: CrmConnection, stream: str) -> CrmCursor:
@@ -139,16 +232,12 @@ def stream_cursor(connection: CrmConnection, stream: str) -> CrmCursor:
     return row
 
 
-def _reloaded(connection: CrmConnection, stream: str) -> tuple[CrmConnection, CrmCursor]:
-    connection = db.session.get(CrmConnection, connection.id)
-    return connection, stream_cursor(connection, stream)
-
-
-def _advanced(row: CrmCursor, cursor: str | None, events: list, now: datetime) -> None:
+def _advanced(
+    row: CrmCursor, cursor: str | None, events: int, newest: datetime | None, now: datetime
+) -> None:
     row.cursor = cursor if cursor is not None else row.cursor
-    row.events_read += len(events)
-    if events:
-        newest = max(e.at for e in events)
+    row.events_read += events
+    if newest is not None:
         row.last_event_at = max(newest, row.last_event_at or newest)
     row.last_success_at = now
     row.last_error = row.last_error_at = row.retry_at = None

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from lms.adoption.models import AdoptionWeek
 from lms.crm.connectors.base import ConnectorError, CrmEvent, CrmUser, RateLimited
-from lms.crm.ingest import ingest, match_account
+from lms.crm.ingest import match_account, read_events
 from lms.crm.models import CrmAccount, CrmCursor, CrmDuplicateKey, CrmRecord
 from lms.crm.sync import sync_connection
 from lms.database import db
@@ -62,12 +62,18 @@ def people(make_user):
 
 @pytest.fixture
 def crm(people):
+    return team_crm()
+
+
+def team_crm(connector=ScriptedConnector) -> ScriptedConnector:
+    """Ann and Ben (matched by e-mail and by HR id) work a lead, log in and run a report; a
+    deactivated ghost nobody is matched to creates a lead."""
     users = [
         CrmUser("U1", "Ann", email="ANN@acme.test"),
         CrmUser("U2", "Ben", email="b.personal@mail.test", hr_id="HR-42"),
         CrmUser("U3", "Ghost", email="ghost@elsewhere.test", active=False),
     ]
-    return ScriptedConnector(
+    return connector(
         {
             "lead": [
                 lead("L1/c", "created", 1, "U1"),
@@ -264,13 +270,13 @@ def keys_of_record(external_id: str = "C1") -> dict[str, tuple[int, str]]:
 def test_small_pages_are_stored_together_up_to_a_batch(connection, crm, people, monkeypatch):
     monkeypatch.setattr("lms.crm.sync.BATCH_EVENTS", 3)
     stored_batches = []
-    real_ingest = ingest
+    real_read_events = read_events
 
     def counting(connection, events, users, *, now):
         stored_batches.append(len(events))
-        return real_ingest(connection, events, users, now=now)
+        return real_read_events(connection, events, users, now=now)
 
-    monkeypatch.setattr("lms.crm.sync.ingest", counting)
+    monkeypatch.setattr("lms.crm.sync.read_events", counting)
     outcomes = sync_connection(connection, now=at(24), connector=crm, streams=("lead",))
     # Pages of 2: the first two pages (4 events) reach the batch, then the stream ends.
     assert stored_batches == [4] and outcomes[0].stored == 4

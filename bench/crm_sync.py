@@ -24,8 +24,11 @@ Only the sync passes are timed: the CRM makes each day's events before the pass 
 On PostgreSQL, ANALYZE runs after 5,000 events and each time they have doubled (autovacuum's
 part: the development machine's server runs without it).
 
+On PostgreSQL the sync runs in two processes, as `lms crm sync` does there (the store's
+phases are then not timed: they run in the second process); --processes 1 for one.
+
     .venv/bin/python bench/crm_sync.py [--events 1000000] [--database-url URL]
-        [--page-size 500] [--resync 100000] [--keep-database]
+        [--page-size 500] [--resync 100000] [--keep-database] [--processes 1|2]
         [--profile FILE [--profile-after N]]
 """
 

@@ -110,17 +110,19 @@ class StoreProcess:
                 if not wait:
                     return
                 if not self.process.is_alive():
-                    wait = False  # what it reported before it ended is there: one more look
-                    self._collect(wait=False)
-                    if len(self.done) < self.handed:
+                    try:  # it may have reported just before it ended: one last look
+                        self.done.append(self.results.get(timeout=WAIT_SECONDS))
+                        wait = False
+                    except queue.Empty:
                         self._check_alive()
 
     def _check_alive(self) -> None:
         if not self.process.is_alive():
+            left = self.handed - len(self.done)
             raise StoreProcessFailed(
                 f"the process storing the CRM sync ended (exit code {self.process.exitcode}) "
-                f"with {self.handed - len(self.done)} batches not stored; they are read "
-                "again next time"
+                f"with {left} batch{'' if left == 1 else 'es'} not stored (read again next "
+                "time)"
             )
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import event, select
 
+from lms import bulk_writes
 from lms.communications import schedule
 from lms.communications.milestones import notify_badges_earned
 from lms.communications.models import MailDelivery, Notification
@@ -36,18 +37,27 @@ def notification(person, key: str) -> Notification | None:
 
 @contextmanager
 def statements_run():
-    """The SQL of every statement executed meanwhile."""
+    """The SQL of every statement executed meanwhile; COPY too, which goes to the driver
+    directly, past SQLAlchemy's events (lms.bulk_writes, PostgreSQL)."""
     seen: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
         seen.append(statement)
 
+    real_copy = bulk_writes._copy_rows
+
+    def copying(connection, table, columns, rows):
+        seen.append(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN")
+        return real_copy(connection, table, columns, rows)
+
     engine = db.engine.engine
     event.listen(engine, "before_cursor_execute", record)
+    bulk_writes._copy_rows = copying
     try:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+        bulk_writes._copy_rows = real_copy
 
 
 # Badges --------------------------------------------------------------------------------------
@@ -97,7 +107,9 @@ def test_bulk_notifications_respect_muting_and_queue_e_mail(people, mail_config)
     quiet = notification(people.rep2, "badge_earned:onboarded")
     assert not loud.muted and loud.delivery.to_address == people.rep.email
     assert quiet.muted and quiet.delivery is None
-    mail_inserts = [sql for sql in seen if sql.lstrip().upper().startswith("INSERT INTO MAIL")]
+    mail_inserts = [
+        sql for sql in seen if sql.lstrip().upper().startswith(("INSERT INTO MAIL", "COPY MAIL"))
+    ]
     assert mail_inserts  # queued in bulk, beside the notifications
 
 

@@ -24,8 +24,9 @@ Only the sync passes are timed: the CRM makes each day's events before the pass 
 On PostgreSQL, ANALYZE runs after 5,000 events and each time they have doubled (autovacuum's
 part: the development machine's server runs without it).
 
-On PostgreSQL the sync runs in two processes, as `lms crm sync` does there (the store's
-phases are then not timed: they run in the second process); --processes 1 for one.
+On PostgreSQL the sync runs in two processes, as `lms crm sync` does there: one store
+process for every pass, as for the worker's life (the store's phases are then not timed:
+they run in the second process); --processes 1 for one.
 
     .venv/bin/python bench/crm_sync.py [--events 1000000] [--database-url URL]
         [--page-size 500] [--resync 100000] [--keep-database] [--processes 1|2]
@@ -41,7 +42,7 @@ import sys
 import tempfile
 import time
 from bisect import bisect_left
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -86,7 +87,7 @@ from lms.crm.connectors.base import (  # noqa: E402
     Page,
 )
 from lms.crm.models import CrmAccount, CrmDuplicateKey, CrmRecord  # noqa: E402
-from lms.crm.pipeline import default_processes  # noqa: E402
+from lms.crm.pipeline import StoreProcess, default_processes  # noqa: E402
 from lms.crm.sync import sync_connection  # noqa: E402
 from lms.database import db  # noqa: E402
 from lms.gamification.models import BadgeAward, PointsEntry, QualitySample  # noqa: E402
@@ -597,7 +598,7 @@ def sync_all(
     watch: Stopwatch,
     profiler,
     profile_after: int = 0,
-    processes: int = 1,
+    store=None,
 ) -> list:
     """One pass per working day until the CRM has made every event; the time at every
     100,000 events handed to the sync (its pages before them were stored)."""
@@ -619,9 +620,7 @@ def sync_all(
         with watch.running():
             if profiling:
                 profiler.enable()
-            sync_connection(
-                connection, now=connector.crm.now, connector=connector, processes=processes
-            )
+            sync_connection(connection, now=connector.crm.now, connector=connector, store=store)
             if profiling:
                 profiler.disable()
     return marks
@@ -754,35 +753,37 @@ def run(args, connector: BenchConnector) -> None:
     )
     profiler = cProfile.Profile() if args.profile else None
     watch, phases = Stopwatch(), timed_phases()
-    marks = sync_all(connection, connector, watch, profiler, args.profile_after, processes)
-    if profiler:
-        profiler.dump_stats(args.profile)
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
-    report(args, connector, connection, watch.total, marks)
-    if processes == 1:
-        crm_side = watch.total - sum(phases.seconds.values())
-        for label, seconds in (*phases.seconds.items(), ("the CRM side (lms.crm)", crm_side)):
-            print(f"time:   {label:<38} {seconds:7.1f} s  {seconds / watch.total:4.0%}")
-    else:
-        print("time:   the store's phases ran in the second process (--processes 1 shows them)")
-    if args.resync:
-        statements, since = crm_statements(connection), connector.resync_since
-        began = time.perf_counter()
-        outcomes = sync_connection(
-            connection,
-            now=connector.crm.now,
-            connector=connector,
-            since=since,
-            processes=processes,
-        )
-        seconds = time.perf_counter() - began
-        read, stored = sum(o.read for o in outcomes), sum(o.stored for o in outcomes)
-        print(
-            f"re-sync since {since:%Y-%m-%d %H:%M}: {read:,} events read, {stored} stored, "
-            f"in {seconds:.1f} s ({read / seconds:,.0f} events/s)"
-        )
-        if stored or crm_statements(connection) != statements:
-            sys.exit("the re-sync stored something")
+    with StoreProcess() if processes == 2 else nullcontext() as store:
+        marks = sync_all(connection, connector, watch, profiler, args.profile_after, store)
+        if profiler:
+            profiler.dump_stats(args.profile)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        report(args, connector, connection, watch.total, marks)
+        if processes == 1:
+            crm_side = watch.total - sum(phases.seconds.values())
+            for label, seconds in (*phases.seconds.items(), ("the CRM side (lms.crm)", crm_side)):
+                print(f"time:   {label:<38} {seconds:7.1f} s  {seconds / watch.total:4.0%}")
+        else:
+            print("time:   the store's phases ran in the second process (--processes 1 shows them)")
+        if args.resync:
+            resync(connection, connector, store)
+
+
+def resync(connection, connector: BenchConnector, store) -> None:
+    """The last --resync events read again (a backfill): nothing may be stored."""
+    statements, since = crm_statements(connection), connector.resync_since
+    began = time.perf_counter()
+    outcomes = sync_connection(
+        connection, now=connector.crm.now, connector=connector, since=since, store=store
+    )
+    seconds = time.perf_counter() - began
+    read, stored = sum(o.read for o in outcomes), sum(o.stored for o in outcomes)
+    print(
+        f"re-sync since {since:%Y-%m-%d %H:%M}: {read:,} events read, {stored} stored, "
+        f"in {seconds:.1f} s ({read / seconds:,.0f} events/s)"
+    )
+    if stored or crm_statements(connection) != statements:
+        sys.exit("the re-sync stored something")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ or from a moment to backfill), and import a CSV export of its activity."""
 
 import signal
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 
 import click
@@ -13,7 +13,7 @@ from lms.clock import utcnow
 from lms.crm import connections, csv_import
 from lms.crm.connectors.base import ConnectorError
 from lms.crm.models import LIVE, CrmConnection
-from lms.crm.pipeline import default_processes
+from lms.crm.pipeline import StoreProcess, default_processes
 from lms.crm.sync import StreamOutcome, sync_connection
 from lms.database import db
 from lms.dates import IsoDateTime
@@ -111,7 +111,8 @@ def sync_command(once, since, name, interval, processes):
     if processes == 2 and db.engine.dialect.name != "postgresql":
         raise click.BadParameter("two processes need PostgreSQL", param_hint="--processes")
     stop = {"now": False}
-    with _stop_on_signals(stop):
+    # One store process for the worker's life (lms.crm.pipeline), not one per pass.
+    with _stop_on_signals(stop), StoreProcess() if processes == 2 else nullcontext() as store:
         while True:
             targets = chosen or [c for c in connections.list_connections() if c.active]
             pullable = [c for c in targets if connections.is_synced(c)]
@@ -124,7 +125,7 @@ def sync_command(once, since, name, interval, processes):
             for connection in pullable:
                 if stop["now"]:
                     break
-                outcomes = sync_connection(connection, now=utcnow, since=since, processes=processes)
+                outcomes = sync_connection(connection, now=utcnow, since=since, store=store)
                 _print(connection, outcomes)
             if once or since or stop["now"]:
                 return

@@ -29,7 +29,7 @@ from lms.xapi.models import Statement, StatementAgent
 from lms.xapi.settings import LrsSettings, lrs_settings
 from lms.xapi.store.identifiers import agent_key
 from lms.xapi.store.people import uptake_agent
-from lms.xapi.store.write import PreparedBatch, prepare_batch, write_batch
+from lms.xapi.store.write import PreparedBatch, prepare_batch, stored_ids, write_batch
 
 RECORD_ACTIONS = (CREATED, UPDATED, CONVERTED)
 KEY_LENGTH = CrmDuplicateKey.__table__.c.value.type.length
@@ -161,17 +161,9 @@ def _prepared(
     connection: CrmConnection, statements: list[dict], *, now: datetime, settings: LrsSettings
 ) -> PreparedBatch | None:
     """The statements not stored yet (each id once: an overlapping window reads an event
-    twice), checked and made ready to store as the connection's LRS client."""
-    known = set()
-    ids = [s["id"] for s in statements]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        known.update(
-            db.session.scalars(
-                select(Statement.statement_id).where(among(Statement.statement_id, chunk))
-            )
-        )
-    seen, new = set(known), []
+    twice), checked and made ready to store as the connection's LRS client, to be written
+    with `skip_stored` (see `_store_prepared`)."""
+    seen, new = stored_ids([s["id"] for s in statements]), []
     for statement in statements:
         if statement["id"] not in seen:
             seen.add(statement["id"])
@@ -184,6 +176,7 @@ def _prepared(
         client_id=connection.client_id,
         now=now,
         settings=settings,
+        keep_given=False,
     )
 
 

@@ -14,22 +14,24 @@ accounts a batch changed are committed when it is handed over, before its statem
 stored. A crash between the two loses nothing: the cursor has not moved, so the batch is
 read again, judged the same and stored once (statement ids come from the CRM's event ids).
 
-The second process is forked: it starts with this process's app and makes its own
-database connections."""
+The second process is forked once, for the worker's life (`with StoreProcess() as store`,
+each pass `sync_connection(..., store=store)`): it starts with this process's app, makes its
+own database connections and reads the gamification rules once, not at every pass. It
+stores for any connection, one pass at a time."""
 
 import multiprocessing
+import os
 import queue
 
 from flask import current_app
 
-from lms.crm.models import CrmConnection
 from lms.crm.sync import JobDone, StoreJob, store_job
 from lms.database import db
 
 # Batches read ahead of the one being stored, at most: enough to keep both processes busy,
 # few enough that a stream that stops has not been read far past its cursor.
 AHEAD = 1
-WAIT_SECONDS = 1.0  # how often a waiting reader looks whether the store process is alive
+WAIT_SECONDS = 1.0  # how often either process, waiting, looks whether the other is there
 
 
 def default_processes() -> int:
@@ -43,9 +45,10 @@ class StoreProcessFailed(RuntimeError):
 
 
 class StoreProcess:
-    """A second process storing the batches this one reads, in the order handed over."""
+    """A second process storing the batches this one reads, in the order handed over, until
+    closed; a context manager."""
 
-    def __init__(self, connection: CrmConnection):
+    def __init__(self):
         if db.engine.dialect.name != "postgresql":
             raise ValueError(
                 "A sync in two processes needs PostgreSQL: SQLite lets one transaction write "
@@ -54,15 +57,21 @@ class StoreProcess:
         context = multiprocessing.get_context("fork")
         self.jobs = context.Queue(maxsize=AHEAD)
         self.results = context.Queue()
-        self.done: list[JobDone] = []
-        self.handed = 0
+        self.done: list[JobDone] = []  # reported in this pass
+        self.handed = 0  # in this pass
         self.process = context.Process(
             target=_store_jobs,
-            args=(current_app._get_current_object(), connection.id, self.jobs, self.results),
-            name=f"store-{connection.id}",
+            args=(current_app._get_current_object(), self.jobs, self.results),
+            name="crm-store",
             daemon=True,
         )
         self.process.start()
+
+    def __enter__(self) -> "StoreProcess":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     def put(self, job: StoreJob) -> None:
         # What reading wrote (accounts, records, a new cursor) is committed before the
@@ -71,69 +80,90 @@ class StoreProcess:
         self._hand(job)
         self.handed += 1
 
+    def stopped(self, stream: str) -> bool:
+        self._take_reports()
+        return any(done.stream == stream and done.stopped for done in self.done)
+
+    def drain(self) -> list[JobDone]:
+        """Wait until every batch handed over in this pass is stored; what each came to."""
+        while len(self.done) < self.handed:
+            self._wait_for_report()
+        done, self.done, self.handed = self.done, [], 0
+        return done
+
+    def close(self) -> None:
+        """Let the process store what it was handed and end (at once if it has failed)."""
+        try:
+            if self.process.is_alive():
+                self._hand(None)  # no more: it ends once it has stored the rest
+        except StoreProcessFailed:
+            pass  # it ended already: nothing more to tell it
+        finally:
+            self.process.join(timeout=30)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
+            self.jobs.cancel_join_thread()  # what an ended process never took is dropped
+            self.jobs.close()
+            self.results.close()
+
     def _hand(self, item: StoreJob | None) -> None:
         """Queue the item, taking reports while the queue is full."""
         while True:
-            self._collect()
+            self._take_reports()
             try:
                 self.jobs.put(item, timeout=WAIT_SECONDS)
                 return
             except queue.Full:
                 self._check_alive()
 
-    def stopped(self, stream: str) -> bool:
-        self._collect()
-        return any(done.stream == stream and done.stopped for done in self.done)
-
-    def finish(self) -> list[JobDone]:
-        """Wait until every batch handed over is stored; what each came to."""
-        try:
-            self._hand(None)  # no more: the process ends once it has stored the rest
-            while len(self.done) < self.handed:
-                self._collect(wait=True)
-        finally:
-            self.process.join(timeout=30)
-            if self.process.is_alive():
-                self.process.kill()
-            self.jobs.cancel_join_thread()  # what an ended process never took is dropped
-            self.jobs.close()
-            self.results.close()
-        return self.done
-
-    def _collect(self, *, wait: bool = False) -> None:
-        """Take what the store process has reported; with `wait`, wait for one report."""
+    def _take_reports(self) -> None:
+        """Take what the store process has reported so far."""
         while True:
             try:
-                self.done.append(self.results.get(block=wait, timeout=WAIT_SECONDS))
-                wait = False
+                self.done.append(self.results.get_nowait())
             except queue.Empty:
-                if not wait:
-                    return
+                return
+
+    def _wait_for_report(self) -> None:
+        """Wait for one report; fail if the process ends without making it."""
+        while True:
+            try:
+                self.done.append(self.results.get(timeout=WAIT_SECONDS))
+                return
+            except queue.Empty:
                 if not self.process.is_alive():
-                    try:  # it may have reported just before it ended: one last look
-                        self.done.append(self.results.get(timeout=WAIT_SECONDS))
-                        wait = False
-                    except queue.Empty:
-                        self._check_alive()
+                    self._take_reports()  # what it reported just before it ended
+                    self._check_alive()
+                    return
 
     def _check_alive(self) -> None:
-        if not self.process.is_alive():
-            left = self.handed - len(self.done)
-            raise StoreProcessFailed(
-                f"the process storing the CRM sync ended (exit code {self.process.exitcode}) "
-                f"with {left} batch{'' if left == 1 else 'es'} not stored (read again next "
-                "time)"
-            )
+        """Fail if the process has ended with batches not stored."""
+        left = self.handed - len(self.done)
+        if self.process.is_alive() or left == 0:
+            return
+        raise StoreProcessFailed(
+            f"the process storing the CRM sync ended (exit code {self.process.exitcode}) "
+            f"with {left} batch{'' if left == 1 else 'es'} not stored (read again next time)"
+        )
 
 
-def _store_jobs(app, connection_id: int, jobs, results) -> None:
-    """The store process: each job stored and reported, until None."""
+def _store_jobs(app, jobs, results) -> None:
+    """The store process: each job stored and reported, until None (or until the reader
+    has gone without saying so: killed, it cannot)."""
+    reader = os.getppid()
     with app.app_context():
         # The connections in the pool are the reader's: this process makes its own.
         db.engine.dispose(close=False)
         try:
-            while (job := jobs.get()) is not None:
-                results.put(store_job(connection_id, job))
+            while os.getppid() == reader:
+                try:
+                    job = jobs.get(timeout=WAIT_SECONDS)
+                except queue.Empty:
+                    continue
+                if job is None:
+                    return
+                results.put(store_job(job))
         finally:
             db.session.remove()
             db.engine.dispose()

@@ -5,13 +5,14 @@ wait is waited for. Services take `now`; `sync_connection` commits after every b
 may run for hours).
 
 A batch is read here (pages pulled, users matched, records judged, statements built and
-checked: `read_events`) and handed to a store as a `StoreJob`: `StoreHere` stores it at
+checked: `read_events`) and handed to a `Store` as a `StoreJob`: `StoreHere` stores it at
 once in this transaction; `lms.crm.pipeline.StoreProcess` stores it in a second process
 while this one reads the next batch."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import select
@@ -46,6 +47,7 @@ class StoreJob:
     once it is stored. `read` is None when nothing could be made of the batch (`failure`
     says why); `failure` is also a CRM error met after the pages read."""
 
+    connection_id: int
     stream: str
     cursor: str | None
     events: int
@@ -64,10 +66,11 @@ class JobDone:
     stopped: bool = False  # the batch could not be stored: the stream is read no further
 
 
-def store_job(connection_id: int, job: StoreJob) -> JobDone:
+def store_job(job: StoreJob) -> JobDone:
     """Store a batch and move its stream's cursor past it, in one transaction, committed.
     A batch that cannot be stored (a bug, a statement the LRS refuses) is recorded as the
     stream's error and the cursor stays: it is read again next time."""
+    connection_id = job.connection_id
     connection = db.session.get(CrmConnection, connection_id)
     row = stream_cursor(connection, job.stream)
     try:
@@ -89,21 +92,34 @@ def store_job(connection_id: int, job: StoreJob) -> JobDone:
     return JobDone(job.stream, stored, error, wait, stopped=job.read is None)
 
 
+class Store(Protocol):
+    """Where a pass hands the batches it reads, in order; one pass at a time."""
+
+    def put(self, job: StoreJob) -> None: ...
+
+    def stopped(self, stream: str) -> bool:
+        """A batch of this stream could not be stored in this pass: read it no further."""
+
+    def drain(self) -> list[JobDone]:
+        """Once every batch handed over is stored, what each came to; the next pass starts
+        afresh."""
+
+
 class StoreHere:
     """Each batch stored as soon as it is read, in this process and transaction."""
 
-    def __init__(self, connection: CrmConnection):
-        self.connection_id = connection.id
+    def __init__(self):
         self.done: list[JobDone] = []
 
     def put(self, job: StoreJob) -> None:
-        self.done.append(store_job(self.connection_id, job))
+        self.done.append(store_job(job))
 
     def stopped(self, stream: str) -> bool:
         return any(done.stream == stream and done.stopped for done in self.done)
 
-    def finish(self) -> list[JobDone]:
-        return self.done
+    def drain(self) -> list[JobDone]:
+        done, self.done = self.done, []
+        return done
 
 
 def sync_connection(
@@ -113,12 +129,13 @@ def sync_connection(
     since: datetime | None = None,
     connector: Connector | None = None,
     streams: tuple[str, ...] | None = None,
-    processes: int = 1,
+    store: Store | None = None,
 ) -> list[StreamOutcome]:
     """One pass over every stream. `since` backfills: each stream is read from that moment,
     not from its cursor (what is already stored is not stored again). `now` may be a clock,
-    for a long pass. With `processes=2` a second process stores each batch while this one
-    reads the next (lms.crm.pipeline). Commits after each batch and each failure."""
+    for a long pass. By default each batch is stored as it is read; a `StoreProcess` (see
+    lms.crm.pipeline) stores it in a second process while this one reads the next. Commits
+    after each batch and each failure."""
     clock = now if callable(now) else (lambda: now)
     try:
         connector = connector or connector_for(connection)
@@ -129,19 +146,14 @@ def sync_connection(
         db.session.commit()
         return [StreamOutcome("users", error=error.message)]
     db.session.commit()  # the accounts, before a second process stores what they did
-    if processes == 2:
-        from lms.crm.pipeline import StoreProcess  # (it builds on this module)
-
-        store = StoreProcess(connection)
-    else:
-        store = StoreHere(connection)
+    store = store or StoreHere()
     try:
         read = [
             sync_stream(connection, connector, stream, now=clock, since=since, store=store)
             for stream in (streams or connector.streams())
         ]
     finally:
-        done = store.finish()
+        done = store.drain()
     db.session.expire(connection)  # the store recorded its errors in its own session
     outcomes = [
         _outcome(outcome, [d for d in done if d.stream == outcome.stream]) for outcome in read
@@ -175,7 +187,7 @@ def sync_stream(
     *,
     now: Callable[[], datetime],
     since: datetime | None = None,
-    store: StoreHere | None = None,
+    store: Store | None = None,
 ) -> StreamOutcome:
     """Read one stream until it is caught up (or MAX_PAGES_PER_STREAM pages), handing each
     batch to the store (by default stored at once). Pages are gathered up to BATCH_EVENTS
@@ -185,7 +197,7 @@ def sync_stream(
     nothing stored: what was gathered before a CRM error is stored first; a batch that
     cannot be stored is read again next time, from the cursor before it. Returns what was
     read; the store tells what was stored."""
-    store = store or StoreHere(connection)
+    store = store or StoreHere()
     cursor_row = stream_cursor(connection, stream)
     if cursor_row.retry_at is not None and cursor_row.retry_at > now() and since is None:
         return StreamOutcome(stream, waiting_until=cursor_row.retry_at)
@@ -209,11 +221,12 @@ def sync_stream(
             current_app.logger.exception("CRM sync of %s, stream %s", connection.name, stream)
             db.session.rollback()
             problem = ConnectorError(f"could not store what was read: {error}")
-            store.put(StoreJob(stream, None, 0, None, None, problem, now()))
+            store.put(StoreJob(connection.id, stream, None, 0, None, None, problem, now()))
             break
         read, unmatched = read + batch.read, unmatched + batch.unmatched
         newest = max((e.at for e in events), default=None)
-        store.put(StoreJob(stream, cursor, len(events), newest, batch, failure, now()))
+        job = StoreJob(connection.id, stream, cursor, len(events), newest, batch, failure, now())
+        store.put(job)
         if failure is not None or not more:
             break
     return StreamOutcome(stream, read, unmatched=unmatched)

@@ -5,7 +5,10 @@ test has a database of its own with committed data."""
 
 import multiprocessing
 import os
+import signal
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +21,7 @@ from lms.crm import pipeline
 from lms.crm import sync as crm_sync
 from lms.crm.connections import create_connection
 from lms.crm.models import CrmConnection, CrmCursor
-from lms.crm.pipeline import StoreProcessFailed
+from lms.crm.pipeline import StoreProcess, StoreProcessFailed
 from lms.crm.sync import sync_connection
 from lms.database import db
 from lms.gamification.models import PointsEntry
@@ -58,14 +61,21 @@ def crm_app(tmp_path):
 
 
 def sync(crm_app, connector, *, processes=2, hours=24, **options):
+    """One pass, in a store process of its own (or, with processes=1, in this one)."""
     with crm_app.app_context():
-        connection = db.session.scalar(select(CrmConnection))
         try:
-            return sync_connection(
-                connection, now=at(hours), connector=connector, processes=processes, **options
-            )
+            if processes == 1:
+                return sync_in(None, connector, hours=hours, **options)
+            with StoreProcess() as store:
+                return sync_in(store, connector, hours=hours, **options)
         finally:
             db.session.remove()
+
+
+def sync_in(store, connector, *, hours=24, **options):
+    """A pass handing its batches to this store, in the app context."""
+    connection = db.session.scalar(select(CrmConnection))
+    return sync_connection(connection, now=at(hours), connector=connector, store=store, **options)
 
 
 def what_is_stored(crm_app) -> dict:
@@ -147,7 +157,7 @@ def test_what_was_read_before_a_crm_error_is_stored_by_the_store_process(crm_app
 
 @on_postgresql
 def test_a_store_process_that_dies_loses_nothing(crm_app, monkeypatch):
-    monkeypatch.setattr(pipeline, "store_job", lambda connection_id, job: os._exit(3))
+    monkeypatch.setattr(pipeline, "store_job", lambda job: os._exit(3))
     with pytest.raises(StoreProcessFailed, match="exit code 3"):
         sync(crm_app, team_crm())
     assert what_is_stored(crm_app)["statements"] == {}
@@ -158,9 +168,45 @@ def test_a_store_process_that_dies_loses_nothing(crm_app, monkeypatch):
 
 
 @on_postgresql
-def test_the_store_process_ends_with_the_pass(crm_app):
-    sync(crm_app, team_crm())
+def test_one_store_process_serves_pass_after_pass_until_closed(crm_app):
+    with crm_app.app_context(), StoreProcess() as store:
+        first = sync_in(store, team_crm())
+        second = sync_in(store, team_crm(), hours=25, since=MONDAY)  # the same events again
+        assert multiprocessing.active_children() == [store.process]
+        db.session.remove()
     assert multiprocessing.active_children() == []
+    assert [sum(o.stored for o in outcomes) for outcomes in (first, second)] == [6, 0]
+    assert what_is_stored(crm_app)["statements"] == {"ann": 3, "ben": 2, "nobody": 1}
+
+
+@on_postgresql
+def test_a_store_process_whose_reader_was_killed_ends(crm_app, tmp_path):
+    pid_file = tmp_path / "store.pid"
+
+    def reader_killed_before_it_closes():
+        with crm_app.app_context():
+            store = StoreProcess()
+            pid_file.write_text(str(store.process.pid))
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    reader = multiprocessing.get_context("fork").Process(target=reader_killed_before_it_closes)
+    reader.start()
+    reader.join(timeout=30)
+    assert reader.exitcode == -signal.SIGKILL
+    assert _ends_within(int(pid_file.read_text()), seconds=10)
+
+
+def _ends_within(pid: int, *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state in ("Z", "X"):  # ended; whoever adopted it has not reaped it yet
+            return True
+        time.sleep(0.1)
+    return False
 
 
 @pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's refusal")

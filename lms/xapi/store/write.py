@@ -92,9 +92,11 @@ def store_batch(
 class PreparedBatch:
     """A batch checked and made ready to store, before any query: the statements as given,
     as they will be stored (`documents`), what each mentions and each one's row. Plain
-    values only, so that one process may prepare a batch and another write it."""
+    values only, so that one process may prepare a batch and another write it. `statements`
+    is None for a batch to be written with `skip_stored`, which compares nothing: a batch
+    sent to another process is then half the size."""
 
-    statements: list[dict]
+    statements: list[dict] | None
     paths: list[str]
     documents: list[dict]
     mentions: dict[str, tuple[dict, dict]]
@@ -114,9 +116,11 @@ def prepare_batch(
     now: datetime,
     settings: LrsSettings,
     attachments: dict[str, tuple[str, bytes]] | None = None,
+    keep_given: bool = True,
 ) -> PreparedBatch:
     """Check every statement (the batch is refused whole, XapiError, if one is wrong) and
-    build what storing it writes. Pure: no query."""
+    build what storing it writes. Pure: no query. Without `keep_given` the statements as
+    given are not kept (see PreparedBatch)."""
     paths = [_path(index, len(statements)) for index in range(len(statements))]
     for statement, path in zip(statements, paths, strict=True):
         validate_statement(statement, path)
@@ -127,7 +131,8 @@ def prepare_batch(
     mentions = {d["id"]: (mentioned_agents(d), mentioned_activities(d)) for d in documents}
     check_indexable(documents, paths, mentions)
     rows = {document["id"]: _row(document, client_id, now) for document in documents}
-    return PreparedBatch(statements, paths, documents, mentions, rows, client_id, now)
+    given = statements if keep_given else None
+    return PreparedBatch(given, paths, documents, mentions, rows, client_id, now)
 
 
 def write_batch(
@@ -147,8 +152,10 @@ def write_batch(
     ids = batch.ids()
     fresh = []
     if skip_stored:
-        known = _stored_ids(ids)
+        known = stored_ids(ids)
         fresh = [document for document in batch.documents if document["id"] not in known]
+    elif batch.statements is None:
+        raise ValueError("a batch prepared without the statements given can only skip_stored")
     else:
         stored = _stored_documents(ids)
         for statement, document, path in zip(
@@ -214,7 +221,7 @@ def check_indexable(documents: list[dict], paths: list[str], mentions: dict) -> 
             )
 
 
-def _stored_ids(ids: list[str]) -> set[str]:
+def stored_ids(ids: list[str]) -> set[str]:
     """The ids among these that are stored."""
     query = select(Statement.statement_id).where(among(Statement.statement_id, ids))
     return set(db.session.scalars(query))
@@ -223,7 +230,7 @@ def _stored_ids(ids: list[str]) -> set[str]:
 def _stored_documents(ids: list[str]) -> dict[str, dict]:
     """The stored statements among these ids. Usually there are none, so look the ids up
     first and read documents only for those found."""
-    found = list(_stored_ids(ids))
+    found = list(stored_ids(ids))
     if not found:
         return {}
     query = select(Statement.statement_id, Statement.document).where(

@@ -10,10 +10,16 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.database import db
+from lms.xapi.errors import XapiError
 from lms.xapi.models import Activity, OutboxItem, Statement, StatementActivity, StatementAgent
 from lms.xapi.settings import lrs_settings
 from lms.xapi.store.identifiers import mbox_sha1sum
-from lms.xapi.store.write import link_statements_to, store_statements
+from lms.xapi.store.write import (
+    link_statements_to,
+    prepare_batch,
+    store_statements,
+    write_batch,
+)
 from tests.conftest import T0
 from tests.xapi.statement_data import ACTIVITY, statement
 
@@ -159,3 +165,28 @@ def test_batches_of_100_store_quickly():
         store(*batch)
     assert time.perf_counter() - started < 5
     assert db.session.scalar(select(func.count()).select_from(Statement)) >= 1000
+
+
+def test_a_batch_prepared_to_skip_what_is_stored_keeps_no_copy_and_skips_it():
+    settings = lrs_settings()
+    [stored_id] = store(statement())
+    again, new = statement(id=stored_id, result={"completion": True}), statement()  # (built anew)
+
+    def prepared(keep_given):
+        return prepare_batch(
+            [again, new],
+            authority=None,
+            client_id=None,
+            now=T0,
+            settings=settings,
+            keep_given=keep_given,
+        )
+
+    lean = prepared(False)
+    assert lean.statements is None and lean.ids() == [stored_id, new["id"]]
+    with pytest.raises(ValueError, match="can only skip_stored"):
+        write_batch(lean, settings=settings)
+    written = write_batch(lean, settings=settings, skip_stored=True)
+    assert [fresh.document["id"] for fresh in written.fresh] == [new["id"]]
+    with pytest.raises(XapiError, match="a different statement is already stored"):
+        write_batch(prepared(True), settings=settings)

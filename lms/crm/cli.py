@@ -13,7 +13,7 @@ from lms.clock import utcnow
 from lms.crm import connections, csv_import
 from lms.crm.connectors.base import ConnectorError
 from lms.crm.models import LIVE, CrmConnection
-from lms.crm.pipeline import StoreProcess, default_processes
+from lms.crm.pipeline import StoreProcess, StoreProcessFailed, default_processes
 from lms.crm.sync import StreamOutcome, sync_connection
 from lms.database import db
 from lms.dates import IsoDateTime
@@ -105,7 +105,7 @@ def sync_command(once, since, name, interval, processes):
 
     Without --once it keeps going: a pass every --interval seconds, waiting longer for a
     stream the CRM asked to wait. Stop it with Ctrl-C or SIGTERM: the page in hand is
-    finished first."""
+    finished first. It stops with an error if its store process (two processes) dies."""
     chosen = [_connection(name)] if name else None
     processes = processes or default_processes()
     if processes == 2 and db.engine.dialect.name != "postgresql":
@@ -125,7 +125,10 @@ def sync_command(once, since, name, interval, processes):
             for connection in pullable:
                 if stop["now"]:
                     break
-                outcomes = sync_connection(connection, now=utcnow, since=since, store=store)
+                try:
+                    outcomes = sync_connection(connection, now=utcnow, since=since, store=store)
+                except StoreProcessFailed as failure:
+                    raise click.ClickException(str(failure)) from None
                 _print(connection, outcomes)
             if once or since or stop["now"]:
                 return

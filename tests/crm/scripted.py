@@ -2,9 +2,10 @@
 (the sync loop, matching people, statements, cursors). The connectors themselves are tested
 against BottleCRM running here and recorded vendor responses (tests/crm/<crm>/)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from lms.crm.connectors.base import ConnectorError, CrmEvent, CrmUser, Page
+from tests.conftest import T0
 
 
 class ScriptedConnector:
@@ -38,3 +39,18 @@ class ScriptedConnector:
 
     def check(self) -> str:
         return f"{len(self.known_users)} users"
+
+
+FIVE_UPDATES = [
+    CrmEvent(f"e{n}", "updated", T0 + timedelta(hours=n), "U1", "contact", f"C{n}", fields={})
+    for n in range(5)
+]
+
+
+class FromSettings(ScriptedConnector):
+    """The scripted CRM, built as the registry builds a connector (from its settings): Ann
+    (ann@acme.test) updates five contacts."""
+
+    def __init__(self, settings):
+        assert settings.secret == "token-from-env"
+        super().__init__({"contact": FIVE_UPDATES}, [CrmUser("U1", "Ann", email="ann@acme.test")])

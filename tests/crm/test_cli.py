@@ -1,39 +1,12 @@
 """`lms crm`: connect, list, test, sync (once, or backfill) and import from the command line,
 with errors that name what is wrong."""
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select
 
 from lms.crm.connections import get_connection
-from lms.crm.connectors import registry
-from lms.crm.connectors.base import CrmEvent, CrmUser
 from lms.database import db
 from lms.xapi.models import Statement
-from tests.conftest import T0
-from tests.crm.scripted import ScriptedConnector
-
-EVENTS = [
-    CrmEvent(f"e{n}", "updated", T0 + timedelta(hours=n), "U1", "contact", f"C{n}", fields={})
-    for n in range(5)
-]
-
-
-class FromSettings(ScriptedConnector):
-    """The scripted CRM, built as the registry builds a connector (from its settings)."""
-
-    def __init__(self, settings):
-        assert settings.secret == "token-from-env"
-        super().__init__({"contact": EVENTS}, [CrmUser("U1", "Ann", email="ann@acme.test")])
-
-
-@pytest.fixture
-def scripted_kind(monkeypatch):
-    monkeypatch.setitem(
-        registry.KINDS, "hubspot", ("tests.crm.test_cli", "FromSettings", "HubSpot")
-    )
-    monkeypatch.setenv("UPTAKE_TEST_CRM_TOKEN", "token-from-env")
 
 
 def run(app, *args):

@@ -209,6 +209,31 @@ def _ends_within(pid: int, *, seconds: float) -> bool:
     return False
 
 
+@on_postgresql
+def test_the_command_syncs_in_two_processes_and_says_when_its_store_process_died(
+    crm_app, scripted_kind, monkeypatch
+):
+    def run(*args):
+        return crm_app.test_cli_runner().invoke(args=["crm", *args])
+
+    with crm_app.app_context():
+        connect = run("connect", "CRM", "--kind", "hubspot", "--url", "https://api.hubapi.com",
+                      "--secret-env", "UPTAKE_TEST_CRM_TOKEN")  # fmt: skip
+        assert connect.exit_code == 0, connect.output
+        real_store_job = pipeline.store_job
+        monkeypatch.setattr(pipeline, "store_job", lambda job: os._exit(3))
+        died = run("sync", "--once", "--processes", "2", "--connection", "CRM")
+        assert died.exit_code == 1
+        assert "Error: the process storing the CRM sync ended (exit code 3)" in died.output
+        monkeypatch.setattr(pipeline, "store_job", real_store_job)
+        synced = run("sync", "--once", "--processes", "2", "--connection", "CRM")
+        assert synced.exit_code == 0, synced.output
+        assert "CRM contact: 5 read, 5 stored" in synced.output
+        db.session.remove()
+    assert what_is_stored(crm_app)["statements"] == {"ann": 5}
+    assert multiprocessing.active_children() == []
+
+
 @pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's refusal")
 def test_sqlite_is_synced_in_one_process(crm_app):
     with pytest.raises(ValueError, match="needs PostgreSQL"):

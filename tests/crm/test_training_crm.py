@@ -11,7 +11,7 @@ from lms.crm.training import training_connection
 from lms.database import db
 from lms.errors import DomainError
 from tests.conftest import T0
-from tests.crm.test_cli import run, scripted_kind  # noqa: F401
+from tests.crm.test_cli import run
 from tests.crm.test_webhook import SECRET, event, send, stored_count
 
 

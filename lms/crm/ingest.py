@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import orjson
 from sqlalchemy import delete, func, select
 
 from lms import events as domain_events
@@ -192,7 +193,8 @@ def _store_prepared(batch: PreparedBatch, *, now: datetime) -> int:
 
 @dataclass
 class ActingAccount:
-    """A CRM account as an ingest reads it when the page only names it as acting."""
+    """A CRM account as an ingest reads it when nothing in it is to change: the few columns
+    an ingest needs."""
 
     id: int
     crm_id: str
@@ -203,6 +205,8 @@ class ActingAccount:
 
 
 ACTING_COLUMNS = tuple(getattr(CrmAccount, name) for name in ActingAccount.__annotations__)
+KEPT_OF_USERS = ("name", "email", "hr_id", "active")  # what _as_given says
+GIVEN_COLUMNS = (*ACTING_COLUMNS, CrmAccount.email, CrmAccount.hr_id, CrmAccount.active)
 
 
 def note_users(
@@ -216,12 +220,22 @@ def note_users(
     new ones added, names, e-mails and active flags refreshed, and those new or given and
     still unmatched matched to a person by e-mail or HR id where one now fits. (An account
     that only acted is not looked for again on every page: each sync pass gives every user
-    first, which matches those whose person was added since.) Accounts that only acted are
-    read as the few columns an ingest needs, not as whole CrmAccounts: a batch names
-    thousands."""
+    first, which matches those whose person was added since.) Accounts are read as the few
+    columns an ingest needs (a batch names thousands, and a pass gives every user); only
+    those given with something to change or to match are read whole, as CrmAccounts."""
     given = {user.crm_id: user for user in crm_users}
     accounts: dict = {}
+    to_change = []
     for chunk in _chunks(sorted(given)):
+        query = select(*GIVEN_COLUMNS).where(
+            CrmAccount.connection_id == connection.id, among(CrmAccount.crm_id, chunk)
+        )
+        for row in db.session.execute(query):
+            accounts[row.crm_id] = ActingAccount(*row[: len(ACTING_COLUMNS)])
+            kept = {name: getattr(row, name) for name in KEPT_OF_USERS}
+            if row.person_id is None or kept != _as_given(given[row.crm_id]):
+                to_change.append(row.crm_id)
+    for chunk in _chunks(to_change):
         query = select(CrmAccount).where(
             CrmAccount.connection_id == connection.id, among(CrmAccount.crm_id, chunk)
         )
@@ -244,12 +258,9 @@ def note_users(
             )
             db.session.add(account)
             accounts[crm_id] = account
-        if crm_id in given:
-            user = given[crm_id]
-            account.name = (user.name or crm_id)[:200]
-            account.email = (user.email or "").strip()[:254] or None
-            account.hr_id = (user.hr_id or "").strip()[:64] or None
-            account.active = user.active
+        if crm_id in given and isinstance(account, CrmAccount):
+            for name, value in _as_given(given[crm_id]).items():
+                setattr(account, name, value)
     looked_for = [
         a
         for a in accounts.values()
@@ -258,6 +269,16 @@ def note_users(
     _match_people(looked_for)
     db.session.flush()
     return accounts
+
+
+def _as_given(user: CrmUser) -> dict:
+    """What an account keeps of the CRM user as the CRM gives them."""
+    return {
+        "name": (user.name or user.crm_id)[:200],
+        "email": (user.email or "").strip()[:254] or None,
+        "hr_id": (user.hr_id or "").strip()[:64] or None,
+        "active": user.active,
+    }
 
 
 def _match_people(accounts: list[CrmAccount]) -> None:
@@ -492,7 +513,7 @@ def _record_row(connection: CrmConnection, record: _Record) -> dict:
         "changed_by_id": record.changed_by_id,
         "changed_at": record.changed_at,
         "score": record.score,
-        "failed": json.dumps(record.failed),  # straight to the driver: JSON as text
+        "failed": _json_text(record.failed),
     }
 
 
@@ -500,6 +521,12 @@ def _ids_of(connection: CrmConnection, pairs: set[tuple[str, str]]) -> dict:
     table = CrmRecord.__table__
     columns = [table.c.object, table.c.external_id, table.c.id]
     return {(o, e): record_id for o, e, record_id in _rows_by_record(connection, pairs, columns)}
+
+
+def _json_text(failed: list[str]) -> str:
+    """A record's failed checks as JSON text, straight to the driver (orjson: the standard
+    encoder took 2% of the CRM sync's reading, sampled with py-spy)."""
+    return orjson.dumps(failed).decode()
 
 
 def _update_records(records: list[_Record]) -> None:
@@ -511,7 +538,7 @@ def _update_records(records: list[_Record]) -> None:
     rows = [
         {"id": r.ref}
         | {name: getattr(r, name) for name in changing}
-        | {"failed": json.dumps(r.failed)}  # straight to the driver: JSON as text
+        | {"failed": _json_text(r.failed)}
         for r in records
     ]
     update_rows(CrmRecord.__table__, rows)

@@ -209,6 +209,29 @@ def test_a_matched_ghost_s_earlier_events_count_for_the_person(connection, crm, 
     assert statements_of(cleo.id) == 2
 
 
+def test_each_pass_refreshes_the_crm_users_and_matches_those_a_person_now_fits(
+    connection, crm, people, make_user
+):
+    ann, _ben = people
+    sync_connection(connection, now=at(24), connector=crm)
+    crm.known_users[0] = CrmUser("U1", "Ann Lee", email="ann.lee@acme.test", hr_id=" HR-7 ")
+    crm.known_users[2] = CrmUser("U3", "Ghost", email="Cleo@Acme.test", active=True)
+    cleo = make_user(email="cleo@acme.test")
+    sync_connection(connection, now=at(48), connector=crm)
+    accounts = {
+        a.crm_id: a for a in db.session.scalars(select(CrmAccount).order_by(CrmAccount.crm_id))
+    }
+    u1, u2, u3 = accounts["U1"], accounts["U2"], accounts["U3"]
+    assert (u1.name, u1.email, u1.hr_id, u1.person_id) == (
+        "Ann Lee",
+        "ann.lee@acme.test",
+        "HR-7",
+        ann.id,  # matched once, kept: a new e-mail in the CRM does not move its history
+    )
+    assert (u3.active, u3.person_id, u3.matched_by) == (True, cleo.id, "email")
+    assert (u2.name, u2.active) == ("Ben", True)  # unchanged, not written
+
+
 def test_two_records_with_one_e_mail_are_duplicates(connection, people):
     crm = ScriptedConnector(
         {

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 from bisect import bisect_left
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -87,7 +87,7 @@ from lms.crm.connectors.base import (  # noqa: E402
     Page,
 )
 from lms.crm.models import CrmAccount, CrmDuplicateKey, CrmRecord  # noqa: E402
-from lms.crm.pipeline import StoreProcess, default_processes  # noqa: E402
+from lms.crm.pipeline import default_processes, worker_store  # noqa: E402
 from lms.crm.sync import sync_connection  # noqa: E402
 from lms.database import db  # noqa: E402
 from lms.gamification.models import BadgeAward, PointsEntry, QualitySample  # noqa: E402
@@ -753,7 +753,7 @@ def run(args, connector: BenchConnector) -> None:
     )
     profiler = cProfile.Profile() if args.profile else None
     watch, phases = Stopwatch(), timed_phases()
-    with StoreProcess() if processes == 2 else nullcontext() as store:
+    with worker_store(processes) as store:
         marks = sync_all(connection, connector, watch, profiler, args.profile_after, store)
         if profiler:
             profiler.dump_stats(args.profile)

@@ -3,7 +3,7 @@ or from a moment to backfill), and import a CSV export of its activity."""
 
 import signal
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import datetime
 
 import click
@@ -13,7 +13,7 @@ from lms.clock import utcnow
 from lms.crm import connections, csv_import
 from lms.crm.connectors.base import ConnectorError
 from lms.crm.models import LIVE, CrmConnection
-from lms.crm.pipeline import StoreProcess, StoreProcessFailed, default_processes
+from lms.crm.pipeline import StoreProcessFailed, default_processes, worker_store
 from lms.crm.sync import StreamOutcome, sync_connection
 from lms.database import db
 from lms.dates import IsoDateTime
@@ -112,7 +112,7 @@ def sync_command(once, since, name, interval, processes):
         raise click.BadParameter("two processes need PostgreSQL", param_hint="--processes")
     stop = {"now": False}
     # One store process for the worker's life (lms.crm.pipeline), not one per pass.
-    with _stop_on_signals(stop), StoreProcess() if processes == 2 else nullcontext() as store:
+    with _stop_on_signals(stop), worker_store(processes) as store:
         while True:
             targets = chosen or [c for c in connections.list_connections() if c.active]
             pullable = [c for c in targets if connections.is_synced(c)]

@@ -22,6 +22,7 @@ stores for any connection, one pass at a time."""
 import multiprocessing
 import os
 import queue
+from contextlib import nullcontext
 
 from flask import current_app
 
@@ -38,6 +39,12 @@ def default_processes() -> int:
     """CRM_SYNC_PROCESSES if set; else two on PostgreSQL, one on SQLite (see above)."""
     chosen = current_app.config.get("CRM_SYNC_PROCESSES")
     return chosen or (2 if db.engine.dialect.name == "postgresql" else 1)
+
+
+def worker_store(processes: int):
+    """The store a worker's passes share, as a context manager: a StoreProcess for two
+    processes; None for one (each pass then stores as it reads)."""
+    return StoreProcess() if processes == 2 else nullcontext()
 
 
 class StoreProcessFailed(RuntimeError):
